@@ -1,0 +1,46 @@
+# ENT Parents - the commands a newcomer types. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+AWS_PORT ?= 8001
+
+.PHONY: run test bench site chromium install clean
+
+run: $(STAMP) site
+	PORT=$(PORT) AWS_PORT=$(AWS_PORT) $(BIN)/python -m devserver
+
+test: $(STAMP) chromium
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+site: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+install: $(STAMP)
+
+# The venv is (re)made when pyproject.toml changes: pinned versions, one list for Lambda and tools.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is needed (found $$($(PYTHON) --version))."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium (never `playwright install`, which downloads a browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium' and retry."; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,109 @@
+"""Read infra/template.yaml: the one declaration of the table, the routes and the schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """A YAML loader that keeps CloudFormation's short tags (!Ref, !Sub…) as their long form."""
+
+
+def _construct_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _construct_tag)
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str  # logical id in the template
+    handler: str  # dotted path: module.attribute
+
+
+@lru_cache(maxsize=None)
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """Return the template as plain data."""
+    with open(path, encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def _resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def table_definition(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the accounts table as `create_table` keyword arguments (without TableName)."""
+    template = template or load_template()
+    (table,) = _resources_of_type(template, "AWS::DynamoDB::Table").values()
+    properties = table["Properties"]
+    definition: dict[str, Any] = {
+        "AttributeDefinitions": properties["AttributeDefinitions"],
+        "KeySchema": properties["KeySchema"],
+        "BillingMode": properties["BillingMode"],
+    }
+    if properties.get("GlobalSecondaryIndexes"):
+        definition["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+    return definition
+
+
+def time_to_live(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the table's TTL specification (`update_time_to_live` form)."""
+    template = template or load_template()
+    (table,) = _resources_of_type(template, "AWS::DynamoDB::Table").values()
+    spec = table["Properties"]["TimeToLiveSpecification"]
+    return {"AttributeName": spec["AttributeName"], "Enabled": spec["Enabled"]}
+
+
+def routes(template: dict[str, Any] | None = None) -> list[Route]:
+    """Return every HttpApi route with the handler of the function it reaches."""
+    template = template or load_template()
+    found: list[Route] = []
+    for logical_id, function in _resources_of_type(template, "AWS::Serverless::Function").items():
+        properties = function["Properties"]
+        for event in properties.get("Events", {}).values():
+            if event["Type"] != "HttpApi":
+                continue
+            found.append(
+                Route(
+                    method=event["Properties"]["Method"].upper(),
+                    path=event["Properties"]["Path"],
+                    function=logical_id,
+                    handler=properties["Handler"],
+                )
+            )
+    return found
+
+
+def schedules(template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Return each scheduled function's handler and schedule properties, by logical id."""
+    template = template or load_template()
+    found: dict[str, dict[str, Any]] = {}
+    for logical_id, function in _resources_of_type(template, "AWS::Serverless::Function").items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] in ("Schedule", "ScheduleV2"):
+                found[logical_id] = {"handler": function["Properties"]["Handler"], **event["Properties"]}
+    return found

@@ -1,0 +1,1 @@
+"""Core modules shared by every flow. None of them imports Flask."""

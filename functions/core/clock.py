@@ -1,0 +1,36 @@
+"""Time as an injected dependency, and the calendar rules of the account lifecycle."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timezone
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+Clock = Callable[[], datetime]
+
+# Deadlines are calendar days as the school and the family see them.
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def utc_now() -> datetime:
+    """Return the current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def paris_day(moment: datetime) -> date:
+    """Return the calendar day in Paris at `moment`."""
+    return moment.astimezone(PARIS).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """Add calendar months, clamping to the month's last day (30 Nov + 3 → 28 or 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last_day))
+
+
+def epoch_seconds(moment: datetime) -> int:
+    """Return whole seconds since the epoch (the DynamoDB TTL format)."""
+    return int(moment.timestamp())

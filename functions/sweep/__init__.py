@@ -1,0 +1,1 @@
+"""The daily expiry sweep."""
