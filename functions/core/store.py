@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any, Iterator
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
 
 from functions.core.aws import client
 from functions.core.errors import AccountNotFound, ConcurrentUpdate, IdentifierTaken
@@ -137,6 +138,11 @@ def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
 
 
+def _is_conditional_failure(error: ClientError) -> bool:
+    # Matched by code, not class: each boto3 client has its own exception classes.
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
 class Store:
     """Typed access to the accounts table."""
 
@@ -167,7 +173,9 @@ class Store:
                 # The identifier is the key: two homonyms issued at once never share it.
                 ConditionExpression="attribute_not_exists(pk)",
             )
-        except self.dynamodb.exceptions.ConditionalCheckFailedException as error:
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
             raise IdentifierTaken(field="identifier") from error
         return account
 
@@ -184,8 +192,10 @@ class Store:
                 ExpressionAttributeValues=_marshal({":read_version": account.version}),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except self.dynamodb.exceptions.ConditionalCheckFailedException as error:
-            if not getattr(error, "response", {}).get("Item"):
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
+            if not error.response.get("Item"):
                 raise AccountNotFound() from error
             raise ConcurrentUpdate() from error
         return saved
