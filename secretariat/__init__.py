@@ -1,0 +1,1 @@
+"""The school secretariat's tools: the `ent-admin` command."""
