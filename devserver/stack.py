@@ -1,0 +1,85 @@
+"""Start and stop the pieces of the local stack, in order, each stop registered as it starts."""
+
+from __future__ import annotations
+
+import threading
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from devserver import environment, mailbox
+from devserver.api import LocalApi
+from devserver.app import DevApp
+from devserver.aws import create_table, moto_port, start_moto, verify_sender
+from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port_free
+from devserver.lambdas import Functions
+from devserver.schedule import Scheduler
+from devserver.site import StaticSite
+from devserver.template import routes, schedules
+
+if TYPE_CHECKING:
+    from devserver.seed import DemoAccount  # imports the core: only once the environment is set
+
+
+@dataclass
+class LocalStack:
+    """Moto, the table, the demo accounts, the web server and the schedule, started together."""
+
+    site: StaticSite = field(default_factory=StaticSite)
+    web_port: int = 0
+    aws_port: int = 0
+    demo_accounts: list[DemoAccount] = field(default_factory=list)
+    _stops: ExitStack = field(default_factory=ExitStack)
+    _http: BaseWSGIServer | None = None
+
+    def start(self, ports: Ports) -> None:
+        """Start everything; on failure, stop what had started and re-raise."""
+        try:
+            self._start(ports)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, ports: Ports) -> None:
+        check_port_free(ports.web, "PORT")
+        moto = start_moto(ports.aws)
+        self._stops.callback(moto.stop)
+        self.aws_port = moto_port(moto)
+
+        functions = Functions()
+        app = DevApp(LocalApi(routes(), functions), self.site)
+        self._http = make_server(HOST, ports.web, app, threaded=True)
+        self._stops.callback(self._http.server_close)
+        self.web_port = self._http.server_port
+
+        # From here on boto3, and the handlers imported below, see the embedded AWS only.
+        environment.apply(environment.stack_variables(self.web_port, self.aws_port))
+        mailbox.record()
+        self._stops.callback(mailbox.stop_recording)
+        self._prepare_aws()
+
+        serving = threading.Thread(target=self._http.serve_forever, name="devserver-http", daemon=True)
+        serving.start()
+        self._stops.callback(self._http.shutdown)
+
+        scheduler = Scheduler(functions, schedules())
+        scheduler.start()
+        self._stops.callback(scheduler.stop)
+
+    def _prepare_aws(self) -> None:
+        import boto3  # after environment.apply: the clients point at moto
+
+        from devserver.seed import seed_demo_accounts
+        from functions.core.store import Store
+
+        session = boto3.session.Session()
+        create_table(session.client("dynamodb"), TABLE_NAME)
+        verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
+        self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(timezone.utc))
+
+    def stop(self) -> None:
+        """Stop the schedule, the web server and moto (the reverse of their start)."""
+        self._stops.close()
