@@ -11,10 +11,13 @@ import sys
 import time
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from functions.core.errors import DomainError
+from functions.core.errors import DomainError, InvalidInput, ServiceBusy
+from functions.core.help_links import help_for
+from functions.core.lifecycle import Profile
+from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
 from functions.core.store import Store
 
@@ -36,12 +39,30 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
 }
 
 
+# AWS answers that mean "too busy now", not "wrong request": the person may simply retry.
+_BUSY_AWS_CODES = {
+    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
+    "InternalServerError", "ServiceUnavailable", "TransactionConflictException",
+}
+
+
 def error_response(code: str, message: str, status: int, **extra: Any) -> Response:
     """Return the JSON error body of DESIGN §3."""
-    body = {"error": code, "message": message}
+    body: dict[str, Any] = {"error": code, "message": message}
+    help_link = help_for(code)
+    if help_link:
+        body["help"] = help_link
     body.update({key: value for key, value in extra.items() if value is not None})
     response = jsonify(body)
     response.status_code = status
+    return response
+
+
+def _domain_error_response(error: DomainError) -> Response:
+    response = error_response(error.code, error.message, error.status, field=error.field)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 
@@ -74,9 +95,7 @@ def create_flow_app(
     app.register_blueprint(blueprint)
     _configure_logging()
 
-    @app.errorhandler(DomainError)
-    def _domain_error(error: DomainError) -> Response:
-        return error_response(error.code, error.message, error.status, field=error.field)
+    app.register_error_handler(DomainError, _domain_error_response)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
@@ -86,12 +105,28 @@ def create_flow_app(
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
+        aws_code = (getattr(error, "response", None) or {}).get("Error", {}).get("Code")
+        if aws_code in _BUSY_AWS_CODES:
+            logger.warning(json.dumps({"aws_busy": aws_code}))
+            return _domain_error_response(ServiceBusy())
         logger.exception("unhandled error")  # traceback to the logs, never to the person
         return error_response("internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.", 500)
 
     @app.before_request
     def _start_timer() -> None:
         g.started = time.perf_counter()
+
+    @app.before_request
+    def _refuse_cross_site_writes() -> None:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if request.mimetype != "application/json":
+            abort(415)  # a cross-site form cannot send JSON without a CORS preflight
+        origin = request.headers.get("Origin")
+        if origin is not None and origin.rstrip("/") != _origin_of(settings.public_url):
+            abort(403)
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            abort(403)
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -115,6 +150,63 @@ def _log_request(response: Response) -> None:
         "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
     }
     logger.info(json.dumps(line))
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or refuse it with a French message."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("La demande doit être un objet JSON.")
+    return body
+
+
+def text_field(body: dict[str, Any], name: str, *, max_length: int, required: bool = True) -> str:
+    """Return a string field of the body, bounded in length."""
+    value = body.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("Ce champ doit être du texte.", field=name)
+    if len(value) > max_length:
+        raise InvalidInput(f"Ce champ ne doit pas dépasser {max_length} caractères.", field=name)
+    if required and not value.strip():
+        raise InvalidInput("Ce champ est obligatoire.", field=name)
+    return value
+
+
+def parse_profile(body: dict[str, Any]) -> Profile:
+    """Return the profile chosen on the form (parent or élève)."""
+    value = body.get("profile")
+    try:
+        return Profile(value)
+    except (ValueError, TypeError):
+        raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile") from None
+
+
+def client_info() -> tuple[str | None, str | None]:
+    """Return the source IP and user agent as API Gateway saw them (never X-Forwarded-For)."""
+    context = request.environ.get("apig_wsgi.request_context") or {}
+    http = context.get("http") or {}
+    source_ip = http.get("sourceIp") or request.remote_addr
+    user_agent = http.get("userAgent") or request.headers.get("User-Agent")
+    return source_ip, (user_agent or None) and user_agent[:256]
+
+
+def session_cookie() -> str | None:
+    return request.cookies.get(COOKIE_NAME)
+
+
+def set_session_cookie(response: Response, session_id: str, max_age: int) -> None:
+    response.set_cookie(COOKIE_NAME, session_id, max_age=max_age, path="/", secure=True, httponly=True, samesite="Lax")
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.set_cookie(COOKIE_NAME, "", max_age=0, expires=0, path="/", secure=True, httponly=True, samesite="Lax")
 
 
 def service(name: str) -> Any:

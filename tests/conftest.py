@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
 from typing import Iterator
 
 import boto3
@@ -10,8 +11,11 @@ import pytest
 from moto import mock_aws
 
 from devserver.template import table_definition, time_to_live
+from functions.core.accounts import issue_account
+from functions.core.lifecycle import AccountState, Profile
+from functions.core.passwords import hash_password
 from functions.core.settings import Settings
-from functions.core.store import Store
+from functions.core.store import Account, Store
 
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"
@@ -73,6 +77,47 @@ def settings(table: str) -> Settings:
 @pytest.fixture
 def store(table: str) -> Store:
     return Store(table)
+
+
+@pytest.fixture
+def accounts(store: Store, clock: "FrozenClock"):
+    """Make accounts in any state: `accounts.make(state=..., password=..., email=...)`."""
+    return AccountFactory(store, clock)
+
+
+class AccountFactory:
+    def __init__(self, store: Store, clock: "FrozenClock") -> None:
+        self.store, self.clock = store, clock
+
+    def make(
+        self,
+        *,
+        state: AccountState = AccountState.ISSUED,
+        password: str | None = None,
+        email: str | None = None,
+        profile: Profile = Profile.PARENT,
+        first_name: str = "Zoé",
+        last_name: str = "Martin",
+        birth_date: date = date(2015, 3, 1),
+    ) -> tuple[Account, str]:
+        """Return a stored account and its password (the initial one unless `password` is given)."""
+        issued = issue_account(
+            self.store, profile=profile, first_name=first_name, last_name=last_name,
+            birth_date=birth_date, school="0751234A", now=self.clock(),
+        )
+        account, secret = issued.account, issued.initial_password
+        changes: dict = {}
+        if password is not None:
+            changes["password_hash"], secret = hash_password(password), password
+        if email is not None:
+            changes["email"] = email
+        if state != AccountState.ISSUED:
+            changes["state"] = state
+        if state == AccountState.ACTIVE:
+            changes["activated_at"] = self.clock()
+        if changes:
+            account = self.store.save_account(replace(account, **changes))
+        return account, secret
 
 
 @pytest.fixture

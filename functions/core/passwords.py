@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
@@ -30,15 +31,20 @@ def hasher() -> PasswordHasher:
     )
 
 
+def _canonical(password: str) -> str:
+    # A Mac types "é" decomposed, a phone composed: hash one form only.
+    return unicodedata.normalize("NFC", password)
+
+
 def hash_password(password: str) -> str:
     """Return the argon2id hash of `password` (PHC string, salt included)."""
-    return hasher().hash(password)
+    return hasher().hash(_canonical(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Tell whether `password` matches `password_hash`; a malformed hash never matches."""
     try:
-        return hasher().verify(password_hash, password)
+        return hasher().verify(password_hash, _canonical(password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

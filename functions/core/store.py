@@ -8,21 +8,32 @@
 | delete an account                      | same                                        | delete_account          |
 | identifiers of a verified email        | GSI by-email: email_key=<email>             | identifiers_for_email   |
 | non-active accounts due on a day       | GSI by-due-day: due_key=<YYYY-MM-DD>#<shard>| accounts_due            |
+| token by its hash                      | pk=TOKEN#<sha256>, sk=TOKEN                 | put_token, get_token    |
+| use a token and change its account     | both above, in one transaction              | save_account_using_token|
+| session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
+| audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
+| every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
+| page feedback                          | pk=FEEDBACK#<page>, sk=<time>#<random>      | add_feedback, feedback  |
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from functions.core.aws import client
-from functions.core.errors import AccountNotFound, ConcurrentUpdate, IdentifierTaken
+from functions.core.clock import epoch_seconds
+from functions.core.errors import AccountNotFound, ConcurrentUpdate, IdentifierTaken, TokenUsed
 from functions.core.lifecycle import AccountState, Profile
+from functions.core.sessions import Session, SessionScope
+from functions.core.throttling import GuessState
+from functions.core.tokens import TokenKind
 
 EMAIL_INDEX = "by-email"
 DUE_INDEX = "by-due-day"
@@ -50,6 +61,11 @@ class Account:
     pending_email: str | None = None
     activated_at: datetime | None = None
     session_version: int = 0
+    guesses: GuessState = field(default_factory=GuessState)
+    # Hash of the one live token per purpose: a new one, or a password change, cancels the old.
+    live_tokens: dict[str, str] = field(default_factory=dict)
+    recovery_mails: tuple[datetime, ...] = ()  # sent in the last hour, for the 3-per-hour cap
+    reminders_sent: tuple[str, ...] = ()
     version: int = 0
 
     @property
@@ -103,13 +119,32 @@ def account_to_item(account: Account) -> dict[str, Any]:
         item["pending_email"] = account.pending_email
     if account.activated_at:
         item["activated_at"] = account.activated_at.isoformat()
+    guesses = account.guesses
+    if guesses.consecutive_failures or guesses.recent_failures:
+        item["consecutive_failures"] = guesses.consecutive_failures
+        item["recent_failures"] = [moment.isoformat() for moment in guesses.recent_failures]
+    if guesses.locked_until:
+        item["locked_until"] = guesses.locked_until.isoformat()
+    if account.live_tokens:
+        item["live_tokens"] = dict(account.live_tokens)
+    if account.recovery_mails:
+        item["recovery_mails"] = [moment.isoformat() for moment in account.recovery_mails]
+    if account.reminders_sent:
+        item["reminders_sent"] = list(account.reminders_sent)
     if account.due_day:
         item["due_key"] = due_key(account.due_day, _due_shard(account.identifier))
     return item
 
 
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _moments(texts: list[str] | None) -> tuple[datetime, ...]:
+    return tuple(datetime.fromisoformat(text) for text in texts or ())
+
+
 def account_from_item(item: dict[str, Any]) -> Account:
-    activated_at = item.get("activated_at")
     return Account(
         identifier=item["identifier"],
         profile=Profile(item["profile"]),
@@ -124,10 +159,32 @@ def account_from_item(item: dict[str, Any]) -> Account:
         deletion_date=date.fromisoformat(item["deletion_date"]),
         email=item.get("email"),
         pending_email=item.get("pending_email"),
-        activated_at=datetime.fromisoformat(activated_at) if activated_at else None,
+        activated_at=_moment(item.get("activated_at")),
         session_version=int(item.get("session_version", 0)),
+        guesses=GuessState(
+            consecutive_failures=int(item.get("consecutive_failures", 0)),
+            locked_until=_moment(item.get("locked_until")),
+            recent_failures=_moments(item.get("recent_failures")),
+        ),
+        live_tokens=dict(item.get("live_tokens", {})),
+        recovery_mails=_moments(item.get("recovery_mails")),
+        reminders_sent=tuple(item.get("reminders_sent", ())),
         version=int(item.get("version", 0)),
     )
+
+
+def _session_to_item(session: Session) -> dict[str, Any]:
+    return {
+        **_session_key(session.session_hash),
+        "type": "session",
+        "identifier": session.identifier,
+        "scope": session.scope.value,
+        "session_version": session.session_version,
+        "created_at": session.created_at.isoformat(),
+        "last_seen": session.last_seen.isoformat(),
+        "absolute_expiry": session.absolute_expiry.isoformat(),
+        "expires_at": epoch_seconds(session.expires_at),
+    }
 
 
 def _marshal(item: dict[str, Any]) -> dict[str, Any]:
@@ -136,6 +193,35 @@ def _marshal(item: dict[str, Any]) -> dict[str, Any]:
 
 def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    token_hash: str
+    kind: TokenKind
+    identifier: str
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    at: datetime
+    action: str
+    source_ip: str | None = None
+    user_agent: str | None = None
+    detail: str | None = None
+
+
+AUDIT_RETENTION_DAYS = 365
+
+
+def _token_key(token_hash: str) -> dict[str, str]:
+    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def _session_key(session_hash: str) -> dict[str, str]:
+    return {"pk": f"SESSION#{session_hash}", "sk": "SESSION"}
 
 
 def _is_conditional_failure(error: ClientError) -> bool:
@@ -200,9 +286,163 @@ class Store:
             raise ConcurrentUpdate() from error
         return saved
 
-    def delete_account(self, identifier: str) -> None:
-        """Delete the account item (linked items are the lifecycle's business)."""
-        self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_account_key(identifier)))
+    def delete_account(self, identifier: str) -> int:
+        """Delete the account and every item under its key (audit events); return how many."""
+        deleted = 0
+        paginator = self.dynamodb.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=_marshal({":pk": _account_key(identifier)["pk"]}),
+            ProjectionExpression="pk, sk",
+        )
+        for page in pages:
+            for item in page.get("Items", []):
+                self.dynamodb.delete_item(TableName=self.table_name, Key=item)
+                deleted += 1
+        return deleted
+
+    # Tokens -------------------------------------------------------------------------------
+
+    def put_token(self, record: TokenRecord) -> None:
+        """Store a token's hash; DynamoDB's TTL removes it some time after it expires."""
+        self.dynamodb.put_item(
+            TableName=self.table_name,
+            Item=_marshal({
+                **_token_key(record.token_hash),
+                "type": "token",
+                "kind": record.kind.value,
+                "identifier": record.identifier,
+                "expires_at": epoch_seconds(record.expires_at),
+            }),
+        )
+
+    def get_token(self, token_hash: str) -> TokenRecord | None:
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal(_token_key(token_hash)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        item = _unmarshal(response["Item"])
+        return TokenRecord(
+            token_hash=token_hash,
+            kind=TokenKind(item["kind"]),
+            identifier=item["identifier"],
+            expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=timezone.utc),
+            used_at=_moment(item.get("used_at")),
+        )
+
+    def save_account_using_token(self, account: Account, token_hash: str, now: datetime) -> Account:
+        """Mark the token used and save the account, both or neither."""
+        saved = replace(account, version=account.version + 1)
+        try:
+            self.dynamodb.transact_write_items(TransactItems=[
+                {"Update": {
+                    "TableName": self.table_name,
+                    "Key": _marshal(_token_key(token_hash)),
+                    "UpdateExpression": "SET used_at = :now",
+                    # Single use even under concurrent clicks: only the first request finds it unused.
+                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(used_at)",
+                    "ExpressionAttributeValues": _marshal({":now": now.isoformat()}),
+                }},
+                {"Put": {
+                    "TableName": self.table_name,
+                    "Item": _marshal(account_to_item(saved)),
+                    "ConditionExpression": "attribute_exists(pk) AND #version = :read_version",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": _marshal({":read_version": account.version}),
+                }},
+            ])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise TokenUsed() from error
+            raise ConcurrentUpdate() from error
+        return saved
+
+    # Sessions -----------------------------------------------------------------------------
+
+    def put_session(self, session: Session) -> None:
+        self.dynamodb.put_item(TableName=self.table_name, Item=_marshal(_session_to_item(session)))
+
+    def get_session(self, session_hash: str) -> Session | None:
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal(_session_key(session_hash)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        item = _unmarshal(response["Item"])
+        return Session(
+            session_hash=session_hash,
+            identifier=item["identifier"],
+            scope=SessionScope(item["scope"]),
+            session_version=int(item["session_version"]),
+            created_at=datetime.fromisoformat(item["created_at"]),
+            last_seen=datetime.fromisoformat(item["last_seen"]),
+            absolute_expiry=datetime.fromisoformat(item["absolute_expiry"]),
+        )
+
+    def touch_session(self, session: Session, now: datetime) -> Session:
+        touched = replace(session, last_seen=now)
+        self.put_session(touched)
+        return touched
+
+    def delete_session(self, session_hash: str) -> None:
+        self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_session_key(session_hash)))
+
+    # Audit --------------------------------------------------------------------------------
+
+    def add_event(self, identifier: str, event: AuditEvent) -> None:
+        """Record what happened to an account; kept one year (TTL)."""
+        item: dict[str, Any] = {
+            "pk": _account_key(identifier)["pk"],
+            "sk": f"EVENT#{event.at.isoformat()}#{secrets.token_hex(4)}",
+            "type": "event",
+            "action": event.action,
+            "at": event.at.isoformat(),
+            "expires_at": epoch_seconds(event.at) + AUDIT_RETENTION_DAYS * 86400,
+        }
+        for name in ("source_ip", "user_agent", "detail"):
+            if getattr(event, name):
+                item[name] = getattr(event, name)[:512]
+        self.dynamodb.put_item(TableName=self.table_name, Item=_marshal(item))
+
+    def events(self, identifier: str, limit: int = 20) -> list[AuditEvent]:
+        """Return the account's latest events, newest first."""
+        response = self.dynamodb.query(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :event)",
+            ExpressionAttributeValues=_marshal({":pk": _account_key(identifier)["pk"], ":event": "EVENT#"}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [
+            AuditEvent(
+                at=datetime.fromisoformat(item["at"]),
+                action=item["action"],
+                source_ip=item.get("source_ip"),
+                user_agent=item.get("user_agent"),
+                detail=item.get("detail"),
+            )
+            for item in map(_unmarshal, response.get("Items", []))
+        ]
+
+    # Feedback -----------------------------------------------------------------------------
+
+    def add_feedback(self, page: str, helpful: bool, comment: str | None, at: datetime) -> None:
+        item: dict[str, Any] = {
+            "pk": f"FEEDBACK#{page}",
+            "sk": f"{at.isoformat()}#{secrets.token_hex(4)}",
+            "type": "feedback",
+            "page": page,
+            "helpful": helpful,
+            "at": at.isoformat(),
+        }
+        if comment:
+            item["comment"] = comment
+        self.dynamodb.put_item(TableName=self.table_name, Item=_marshal(item))
 
     def identifiers_for_email(self, email: str) -> list[str]:
         """Return every identifier whose verified address is `email` (case-insensitive)."""

@@ -1,31 +1,58 @@
-"""Routes of the login flow: Login, the current session and logout."""
+"""Routes of the login flow: login, the current session, logout."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, jsonify
 
+from functions.core.audit import Client
+from functions.core.auth import current_session
+from functions.core.clock import Clock, utc_now
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.web import create_flow_app
+from functions.login import flow
+from functions.web import (
+    clear_session_cookie, client_info, create_flow_app, json_body, parse_profile, service,
+    session_cookie, set_session_cookie, text_field,
+)
 
 blueprint = Blueprint("login", __name__)
 
 
 @blueprint.post("/api/login")
-def login() -> None:
-    abort(501)
+def login() -> Response:
+    body = json_body()
+    outcome = flow.login(
+        service("store"),
+        identifier=text_field(body, "identifier", max_length=64),
+        password=text_field(body, "password", max_length=128),
+        profile=parse_profile(body),
+        now=service("clock")(),
+        client=Client(*client_info()),
+    )
+    response = jsonify({"next": outcome.next})
+    set_session_cookie(response, outcome.session_id, outcome.max_age)
+    return response
 
 
 @blueprint.get("/api/session")
-def session() -> None:
-    abort(401)  # sessions arrive with the self-service issue: nobody is logged in yet
+def session() -> Response:
+    _, account = current_session(service("store"), session_cookie(), service("clock")())
+    return jsonify({
+        "identifier": account.identifier,
+        "profile": account.profile.value,
+        "display_name": account.display_name,
+        "school": account.school,
+    })
 
 
 @blueprint.post("/api/logout")
-def logout() -> None:
-    abort(501)
+def logout() -> Response:
+    flow.logout(service("store"), session_cookie())
+    response = Response(status=204)
+    clear_session_cookie(response)
+    return response
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, store: Store | None = None, clock: Clock = utc_now) -> Flask:
     """Build the login app."""
-    return create_flow_app(__name__, blueprint, settings, store=store)
+    return create_flow_app(__name__, blueprint, settings, store=store, clock=clock)

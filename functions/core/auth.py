@@ -1,0 +1,75 @@
+"""Who is asking: password checks with guess throttling, and the session behind a cookie."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Callable
+
+from functions.core.errors import AccountLocked, ConcurrentUpdate, NotAuthenticated
+from functions.core.lifecycle import AccountState
+from functions.core.passwords import hash_password, needs_rehash, verify_password
+from functions.core.sessions import Session, SessionScope, session_hash
+from functions.core.store import Account, Store
+from functions.core.throttling import cleared, record_failure, retry_after
+
+MAX_SAVE_ATTEMPTS = 5
+
+
+def update_account(store: Store, account: Account, change: Callable[[Account], Account]) -> Account:
+    """Apply `change` and save, re-reading and re-applying when a concurrent request won."""
+    for _ in range(MAX_SAVE_ATTEMPTS):
+        try:
+            return store.save_account(change(account))
+        except ConcurrentUpdate:
+            fresh = store.get_account(account.identifier)
+            if fresh is None:
+                raise
+            account = fresh
+    raise ConcurrentUpdate()
+
+
+def refuse_if_locked(account: Account, now: datetime) -> None:
+    """Refuse every guess, even a right one, while the account is locked."""
+    wait = retry_after(account.guesses, now)
+    if wait:
+        raise AccountLocked(wait)
+
+
+def record_wrong_guess(store: Store, account: Account, now: datetime) -> Account:
+    """Count one wrong password, birth date or current password."""
+    return update_account(store, account, lambda fresh: replace(fresh, guesses=record_failure(fresh.guesses, now)))
+
+
+def check_secret(store: Store, account: Account, password: str, now: datetime) -> tuple[bool, Account]:
+    """Verify `password` under throttling; on success clear the failures and upgrade the hash."""
+    refuse_if_locked(account, now)
+    if not verify_password(account.password_hash, password):
+        return False, record_wrong_guess(store, account, now)
+    upgrade = needs_rehash(account.password_hash)
+    if account.guesses != cleared() or upgrade:
+        new_hash = hash_password(password) if upgrade else None
+        account = update_account(
+            store, account,
+            lambda fresh: replace(fresh, guesses=cleared(), password_hash=new_hash or fresh.password_hash),
+        )
+    return True, account
+
+
+def current_session(
+    store: Store, session_id: str | None, now: datetime, scope: SessionScope = SessionScope.FULL
+) -> tuple[Session, Account]:
+    """Return the live session of the cookie and its account, or raise NotAuthenticated."""
+    if not session_id or len(session_id) > 128:
+        raise NotAuthenticated()
+    session = store.get_session(session_hash(session_id))
+    if session is None or not session.is_live(now) or session.scope != scope:
+        raise NotAuthenticated()
+    account = store.get_account(session.identifier)
+    if account is None or account.session_version != session.session_version:
+        raise NotAuthenticated()  # revoked: password change, reset, deactivation or deletion
+    if scope == SessionScope.FULL and account.state != AccountState.ACTIVE:
+        raise NotAuthenticated()
+    if session.needs_touch(now):
+        session = store.touch_session(session, now)
+    return session, account

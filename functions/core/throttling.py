@@ -1,0 +1,56 @@
+"""Guess throttling per account, after the CNIL's 2022 recommendation (case 2).
+
+After 5 consecutive failures every attempt, even a right one, is refused for 1 minute, then 2, 4…
+capped at 1 hour; and never more than 25 failures in 24 hours. A success clears it all, and so does
+a password reset (recovery still works while locked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+FREE_FAILURES = 5
+FIRST_LOCK = timedelta(minutes=1)
+LONGEST_LOCK = timedelta(hours=1)
+DAILY_FAILURES = 25
+DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class GuessState:
+    consecutive_failures: int = 0
+    locked_until: datetime | None = None
+    # Times of the failures of the last 24 h, oldest first (at most DAILY_FAILURES kept).
+    recent_failures: tuple[datetime, ...] = field(default_factory=tuple)
+
+
+def retry_after(state: GuessState, now: datetime) -> int:
+    """Return the seconds to wait before a guess is heard again, 0 when it may be tried now."""
+    if state.locked_until and state.locked_until > now:
+        return max(1, int((state.locked_until - now).total_seconds() + 0.999))
+    return 0
+
+
+def _lock_length(consecutive_failures: int) -> timedelta:
+    doublings = consecutive_failures - FREE_FAILURES
+    return min(FIRST_LOCK * (2 ** min(doublings, 12)), LONGEST_LOCK)
+
+
+def record_failure(state: GuessState, now: datetime) -> GuessState:
+    """Return the state after one more wrong guess."""
+    recent = tuple(moment for moment in state.recent_failures if now - moment < DAY) + (now,)
+    recent = recent[-DAILY_FAILURES:]
+    consecutive = state.consecutive_failures + 1
+    locked_until = state.locked_until
+    if consecutive >= FREE_FAILURES:
+        locked_until = now + _lock_length(consecutive)
+    if len(recent) >= DAILY_FAILURES:
+        # The 25th failure of the day: nothing more until the oldest one is 24 h old.
+        locked_until = max(locked_until or now, recent[0] + DAY)
+    return replace(state, consecutive_failures=consecutive, locked_until=locked_until, recent_failures=recent)
+
+
+def cleared() -> GuessState:
+    """Return the state after a success or a password reset."""
+    return GuessState()

@@ -1,0 +1,39 @@
+"""Fixtures for the flows: each flow's app on the moto table, a JSON client, a mail outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+ORIGIN = "https://aide.ent.example.fr"
+
+
+class JsonClient:
+    """A test client that speaks like the site's forms: JSON, same origin."""
+
+    def __init__(self, flask_client: Any) -> None:
+        self.client = flask_client
+
+    def post(self, path: str, body: Any = None, **kwargs: Any):
+        headers = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin", **kwargs.pop("headers", {})}
+        return self.client.post(path, json=body if body is not None else {}, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any):
+        return self.client.get(path, **kwargs)
+
+    def cookie(self, name: str = "__Host-ent-session") -> str | None:
+        found = self.client.get_cookie(name)
+        return found.value if found else None
+
+
+@pytest.fixture
+def make_client(settings, store, clock):
+    """Build a JSON client for one flow's app: `make_client(create_app)`."""
+
+    def build(create_app, **services: Any) -> JsonClient:
+        app = create_app(settings, store=store, clock=clock, **services)
+        app.testing = True
+        return JsonClient(app.test_client())
+
+    return build
