@@ -65,6 +65,19 @@ class Mailer:
         self.sender = sender
         self._ses = ses
 
+    def mime(self, mail: RenderedMail, to: str) -> bytes:
+        """Return the message as MIME: French text and HTML alternatives, UTF-8."""
+        from email.message import EmailMessage
+
+        message = EmailMessage()
+        message["From"] = f"ENT - Aide aux familles <{self.sender}>"
+        message["To"] = to
+        message["Subject"] = mail.subject
+        message["Content-Language"] = "fr"
+        message.set_content(mail.text)
+        message.add_alternative(mail.html, subtype="html")
+        return message.as_bytes()
+
     def send(self, message: str, *, to: str, **context: Any) -> None:
         """Send `message` to one address; raise MailUnavailable if SES refuses or fails."""
         mail = render(message, **context)
@@ -73,13 +86,7 @@ class Mailer:
             ses.send_email(
                 FromEmailAddress=self.sender,
                 Destination={"ToAddresses": [to]},
-                Content={"Simple": {
-                    "Subject": {"Data": mail.subject, "Charset": "UTF-8"},
-                    "Body": {
-                        "Text": {"Data": mail.text, "Charset": "UTF-8"},
-                        "Html": {"Data": mail.html, "Charset": "UTF-8"},
-                    },
-                }},
+                Content={"Raw": {"Data": self.mime(mail, to)}},
             )
         except Exception as error:  # botocore ClientError/EndpointConnectionError alike
             # The message name only: never the address, the link or the body.

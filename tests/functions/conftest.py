@@ -37,3 +37,28 @@ def make_client(settings, store, clock):
         return JsonClient(app.test_client())
 
     return build
+
+
+@pytest.fixture
+def outbox(table):
+    """Read the mails sent through moto's SES: `outbox()` → [{to, subject, text, html}]."""
+    import email
+    import email.policy
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    def read() -> list[dict[str, str]]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"]
+        mails = []
+        for sent in backend.sent_messages:
+            parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
+            mails.append({
+                "to": str(parsed["To"]),
+                "subject": str(parsed["Subject"]),
+                "text": parsed.get_body(("plain",)).get_content(),
+                "html": parsed.get_body(("html",)).get_content(),
+            })
+        return mails
+
+    return read

@@ -1,0 +1,77 @@
+"""Links sent by email: a token in the URL fragment, redeemed once by a POST from the page.
+
+An account keeps the hash of its one live token per purpose, so a newer link, a password change
+or a deactivation cancels the older ones without looking for them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+
+from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
+from functions.core.store import Account, Store, TokenRecord
+from functions.core.tokens import TokenKind, new_token, token_expiry, token_hash
+
+# Site pages that read `#t=` and post the token; the fragment never reaches a server log.
+LINK_PATHS = {
+    TokenKind.ACTIVATION: "/activation/",
+    TokenKind.RESET: "/mot-de-passe-oublie/nouveau/",
+    TokenKind.EMAIL_CHANGE: "/compte/email/",
+}
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
+# What a used link means depends on what it was for: each says where to go next.
+USED_MESSAGES = {
+    TokenKind.ACTIVATION: "Ce lien a déjà été utilisé : votre compte est activé. Connectez-vous avec votre identifiant et votre mot de passe.",
+    TokenKind.RESET: "Ce lien a déjà servi à choisir un nouveau mot de passe. Connectez-vous, ou demandez un nouveau lien.",
+    TokenKind.EMAIL_CHANGE: "Ce lien a déjà été utilisé : votre nouvelle adresse est confirmée.",
+}
+
+
+def prepare_link(
+    store: Store, account: Account, kind: TokenKind, now: datetime, public_url: str,
+    activation_deadline: date | None = None,
+) -> tuple[Account, str]:
+    """Store a new token and return the account holding it as live (to be saved) and the URL."""
+    token = new_token()
+    hashed = token_hash(token)
+    store.put_token(TokenRecord(
+        token_hash=hashed,
+        kind=kind,
+        identifier=account.identifier,
+        expires_at=token_expiry(kind, now, activation_deadline),
+    ))
+    return replace(account, live_tokens={**account.live_tokens, kind.value: hashed}), f"{public_url}{LINK_PATHS[kind]}#t={token}"
+
+
+def without_tokens(account: Account, *kinds: TokenKind) -> Account:
+    """Return the account with the live tokens of `kinds` (all when none given) cancelled."""
+    names = {kind.value for kind in kinds} if kinds else set(account.live_tokens)
+    return replace(account, live_tokens={name: h for name, h in account.live_tokens.items() if name not in names})
+
+
+def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> tuple[TokenRecord, Account]:
+    """Return the token and its account, or say why the link cannot be used."""
+    if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
+        raise TokenInvalid(field="token")
+    record = store.get_token(token_hash(token))
+    if record is None or record.kind != kind:
+        raise TokenInvalid(field="token")
+    if record.used_at is not None:
+        raise TokenUsed(USED_MESSAGES[kind], field="token")
+    account = store.get_account(record.identifier)
+    if account is None:
+        raise TokenInvalid(field="token")
+    if now >= record.expires_at or account.live_tokens.get(kind.value) != record.token_hash:
+        # Past its time, or replaced by a newer link / cancelled by a password change.
+        raise TokenExpired(field="token")
+    return record, account
+
+
+def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -> Account:
+    """Use the token and save the changed account together; the token's purpose is cleared."""
+    try:
+        return store.save_account_using_token(without_tokens(changed, record.kind), record.token_hash, now)
+    except TokenUsed:
+        raise TokenUsed(USED_MESSAGES[record.kind], field="token") from None
