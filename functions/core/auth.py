@@ -6,9 +6,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Callable
 
-from functions.core.errors import AccountLocked, ConcurrentUpdate, NotAuthenticated
-from functions.core.lifecycle import AccountState
-from functions.core.passwords import hash_password, needs_rehash, verify_password
+from functions.core import audit
+from functions.core.audit import Client
+from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated
+from functions.core.identifiers import is_well_formed, normalize_identifier
+from functions.core.lifecycle import AccountState, Profile
+from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.sessions import Session, SessionScope, session_hash
 from functions.core.store import Account, Store
 from functions.core.throttling import cleared, record_failure, retry_after
@@ -54,6 +57,25 @@ def check_secret(store: Store, account: Account, password: str, now: datetime) -
             lambda fresh: replace(fresh, guesses=cleared(), password_hash=new_hash or fresh.password_hash),
         )
     return True, account
+
+
+def verify_credentials(
+    store: Store, *, identifier: str, password: str, profile: Profile | None, now: datetime, client: Client
+) -> Account:
+    """Return the account of these credentials; one same refusal for every kind of wrong guess."""
+    identifier = normalize_identifier(identifier)
+    account = store.get_account(identifier) if is_well_formed(identifier) else None
+    if account is None:
+        burn_verify_time(password)  # an unknown identifier answers in the time of a known one
+        raise InvalidCredentials()
+    right, account = check_secret(store, account, password, now)
+    if not right:
+        audit.record(store, account.identifier, "login_failed", now, client)
+        raise InvalidCredentials()
+    if profile is not None and account.profile != profile:
+        audit.record(store, account.identifier, "login_wrong_profile", now, client)
+        raise InvalidCredentials()
+    return account
 
 
 def current_session(

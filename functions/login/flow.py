@@ -7,11 +7,9 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import check_secret
-from functions.core.errors import AccountDeactivated, EmailConfirmationPending, InvalidCredentials
-from functions.core.identifiers import is_well_formed, normalize_identifier
+from functions.core.auth import verify_credentials
+from functions.core.errors import AccountDeactivated, EmailConfirmationPending
 from functions.core.lifecycle import AccountState, Profile
-from functions.core.passwords import burn_verify_time
 from functions.core.sessions import (
     ABSOLUTE_TIMEOUT, FIRST_CONNECTION_TIMEOUT, SessionScope, open_session, session_hash,
 )
@@ -26,23 +24,12 @@ class LoginOutcome:
 
 
 def authenticate(store: Store, *, identifier: str, password: str, profile: Profile, now: datetime, client: Client) -> Account:
-    """Return the account whose password this is; the same refusal for every wrong guess.
+    """Return the account whose password this is, if its state lets it log in.
 
     The deactivated and pending answers come only after the right password, so they reveal
     nothing to someone who does not know it.
     """
-    identifier = normalize_identifier(identifier)
-    account = store.get_account(identifier) if is_well_formed(identifier) else None
-    if account is None:
-        burn_verify_time(password)  # an unknown identifier answers in the time of a known one
-        raise InvalidCredentials()
-    right, account = check_secret(store, account, password, now)
-    if not right:
-        audit.record(store, account.identifier, "login_failed", now, client)
-        raise InvalidCredentials()
-    if account.profile != profile:
-        audit.record(store, account.identifier, "login_wrong_profile", now, client)
-        raise InvalidCredentials()
+    account = verify_credentials(store, identifier=identifier, password=password, profile=profile, now=now, client=client)
     if account.state == AccountState.DEACTIVATED:
         audit.record(store, account.identifier, "login_refused_deactivated", now, client)
         raise AccountDeactivated()
