@@ -1,31 +1,65 @@
-"""Routes of the first_connection flow: First connection, the activation link and its resend."""
+"""Routes of the first connection flow: first connection, activation, resending the link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, jsonify
 
+from functions.core.audit import Client
+from functions.core.auth import current_session
+from functions.core.clock import Clock, utc_now
+from functions.core.mail import Mailer
+from functions.core.sessions import SessionScope
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.web import create_flow_app
+from functions.first_connection import flow
+from functions.web import (
+    clear_session_cookie, client_info, create_flow_app, json_body, service, session_cookie, text_field,
+)
 
 blueprint = Blueprint("first_connection", __name__)
 
 
 @blueprint.post("/api/first-connection")
-def first_connection() -> None:
-    abort(501)
+def first_connection() -> Response:
+    store, now = service("store"), service("clock")()
+    _, account = current_session(store, session_cookie(), now, scope=SessionScope.FIRST_CONNECTION)
+    body = json_body()
+    flow.complete_first_connection(
+        store, service("mailer"), account,
+        birth_date=text_field(body, "birth_date", max_length=10),
+        email=text_field(body, "email", max_length=254),
+        new_password=text_field(body, "new_password", max_length=128),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
+        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+    )
+    response = jsonify({"next": "check-email"})
+    response.status_code = 202
+    clear_session_cookie(response)
+    return response
 
 
 @blueprint.post("/api/first-connection/resend")
-def resend() -> None:
-    abort(501)
+def resend() -> tuple[Response, int]:
+    body = json_body()
+    flow.resend_activation(
+        service("store"), service("mailer"),
+        identifier=text_field(body, "identifier", max_length=64),
+        password=text_field(body, "password", max_length=128),
+        now=service("clock")(), public_url=service("settings").public_url, client=Client(*client_info()),
+    )
+    return jsonify({"next": "check-email"}), 202
 
 
 @blueprint.post("/api/activation")
-def activation() -> None:
-    abort(501)
+def activation() -> Response:
+    body = json_body()
+    flow.activate(service("store"), token=body.get("token"), now=service("clock")(), client=Client(*client_info()))
+    return jsonify({"status": "active"})
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
-    """Build the first_connection app."""
-    return create_flow_app(__name__, blueprint, settings, store=store)
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+) -> Flask:
+    """Build the first connection app."""
+    settings = settings or Settings.from_env()
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer(settings.mail_from), clock=clock)

@@ -1,0 +1,153 @@
+"""First connection, activation by email link, and resending that link: plain functions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from functions.core import audit
+from functions.core.audit import Client
+from functions.core.auth import record_wrong_guess, refuse_if_locked, update_account, verify_credentials
+from functions.core.clock import PARIS
+from functions.core.dates import parse_date
+from functions.core.emails import normalize_email
+from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
+from functions.core.lifecycle import AccountState
+from functions.core.links import open_token, prepare_link, redeem
+from functions.core.mail import Mailer
+from functions.core.password_policy import PolicyContext, enforce
+from functions.core.passwords import hash_password, verify_password
+from functions.core.store import Account, Store
+from functions.core.tokens import TokenKind, token_expiry
+
+ACTIVATION_MAILS_PER_HOUR = 3
+
+
+class BirthDateMismatch(DomainError):
+    code = "birth_date_mismatch"
+    status = 401
+    message = "La date de naissance ne correspond pas à celle connue de l'établissement (pour un parent : celle de l'enfant)."
+
+
+class FirstConnectionDone(DomainError):
+    code = "first_connection_done"
+    status = 409
+    message = "La première connexion de ce compte a déjà été faite. Consultez votre messagerie pour activer le compte."
+
+
+class FirstConnectionRequired(DomainError):
+    code = "first_connection_required"
+    status = 400
+    message = "La première connexion n'a pas encore été faite : connectez-vous avec le mot de passe du courrier de l'établissement."
+
+
+class AlreadyActive(DomainError):
+    code = "already_active"
+    status = 400
+    message = "Votre compte est déjà activé : connectez-vous avec votre identifiant et votre mot de passe."
+
+
+class TooManyActivationMails(DomainError):
+    code = "too_many_requests"
+    status = 429
+    message = "Plusieurs liens ont déjà été envoyés dans l'heure. Consultez votre messagerie (et les courriers indésirables) ou réessayez plus tard."
+    retry_after = 3600
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
+
+
+def _send_activation(mailer: Mailer, account: Account, to: str, link: str, public_url: str, now: datetime) -> None:
+    mailer.send(
+        "activation",
+        to=to,
+        display_name=account.display_name,
+        identifier=account.identifier,
+        link=link,
+        link_expiry=_day(token_expiry(TokenKind.ACTIVATION, now, account.activation_deadline)),
+        activation_deadline=f"{account.activation_deadline:%d/%m/%Y}",
+        help_url=f"{public_url}/activation/renvoi/",
+    )
+
+
+def complete_first_connection(
+    store: Store, mailer: Mailer, account: Account, *, birth_date: str, email: str, new_password: str,
+    new_password_confirmation: str, now: datetime, public_url: str, client: Client,
+) -> Account:
+    """Check the birth date, take the email and the new password, and send the activation link."""
+    if account.state != AccountState.ISSUED:
+        raise FirstConnectionDone()
+    refuse_if_locked(account, now)
+    if parse_date(birth_date, field="birth_date") != account.birth_date:
+        record_wrong_guess(store, account, now)
+        audit.record(store, account.identifier, "first_connection_wrong_birth_date", now, client)
+        raise BirthDateMismatch(field="birth_date")
+    address = normalize_email(email, field="email")
+    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
+        identifier=account.identifier,
+        names=(account.first_name, account.last_name),
+        birth_date=account.birth_date,
+        is_previous=lambda candidate: verify_password(account.password_hash, candidate),  # the initial one
+    ))
+    with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
+    pending = replace(
+        with_link,
+        state=AccountState.PENDING_CONFIRMATION,
+        password_hash=hash_password(password),  # the initial password dies here
+        pending_email=address,
+        session_version=account.session_version + 1,  # the first-connection session is spent
+        recovery_mails=(now,),
+    )
+    try:
+        saved = store.save_account(pending)  # of two concurrent first connections, one wins here
+    except ConcurrentUpdate:
+        raise FirstConnectionDone() from None
+    try:
+        _send_activation(mailer, saved, address, link, public_url, now)
+    except DomainError:
+        store.save_account(replace(account, version=saved.version))  # put the account back as it was
+        raise
+    audit.record(store, account.identifier, "first_connection", now, client)
+    return saved
+
+
+def resend_activation(
+    store: Store, mailer: Mailer, *, identifier: str, password: str, now: datetime, public_url: str, client: Client,
+) -> None:
+    """Send a fresh activation link (the older one stops working) to the address awaiting it."""
+    account = verify_credentials(store, identifier=identifier, password=password, profile=None, now=now, client=client)
+    if account.state == AccountState.DEACTIVATED:
+        raise AccountDeactivated()
+    if account.state == AccountState.ACTIVE:
+        raise AlreadyActive()
+    if account.state == AccountState.ISSUED or not account.pending_email:
+        raise FirstConnectionRequired()
+    recent = tuple(moment for moment in account.recovery_mails if now - moment < timedelta(hours=1))
+    if len(recent) >= ACTIVATION_MAILS_PER_HOUR:
+        raise TooManyActivationMails()
+    with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
+    _send_activation(mailer, account, account.pending_email, link, public_url, now)
+    # The mail is out: make its link the live one (on a lost race the newer request's link wins).
+    update_account(store, account, lambda fresh: replace(
+        fresh, live_tokens={**fresh.live_tokens, "activation": with_link.live_tokens["activation"]},
+        recovery_mails=recent + (now,),
+    ))
+    audit.record(store, account.identifier, "activation_link_resent", now, client)
+
+
+def activate(store: Store, *, token: object, now: datetime, client: Client) -> Account:
+    """Activate the account of this link: its pending address becomes the verified one."""
+    record, account = open_token(store, token, TokenKind.ACTIVATION, now)
+    if account.state != AccountState.PENDING_CONFIRMATION or not account.pending_email:
+        raise AlreadyActive() if account.state == AccountState.ACTIVE else FirstConnectionRequired()
+    activated = redeem(store, record, replace(
+        account,
+        state=AccountState.ACTIVE,
+        email=account.pending_email,
+        pending_email=None,
+        activated_at=now,
+        recovery_mails=(),
+    ), now)
+    audit.record(store, account.identifier, "activation", now, client)
+    return activated
