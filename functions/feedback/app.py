@@ -1,21 +1,28 @@
-"""Routes of the feedback flow: Help page feedback."""
+"""Routes of the feedback flow: the help pages' « utile ? » widget."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, jsonify
 
+from functions.core.clock import Clock, utc_now
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.web import create_flow_app
+from functions.feedback import flow
+from functions.web import create_flow_app, json_body, service
 
 blueprint = Blueprint("feedback", __name__)
 
 
 @blueprint.post("/api/feedback")
-def feedback() -> None:
-    abort(501)
+def feedback() -> tuple[Response, int]:
+    body = json_body()
+    flow.record_feedback(
+        service("store"), page=body.get("page"), helpful=body.get("helpful"), comment=body.get("comment"),
+        now=service("clock")(),
+    )
+    return jsonify({"status": "received"}), 202
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(settings: Settings | None = None, *, store: Store | None = None, clock: Clock = utc_now) -> Flask:
     """Build the feedback app."""
-    return create_flow_app(__name__, blueprint, settings, store=store)
+    return create_flow_app(__name__, blueprint, settings, store=store, clock=clock)
