@@ -91,7 +91,7 @@ def _addresses(destinations: dict[str, list[str]] | list[str]) -> str:
     if isinstance(destinations, dict):
         destinations = [address for key in ("ToAddresses", "CcAddresses", "BccAddresses")
                         for address in destinations.get(key, [])]
-    return ", ".join(destinations)
+    return ", ".join(dict.fromkeys(destinations))  # moto lists a raw mail's To twice
 
 
 def _from_message(message: Message) -> Mail:
@@ -107,7 +107,8 @@ def _from_message(message: Message) -> Mail:
 
 
 def _from_raw(message: RawMessage) -> Mail:
-    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    # moto decoded the bytes as UTF-8: encode them back so 8bit parts parse as they were sent.
+    parsed = email.message_from_bytes(message.raw_data.encode("utf-8"), policy=email.policy.default)
     text_part = parsed.get_body(preferencelist=("plain",))
     html_part = parsed.get_body(preferencelist=("html",))
     html = html_part.get_content() if html_part is not None else None
