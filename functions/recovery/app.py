@@ -1,31 +1,61 @@
-"""Routes of the recovery flow: Forgotten identifier, forgotten password and its reset."""
+"""Routes of the recovery flow: forgotten identifier, forgotten password and its reset."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, jsonify
 
+from functions.core.audit import Client
+from functions.core.clock import Clock, utc_now
+from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.web import create_flow_app
+from functions.core.timing import response_floor
+from functions.recovery import flow
+from functions.web import client_info, create_flow_app, json_body, service, text_field
+
+# Seconds every request for a mail lasts at least, known account or not: above the slowest normal
+# known-account answer (a few DynamoDB calls and one SES call, ~100-300 ms on Lambda).
+RESPONSE_FLOOR = 0.5
 
 blueprint = Blueprint("recovery", __name__)
 
 
 @blueprint.post("/api/recovery/identifier")
-def identifier() -> None:
-    abort(501)
+def identifier() -> tuple[Response, int]:
+    body = json_body()
+    email = text_field(body, "email", max_length=320)  # past MAX_EMAIL_LENGTH (254) it is invalid_email
+    with response_floor(RESPONSE_FLOOR):
+        flow.remind_identifiers(service("store"), service("mailer"), email=email, now=service("clock")(),
+                                public_url=service("settings").public_url, client=Client(*client_info()))
+    return jsonify(flow.IDENTIFIER_SENT), 202
 
 
 @blueprint.post("/api/recovery/password")
-def password() -> None:
-    abort(501)
+def password() -> tuple[Response, int]:
+    body = json_body()
+    identifier = text_field(body, "identifier", max_length=64)
+    with response_floor(RESPONSE_FLOOR):
+        flow.request_password_reset(service("store"), service("mailer"), identifier=identifier, now=service("clock")(),
+                                    public_url=service("settings").public_url, client=Client(*client_info()))
+    return jsonify(flow.PASSWORD_SENT), 202
 
 
 @blueprint.post("/api/recovery/password/reset")
-def password_reset() -> None:
-    abort(501)
+def password_reset() -> Response:
+    body = json_body()
+    flow.reset_password(
+        service("store"), service("mailer"),
+        token=text_field(body, "token", max_length=256, required=False),  # empty: token_invalid
+        new_password=text_field(body, "new_password", max_length=128),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
+        now=service("clock")(), public_url=service("settings").public_url, client=Client(*client_info()),
+    )
+    return jsonify({"status": "password_changed"})  # no session: the person logs in with the new password
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+) -> Flask:
     """Build the recovery app."""
-    return create_flow_app(__name__, blueprint, settings, store=store)
+    settings = settings or Settings.from_env()
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer(settings.mail_from), clock=clock)

@@ -1,0 +1,240 @@
+"""Forgotten identifier, forgotten password and the reset by email link: plain functions, no Flask.
+
+The two requests answer the same whatever the account (DESIGN §6.4): they return nothing, and what
+happened is told only to the verified address, and to the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Callable
+
+from functions.core import audit
+from functions.core.audit import Client
+from functions.core.auth import MAX_SAVE_ATTEMPTS, update_account
+from functions.core.clock import PARIS
+from functions.core.emails import normalize_email
+from functions.core.errors import ConcurrentUpdate, TokenExpired
+from functions.core.identifiers import is_well_formed, normalize_identifier
+from functions.core.lifecycle import AccountState, Profile
+from functions.core.links import open_token, prepare_link, redeem, without_tokens
+from functions.core.mail import Mailer, MailUnavailable
+from functions.core.password_policy import RULE_TEXT, PolicyContext, enforce
+from functions.core.passwords import hash_password, verify_password
+from functions.core.store import Account, Store, TokenRecord
+from functions.core.throttling import cleared
+from functions.core.tokens import LIFETIMES, TokenKind
+
+logger = logging.getLogger("ent")
+
+MAILS_PER_HOUR = 3  # recovery mails per account (DESIGN §6.5), identifier and password alike
+HOUR = timedelta(hours=1)
+LOGIN_PATH = "/connexion/"
+# Where a person who did not make the change takes their account back (as in the account flow).
+TAKE_BACK_PATH = "/mot-de-passe-oublie/"
+PROFILE_LABELS = {Profile.PARENT: "parent", Profile.ELEVE: "élève"}
+
+IDENTIFIER_SENT = {
+    "status": "sent",
+    "message": "Si cette adresse est celle d'un compte activé, un courriel vient d'y être envoyé avec "
+               "le ou les identifiants qui lui sont rattachés. Pensez à regarder dans les courriers indésirables.",
+}
+PASSWORD_SENT = {
+    "status": "sent",
+    "message": "Si cet identifiant est celui d'un compte activé, un courriel vient d'être envoyé à son "
+               "adresse de messagerie avec un lien valable 1 heure pour choisir un nouveau mot de passe. "
+               "Pensez à regarder dans les courriers indésirables. Sans adresse de messagerie confirmée, "
+               "adressez-vous au secrétariat de l'établissement.",
+}
+
+
+class _Capped(Exception):
+    """The account has had its recovery mails for this hour."""
+
+
+def _count_mail(account: Account, now: datetime) -> Account:
+    """Return the account with one more recovery mail this hour; raise _Capped past the cap."""
+    recent = tuple(moment for moment in account.recovery_mails if now - moment < HOUR)
+    if len(recent) >= MAILS_PER_HOUR:
+        raise _Capped()
+    return replace(account, recovery_mails=recent + (now,))
+
+
+def _uncount_mail(account: Account, now: datetime) -> Account:
+    mails = list(account.recovery_mails)
+    if now in mails:
+        mails.remove(now)
+    return replace(account, recovery_mails=tuple(mails))
+
+
+def _undo(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
+    """Put back what was reserved for a mail SES refused; best effort, the 503 is raised anyway."""
+    try:
+        update_account(store, account, change)
+    except Exception as error:  # noqa: BLE001 - the mail failure is the answer; this only logs
+        logger.warning(json.dumps({"recovery_undo_failed": type(error).__name__}))
+
+
+def _paris_time(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
+
+
+def _line(account: Account) -> str:
+    line = f"{account.identifier} : {account.display_name}, profil {PROFILE_LABELS[account.profile]}"
+    if account.state == AccountState.DEACTIVATED:
+        line += " (compte désactivé : contactez votre établissement)"
+    return line
+
+
+def remind_identifiers(
+    store: Store, mailer: Mailer, *, email: str, now: datetime, public_url: str, client: Client,
+) -> None:
+    """Send one email listing every identifier whose verified address is `email`, if any."""
+    address = normalize_email(email, field="email")
+    accounts = [
+        account for account in map(store.get_account, store.identifiers_for_email(address))
+        # The index is eventually consistent: trust only the account read consistently.
+        if account is not None and account.email and account.email.casefold() == address.casefold()
+    ]
+    counted: list[Account] = []
+    for account in accounts:
+        # Counted before sending, by a conditional write: concurrent requests cannot exceed the cap.
+        try:
+            counted.append(update_account(store, account, lambda fresh: _count_mail(fresh, now)))
+        except _Capped:
+            audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="capped")
+    if not counted:
+        return
+    try:
+        mailer.send(
+            "identifier_reminder", to=counted[0].email, identifiers=[_line(account) for account in counted],
+            login_url=f"{public_url}{LOGIN_PATH}", forgotten_password_url=f"{public_url}{TAKE_BACK_PATH}",
+        )
+    except MailUnavailable:
+        for account in counted:
+            _undo(store, account, lambda fresh: _uncount_mail(fresh, now))
+            audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="mail_failed")
+        raise
+    for account in counted:
+        audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="sent")
+
+
+def request_password_reset(
+    store: Store, mailer: Mailer, *, identifier: str, now: datetime, public_url: str, client: Client,
+) -> None:
+    """Send a reset link to the verified address of the account, if it has one and may use it."""
+    identifier = normalize_identifier(identifier)
+    account = store.get_account(identifier) if is_well_formed(identifier) else None
+    if account is None:
+        return
+    refusal = (
+        "deactivated" if account.state == AccountState.DEACTIVATED
+        else "no_verified_email" if not account.email
+        else None
+    )
+    if refusal is None:
+        try:
+            _count_mail(account, now)  # a first look, before storing a token for nothing
+        except _Capped:
+            refusal = "capped"
+    if refusal:
+        audit.record(store, account.identifier, "password_reset_requested", now, client, detail=refusal)
+        return
+    # Order of the writes: the token item is stored first (harmless alone: no account holds it, so
+    # its link would answer « expired », and its TTL removes it); then the account takes it as its
+    # live link and counts the mail, in one conditional write, so concurrent requests cannot pass
+    # the cap; then the mail goes. If SES fails, that write is undone: the older link works again
+    # and the mail is not counted, so the account is as it was and a retry works.
+    previous = account.live_tokens.get(TokenKind.RESET.value)
+    with_link, link = prepare_link(store, account, TokenKind.RESET, now, public_url)
+    live = with_link.live_tokens[TokenKind.RESET.value]
+
+    def take_link(fresh: Account) -> Account:
+        return _count_mail(replace(fresh, live_tokens={**fresh.live_tokens, TokenKind.RESET.value: live}), now)
+
+    def give_back(fresh: Account) -> Account:
+        tokens = dict(fresh.live_tokens)
+        if tokens.get(TokenKind.RESET.value) == live:
+            if previous:
+                tokens[TokenKind.RESET.value] = previous
+            else:
+                del tokens[TokenKind.RESET.value]
+        return _uncount_mail(replace(fresh, live_tokens=tokens), now)
+
+    try:
+        account = update_account(store, account, take_link)
+    except _Capped:  # a concurrent request took the last mail of the hour
+        audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
+        return
+    try:
+        mailer.send(
+            "password_reset", to=account.email, display_name=account.display_name,
+            identifier=account.identifier, link=link, valid_for="1 heure",
+            link_expiry=_paris_time(now + LIFETIMES[TokenKind.RESET]), rule=RULE_TEXT,
+        )
+    except MailUnavailable:
+        _undo(store, account, give_back)
+        audit.record(store, account.identifier, "password_reset_requested", now, client, detail="mail_failed")
+        raise
+    audit.record(store, account.identifier, "password_reset_requested", now, client, detail="sent")
+
+
+def reset_password(
+    store: Store, mailer: Mailer, *, token: object, new_password: str, new_password_confirmation: str,
+    now: datetime, public_url: str, client: Client,
+) -> Account:
+    """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
+    record, account = _open(store, token, now)
+    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
+        identifier=account.identifier,
+        names=(account.first_name, account.last_name),
+        birth_date=account.birth_date,
+        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
+    ))
+    new_hash = hash_password(password)
+    for _ in range(MAX_SAVE_ATTEMPTS):
+        changed = replace(
+            without_tokens(account),  # every outstanding link: activation, reset, address change
+            password_hash=new_hash,
+            session_version=account.session_version + 1,  # every session is revoked
+            guesses=cleared(),  # recovery is the way out of a lock
+        )
+        try:
+            # Uses the token and saves the account in one transaction: of concurrent uses of the
+            # same link exactly one wins, the others get token_used.
+            saved = redeem(store, record, changed, now)
+            break
+        except ConcurrentUpdate:  # the account changed since it was read (a failed login…)
+            record, account = _open(store, token, now)
+    else:
+        raise ConcurrentUpdate()
+    notice = _send_notice(mailer, saved, now, public_url)
+    audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
+    return saved
+
+
+def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Account]:
+    record, account = open_token(store, token, TokenKind.RESET, now)
+    if account.state == AccountState.DEACTIVATED:
+        raise TokenExpired(field="token")  # deactivated after the link was sent: no reset now
+    return record, account
+
+
+def _send_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str:
+    """Tell the verified address that the password changed; return what happened, for the audit."""
+    if not account.email:
+        return "notice_no_address"
+    try:
+        mailer.send(
+            "password_changed", to=account.email, display_name=account.display_name,
+            identifier=account.identifier, changed_at=_paris_time(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
+        )
+    except MailUnavailable:
+        # The password is already changed, the sessions revoked and the link spent: a 503 would
+        # say that nothing changed, and a retry would only meet « lien déjà utilisé ». The notice is
+        # best effort; the mailer logged the failure (message name only) and the audit keeps it.
+        return "notice_not_sent"
+    return "notice_sent"
