@@ -1,31 +1,68 @@
-"""Routes of the account flow: Mon compte: password and email changes."""
+"""Routes of the account flow (Mon compte): changing the password or the email address."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, Response, jsonify
 
+from functions.account import flow
+from functions.core.audit import Client
+from functions.core.auth import current_session
+from functions.core.clock import Clock, utc_now
+from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.web import create_flow_app
+from functions.web import (
+    client_info, create_flow_app, json_body, service, session_cookie, set_session_cookie, text_field,
+)
 
 blueprint = Blueprint("account", __name__)
 
+PASSWORD_MAX_LENGTH = 128  # the rule stops at 14; longer is refused with its reason, not cut
+EMAIL_MAX_LENGTH = 1024  # beyond 254 the address is refused as invalid_email
+
 
 @blueprint.post("/api/account/password")
-def change_password() -> None:
-    abort(501)
+def change_password() -> Response:
+    store, now = service("store"), service("clock")()
+    session, account = current_session(store, session_cookie(), now)
+    body = json_body()
+    outcome = flow.change_password(
+        store, service("mailer"), session, account,
+        current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
+        new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
+        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+    )
+    response = jsonify({"status": "password_changed"})
+    set_session_cookie(response, outcome.session_id, outcome.max_age)
+    return response
 
 
 @blueprint.post("/api/account/email")
-def change_email() -> None:
-    abort(501)
+def change_email() -> tuple[Response, int]:
+    store, now = service("store"), service("clock")()
+    _, account = current_session(store, session_cookie(), now)
+    body = json_body()
+    flow.request_email_change(
+        store, service("mailer"), account,
+        current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
+        new_email=text_field(body, "new_email", max_length=EMAIL_MAX_LENGTH),
+        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+    )
+    return jsonify({"status": "check-email"}), 202
 
 
 @blueprint.post("/api/account/email/confirm")
-def confirm_email() -> None:
-    abort(501)
+def confirm_email() -> Response:
+    # No session needed: the link may be opened on another device; the token is the proof.
+    body = json_body()
+    flow.confirm_email(service("store"), token=body.get("token"), now=service("clock")(), client=Client(*client_info()))
+    return jsonify({"status": "email_confirmed"})
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+) -> Flask:
     """Build the account app."""
-    return create_flow_app(__name__, blueprint, settings, store=store)
+    settings = settings or Settings.from_env()
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer(settings.mail_from), clock=clock)

@@ -1,0 +1,168 @@
+"""Mon compte: changing the password or the email address, and confirming the new address. No Flask here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from functions.core import audit
+from functions.core.audit import Client
+from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, update_account
+from functions.core.clock import PARIS
+from functions.core.emails import normalize_email
+from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
+from functions.core.links import open_token, prepare_link, redeem, without_tokens
+from functions.core.mail import Mailer, MailUnavailable
+from functions.core.password_policy import PolicyContext, enforce
+from functions.core.passwords import hash_password, verify_password
+from functions.core.sessions import ABSOLUTE_TIMEOUT, Session, SessionScope, open_session
+from functions.core.store import Account, Store
+from functions.core.tokens import LIFETIMES, TokenKind
+
+# Where a person who did not make the change takes their account back.
+TAKE_BACK_PATH = "/mot-de-passe-oublie/"
+
+
+class CurrentPasswordIncorrect(DomainError):
+    code = "current_password_incorrect"
+    status = 401
+    message = "Le mot de passe actuel n'est pas le bon. Vérifiez la saisie (majuscules, chiffres)."
+
+    def __init__(self) -> None:
+        super().__init__(field="current_password")
+
+
+class EmailUnchanged(DomainError):
+    code = "email_unchanged"
+    status = 400
+    message = "Cette adresse est déjà celle de votre compte : saisissez la nouvelle adresse."
+
+    def __init__(self) -> None:
+        super().__init__(field="new_email")
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    session_id: str  # the new session of this browser
+    max_age: int
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
+
+
+def _masked(address: str) -> str:
+    """Return « n•••@exemple.fr »: enough to recognise an address, not to learn it."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _prove_current_password(store: Store, account: Account, password: str, now: datetime, client: Client, action: str) -> Account:
+    """Return the account if `password` is its current one; a wrong one counts as a failed guess."""
+    right, account = check_secret(store, account, password, now)  # raises AccountLocked while locked
+    if not right:
+        audit.record(store, account.identifier, f"{action}_wrong_current_password", now, client)
+        raise CurrentPasswordIncorrect()
+    return account
+
+
+def change_password(
+    store: Store, mailer: Mailer, session: Session, account: Account, *, current_password: str, new_password: str,
+    new_password_confirmation: str, now: datetime, public_url: str, client: Client,
+) -> PasswordChanged:
+    """Replace the password, revoke every other session and link, and keep this browser logged in."""
+    account = _prove_current_password(store, account, current_password, now, client, "password_change")
+    # The rule is checked only now: its « different from the old one » reason would otherwise let
+    # whoever holds the session test guesses of the current password without them being counted.
+    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
+        identifier=account.identifier,
+        names=(account.first_name, account.last_name),
+        birth_date=account.birth_date,
+        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
+    ))
+    proven_hash, new_hash = account.password_hash, hash_password(password)
+
+    def change(fresh: Account) -> Account:
+        if fresh.password_hash != proven_hash:
+            raise CurrentPasswordIncorrect()  # changed meanwhile by another request: not the current one now
+        # A pending address change is cancelled with its link: the notice about it says « change
+        # your password » precisely so that this stops a change the person did not ask for.
+        return replace(
+            without_tokens(fresh), password_hash=new_hash, pending_email=None,
+            session_version=fresh.session_version + 1,  # every session of the old version is revoked
+        )
+
+    saved = update_account(store, account, change)
+    store.delete_session(session.session_hash)
+    session_id, fresh_session = open_session(saved.identifier, SessionScope.FULL, saved.session_version, now)
+    store.put_session(fresh_session)
+    notice = _send_password_notice(mailer, saved, now, public_url)
+    audit.record(store, saved.identifier, "password_changed", now, client, detail=notice)
+    return PasswordChanged(session_id=session_id, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()))
+
+
+def _send_password_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str:
+    """Tell the verified address that the password changed; return what happened, for the audit."""
+    if not account.email:
+        return "notice_no_address"
+    try:
+        mailer.send(
+            "password_changed", to=account.email, display_name=account.display_name,
+            identifier=account.identifier, changed_at=_when(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
+        )
+    except MailUnavailable:
+        # The password is already changed and the other sessions revoked: a 503 would tell the
+        # person that nothing changed, and they would retry with a « current » password that no
+        # longer is. The mailer has logged the failure (message name only); the audit keeps it too.
+        return "notice_not_sent"
+    return "notice_sent"
+
+
+def request_email_change(
+    store: Store, mailer: Mailer, account: Account, *, current_password: str, new_email: str,
+    now: datetime, public_url: str, client: Client,
+) -> Account:
+    """Send a confirmation link to the new address and a notice to the old one, which stays until confirmed."""
+    address = normalize_email(new_email, field="new_email")
+    account = _prove_current_password(store, account, current_password, now, client, "email_change")
+    if account.email and address.casefold() == account.email.casefold():
+        raise EmailUnchanged()
+    with_link, link = prepare_link(store, account, TokenKind.EMAIL_CHANGE, now, public_url)
+    # The order of the writes makes a mail failure change nothing: the token item stored above is
+    # harmless on its own (no account holds it as live, so its link would answer « expired », and
+    # its TTL removes it); the mails go next; the account is saved last, only once both are sent.
+    # The notice to the old address is required too: it is what warns a person whose session and
+    # password were taken, so no change may be pending that they were not told about.
+    mailer.send(
+        "email_change_confirmation", to=address, display_name=account.display_name,
+        identifier=account.identifier, link=link, link_expiry=_when(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
+    )
+    if account.email:
+        mailer.send(
+            "email_change_notice", to=account.email, display_name=account.display_name,
+            identifier=account.identifier, new_email=_masked(address), requested_at=_when(now),
+            help_url=f"{public_url}{TAKE_BACK_PATH}",
+        )
+    live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
+    saved = update_account(store, account, lambda fresh: replace(
+        fresh, pending_email=address, live_tokens={**fresh.live_tokens, TokenKind.EMAIL_CHANGE.value: live},
+    ))
+    audit.record(store, account.identifier, "email_change_requested", now, client)
+    return saved
+
+
+def confirm_email(store: Store, *, token: object, now: datetime, client: Client) -> Account:
+    """Make the pending address of this link the verified one (recovery and identifier reminders)."""
+    for _ in range(MAX_SAVE_ATTEMPTS):
+        record, account = open_token(store, token, TokenKind.EMAIL_CHANGE, now)
+        if not account.pending_email:
+            raise TokenExpired(field="token")
+        # A reset link sent to the old address stops working: that mailbox is no longer the account's.
+        changed = without_tokens(replace(account, email=account.pending_email, pending_email=None), TokenKind.RESET)
+        try:
+            saved = redeem(store, record, changed, now)
+        except ConcurrentUpdate:
+            continue  # the account changed since it was read (a login, say): read it again
+        audit.record(store, saved.identifier, "email_changed", now, client)
+        return saved
+    raise ConcurrentUpdate()
