@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Iterator
@@ -47,15 +49,34 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
 
 
+_ATOMIC_OPERATIONS = ("put_item", "update_item", "delete_item", "transact_write_items", "get_item", "query")
+_moto_lock = threading.RLock()
+
+
 @pytest.fixture
-def aws(aws_environment: None) -> Iterator[None]:
+def aws(aws_environment: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Run the test against moto's in-process AWS."""
+    from moto.dynamodb.models import DynamoDBBackend
+
     from functions.core.aws import reset_clients
 
+    # DynamoDB applies each condition and write atomically; moto does not under threads. Give it
+    # that atomicity, so the concurrency tests test our conditions and not moto's races.
+    for name in _ATOMIC_OPERATIONS:
+        monkeypatch.setattr(DynamoDBBackend, name, _serialized(getattr(DynamoDBBackend, name)))
     reset_clients()
     with mock_aws():
         yield
     reset_clients()
+
+
+def _serialized(operation):
+    @functools.wraps(operation)
+    def locked(*args, **kwargs):
+        with _moto_lock:
+            return operation(*args, **kwargs)
+
+    return locked
 
 
 @pytest.fixture

@@ -7,13 +7,16 @@
 | change an account (no lost update)     | same, put if version unchanged              | save_account            |
 | delete an account                      | same                                        | delete_account          |
 | identifiers of a verified email        | GSI by-email: email_key=<email>             | identifiers_for_email   |
-| non-active accounts due on a day       | GSI by-due-day: due_key=<YYYY-MM-DD>#<shard>| accounts_due            |
+| non-active accounts due in a period    | GSI by-due-day: due_key=<YYYY-MM>#<shard>,  | accounts_due            |
+|                                        |   due_sk between <first day> and <last day> |                         |
 | token by its hash                      | pk=TOKEN#<sha256>, sk=TOKEN                 | put_token, get_token    |
 | use a token and change its account     | both above, in one transaction              | save_account_using_token|
 | session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
-| page feedback                          | pk=FEEDBACK#<page>, sk=<time>#<random>      | add_feedback, feedback  |
+| page feedback                          | pk=FEEDBACK#<page>, sk=<time>#<random>      | add_feedback            |
+| the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
+| non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school        |
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -30,7 +33,7 @@ from botocore.exceptions import ClientError
 from functions.core.aws import client
 from functions.core.clock import epoch_seconds
 from functions.core.errors import AccountNotFound, ConcurrentUpdate, IdentifierTaken, TokenUsed
-from functions.core.lifecycle import AccountState, Profile
+from functions.core.lifecycle import AccountState, Profile, next_due_day
 from functions.core.sessions import Session, SessionScope
 from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
@@ -75,11 +78,7 @@ class Account:
     @property
     def due_day(self) -> date | None:
         """The next day the sweep has work on this account; None once active."""
-        if self.state == AccountState.ACTIVE:
-            return None
-        if self.state == AccountState.DEACTIVATED:
-            return self.deletion_date
-        return date.fromordinal(self.activation_deadline.toordinal() + 1)
+        return next_due_day(self.state, self.activation_deadline, self.deletion_date, self.reminders_sent)
 
 
 def _account_key(identifier: str) -> dict[str, str]:
@@ -87,7 +86,14 @@ def _account_key(identifier: str) -> dict[str, str]:
 
 
 def due_key(day: date, shard: int) -> str:
-    return f"{day.isoformat()}#{shard}"
+    return f"{day:%Y-%m}#{shard}"
+
+
+def _months(first: date, last: date) -> Iterator[date]:
+    month = first.replace(day=1)
+    while month <= last:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
 
 
 def _due_shard(identifier: str) -> int:
@@ -133,6 +139,7 @@ def account_to_item(account: Account) -> dict[str, Any]:
         item["reminders_sent"] = list(account.reminders_sent)
     if account.due_day:
         item["due_key"] = due_key(account.due_day, _due_shard(account.identifier))
+        item["due_sk"] = f"{account.due_day.isoformat()}#{account.identifier}"
     return item
 
 
@@ -429,6 +436,52 @@ class Store:
             for item in map(_unmarshal, response.get("Items", []))
         ]
 
+    def delete_tokens(self, token_hashes: list[str]) -> None:
+        """Delete token items (the account's live links) before their TTL does."""
+        for hashed in token_hashes:
+            self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_token_key(hashed)))
+
+    # Sweep --------------------------------------------------------------------------------
+
+    def sweep_cursor(self) -> date | None:
+        """Return the last day whose due accounts were all handled."""
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal({"pk": "SWEEP", "sk": "CURSOR"}), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return date.fromisoformat(_unmarshal(item)["day"]) if item else None
+
+    def set_sweep_cursor(self, day: date) -> None:
+        """Move the cursor forward to `day` (never backwards, even if two runs overlap)."""
+        try:
+            self.dynamodb.put_item(
+                TableName=self.table_name,
+                Item=_marshal({"pk": "SWEEP", "sk": "CURSOR", "type": "sweep", "day": day.isoformat()}),
+                ConditionExpression="attribute_not_exists(#day) OR #day < :day",
+                ExpressionAttributeNames={"#day": "day"},
+                ExpressionAttributeValues=_marshal({":day": day.isoformat()}),
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
+
+    def count_for_school(self, school: str, counter: str, amount: int = 1) -> None:
+        """Add to a per-school counter: statistics that outlive the deleted accounts."""
+        self.dynamodb.update_item(
+            TableName=self.table_name,
+            Key=_marshal({"pk": f"STATS#{school}", "sk": "COUNTS"}),
+            UpdateExpression="ADD #counter :amount SET #type = :type",
+            ExpressionAttributeNames={"#counter": counter, "#type": "type"},
+            ExpressionAttributeValues=_marshal({":amount": amount, ":type": "stats"}),
+        )
+
+    def school_counts(self, school: str) -> dict[str, int]:
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal({"pk": f"STATS#{school}", "sk": "COUNTS"})
+        )
+        item = _unmarshal(response.get("Item", {})) if response.get("Item") else {}
+        return {name: int(value) for name, value in item.items() if name not in ("pk", "sk", "type")}
+
     # Feedback -----------------------------------------------------------------------------
 
     def add_feedback(self, page: str, helpful: bool, comment: str | None, at: datetime) -> None:
@@ -459,16 +512,25 @@ class Store:
                 identifiers.append(_unmarshal(item)["pk"].removeprefix("ACCOUNT#"))
         return sorted(identifiers)
 
-    def accounts_due(self, day: date) -> Iterator[Account]:
-        """Yield the non-active accounts due on `day`, every shard, from the sparse due index."""
+    def accounts_due(self, first_day: date, last_day: date) -> Iterator[Account]:
+        """Yield the non-active accounts due from `first_day` to `last_day`, from the sparse index.
+
+        One query per month and shard; the range condition on due_sk means accounts due later
+        are neither read nor billed.
+        """
         paginator = self.dynamodb.get_paginator("query")
-        for shard in range(DUE_SHARDS):
-            pages = paginator.paginate(
-                TableName=self.table_name,
-                IndexName=DUE_INDEX,
-                KeyConditionExpression="due_key = :due",
-                ExpressionAttributeValues=_marshal({":due": due_key(day, shard)}),
-            )
-            for page in pages:
-                for item in page.get("Items", []):
-                    yield account_from_item(_unmarshal(item))
+        for month in _months(first_day, last_day):
+            for shard in range(DUE_SHARDS):
+                pages = paginator.paginate(
+                    TableName=self.table_name,
+                    IndexName=DUE_INDEX,
+                    KeyConditionExpression="due_key = :month AND due_sk BETWEEN :first AND :last",
+                    ExpressionAttributeValues=_marshal({
+                        ":month": due_key(month, shard),
+                        ":first": first_day.isoformat(),
+                        ":last": f"{last_day.isoformat()}#~",  # '~' sorts after any identifier
+                    }),
+                )
+                for page in pages:
+                    for item in page.get("Items", []):
+                        yield account_from_item(_unmarshal(item))

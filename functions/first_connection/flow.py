@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import record_wrong_guess, refuse_if_locked, update_account, verify_credentials
-from functions.core.clock import PARIS
+from functions.core.clock import PARIS, paris_day
 from functions.core.dates import parse_date
 from functions.core.emails import normalize_email
 from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
-from functions.core.lifecycle import AccountState
+from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import open_token, prepare_link, redeem
 from functions.core.mail import Mailer
 from functions.core.password_policy import PolicyContext, enforce
@@ -98,6 +98,7 @@ def complete_first_connection(
         pending_email=address,
         session_version=account.session_version + 1,  # the first-connection session is spent
         recovery_mails=(now,),
+        reminders_sent=reminders_not_needed(account.activation_deadline, paris_day(now)),
     )
     try:
         saved = store.save_account(pending)  # of two concurrent first connections, one wins here

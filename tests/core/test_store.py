@@ -168,11 +168,13 @@ def test_identifiers_for_email_lists_every_account_of_a_verified_address(store, 
     assert store.identifiers_for_email("nobody@example.fr") == []
 
 
-def test_accounts_due_reads_non_active_accounts_by_day_across_shards(store, clock):
+def test_accounts_due_reads_non_active_accounts_of_a_period_across_shards(store, clock):
     names = [f"Enfant{number}" for number in range(4 * DUE_SHARDS)]
     accounts = [issue(store, clock, name, "Petit").account for name in names]
     active = store.save_account(replace(accounts[0], state=AccountState.ACTIVE))
     due_day = date(2027, 3, 1)  # the day after the 28 February deadline
-    due = {account.identifier for account in store.accounts_due(due_day)}
+    due = {account.identifier for account in store.accounts_due(due_day, due_day)}
     assert due == {account.identifier for account in accounts} - {active.identifier}
-    assert list(store.accounts_due(date(2027, 2, 28))) == []
+    assert {a.identifier for a in store.accounts_due(date(2026, 1, 1), date(2027, 4, 1))} == due
+    assert list(store.accounts_due(date(2026, 12, 1), date(2027, 2, 28))) == []
+    assert list(store.accounts_due(date(2027, 3, 2), date(2027, 5, 1))) == []
