@@ -8,13 +8,13 @@ from typing import Callable
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated
+from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated, TooManyAttempts
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.sessions import Session, SessionScope, session_hash
 from functions.core.store import Account, Store
-from functions.core.throttling import cleared, record_failure, retry_after
+from functions.core.throttling import IP_FAILURES_PER_WINDOW, cleared, ip_window, record_failure, retry_after
 
 MAX_SAVE_ATTEMPTS = 5
 
@@ -59,17 +59,35 @@ def check_secret(store: Store, account: Account, password: str, now: datetime) -
     return True, account
 
 
+def refuse_if_ip_blocked(store: Store, client: Client, now: datetime) -> None:
+    """Refuse guesses from a source IP that failed too often in the current window."""
+    if not client.source_ip:
+        return
+    window, window_end = ip_window(now)
+    if store.ip_failures(client.source_ip, window) >= IP_FAILURES_PER_WINDOW:
+        raise TooManyAttempts(max(1, int((window_end - now).total_seconds())))
+
+
+def count_ip_failure(store: Store, client: Client, now: datetime) -> None:
+    if client.source_ip:
+        window, window_end = ip_window(now)
+        store.count_ip_failure(client.source_ip, window, expires_at=window_end)
+
+
 def verify_credentials(
     store: Store, *, identifier: str, password: str, profile: Profile | None, now: datetime, client: Client
 ) -> Account:
     """Return the account of these credentials; one same refusal for every kind of wrong guess."""
+    refuse_if_ip_blocked(store, client, now)
     identifier = normalize_identifier(identifier)
     account = store.get_account(identifier) if is_well_formed(identifier) else None
     if account is None:
         burn_verify_time(password)  # an unknown identifier answers in the time of a known one
+        count_ip_failure(store, client, now)
         raise InvalidCredentials()
     right, account = check_secret(store, account, password, now)
     if not right:
+        count_ip_failure(store, client, now)
         audit.record(store, account.identifier, "login_failed", now, client)
         raise InvalidCredentials()
     if profile is not None and account.profile != profile:

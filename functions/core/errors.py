@@ -100,3 +100,13 @@ class ServiceBusy(DomainError):
     status = 503
     message = "Le service est momentanément surchargé. Rien n'a été modifié : veuillez réessayer dans une minute."
     retry_after = 30
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    status = 429
+    message = "Trop d'essais infructueux depuis votre connexion internet. Veuillez patienter quelques minutes avant de réessayer."
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

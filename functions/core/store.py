@@ -15,6 +15,7 @@
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
 | page feedback                          | pk=FEEDBACK#<page>, sk=<time>#<random>      | add_feedback            |
+| failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school        |
 """
@@ -440,6 +441,25 @@ class Store:
         """Delete token items (the account's live links) before their TTL does."""
         for hashed in token_hashes:
             self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_token_key(hashed)))
+
+    # Guesses per source IP ---------------------------------------------------------------
+
+    def ip_failures(self, source_ip: str, window: str) -> int:
+        """Return the failed guesses counted for `source_ip` in the time window `window`."""
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal({"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"})
+        )
+        return int(_unmarshal(response["Item"]).get("failures", 0)) if "Item" in response else 0
+
+    def count_ip_failure(self, source_ip: str, window: str, expires_at: datetime) -> None:
+        """Add one failed guess to the IP's counter for the window (atomic; TTL cleans up)."""
+        self.dynamodb.update_item(
+            TableName=self.table_name,
+            Key=_marshal({"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"}),
+            UpdateExpression="ADD failures :one SET expires_at = :expires_at, #type = :type",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=_marshal({":one": 1, ":expires_at": epoch_seconds(expires_at), ":type": "ip"}),
+        )
 
     # Sweep --------------------------------------------------------------------------------
 

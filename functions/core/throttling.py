@@ -54,3 +54,15 @@ def record_failure(state: GuessState, now: datetime) -> GuessState:
 def cleared() -> GuessState:
     """Return the state after a success or a password reset."""
     return GuessState()
+
+
+# Per source IP, whatever the identifiers tried: stops one machine guessing across many accounts.
+IP_WINDOW = timedelta(minutes=15)
+IP_FAILURES_PER_WINDOW = 50
+
+
+def ip_window(now: datetime) -> tuple[str, datetime]:
+    """Return the name of the IP counting window containing `now`, and when it ends."""
+    seconds = int(IP_WINDOW.total_seconds())
+    start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
+    return start.isoformat(), start + IP_WINDOW

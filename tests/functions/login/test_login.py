@@ -200,3 +200,22 @@ def test_login_is_audited_with_source_ip_and_user_agent(client, accounts, store,
     actions = [event.action for event in store.events(account.identifier)]
     assert actions[:2] == ["login", "login_failed"]
     assert store.events(account.identifier)[1].user_agent == "Firefox/1"
+
+
+def test_one_machine_guessing_across_many_accounts_is_slowed_down(make_client, accounts, clock):
+    from functions.core.throttling import IP_FAILURES_PER_WINDOW
+
+    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
+    attacker = make_client(create_app)
+    attacker.client.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    for number in range(IP_FAILURES_PER_WINDOW):
+        attacker.post("/api/login", {"identifier": f"inconnu.{number}", "password": "Mauvais123", "profile": "parent"},
+                      headers={"X-Forwarded-For": f"198.51.100.{number}"})  # a forged header changes nothing
+    blocked = log_in(attacker, account.identifier, PASSWORD)
+    assert (blocked.status_code, blocked.json["error"]) == (429, "too_many_attempts")
+    assert 0 < int(blocked.headers["Retry-After"]) <= 900
+    family = make_client(create_app)
+    family.client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert log_in(family, account.identifier, PASSWORD).json == {"next": "home"}
+    clock.advance(minutes=15)
+    assert log_in(attacker, account.identifier, PASSWORD).json == {"next": "home"}
