@@ -74,7 +74,7 @@ def _undo(store: Store, account: Account, change: Callable[[Account], Account]) 
     """Put back what was reserved for a mail SES refused; best effort, the 503 is raised anyway."""
     try:
         update_account(store, account, change)
-    except Exception as error:  # noqa: BLE001 - the mail failure is the answer; this only logs
+    except Exception as error:  # whatever failed here, the mail failure is the answer: only log it
         logger.warning(json.dumps({"recovery_undo_failed": type(error).__name__}))
 
 
@@ -110,7 +110,7 @@ def remind_identifiers(
         return
     try:
         mailer.send(
-            "identifier_reminder", to=counted[0].email, identifiers=[_line(account) for account in counted],
+            "identifier_reminder", to=counted[0].email or address, identifiers=[_line(account) for account in counted],
             login_url=f"{public_url}{LOGIN_PATH}", forgotten_password_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
