@@ -49,17 +49,17 @@ _BUSY_AWS_CODES = {
 def error_response(code: str, message: str, status: int, **extra: Any) -> Response:
     """Return the JSON error body of DESIGN §3."""
     body: dict[str, Any] = {"error": code, "message": message}
-    help_link = help_for(code)
+    body.update({key: value for key, value in extra.items() if value is not None})
+    help_link = body.get("help") or help_for(code)
     if help_link:
         body["help"] = help_link
-    body.update({key: value for key, value in extra.items() if value is not None})
     response = jsonify(body)
     response.status_code = status
     return response
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    response = error_response(error.code, error.message, error.status, field=error.field)
+    response = error_response(error.code, error.message, error.status, field=error.field, help=getattr(error, "help", None))
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

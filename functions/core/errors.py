@@ -10,11 +10,12 @@ class DomainError(Exception):
     status = 400
     message = "La demande n'a pas pu être traitée."
 
-    def __init__(self, message: str | None = None, *, field: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, field: str | None = None, help: str | None = None) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
         self.field = field
+        self.help = help  # the answer explaining this error, when it differs from the code's
 
 
 class IdentifierTaken(DomainError):

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
+from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.store import Account, Store, TokenRecord
 from functions.core.tokens import TokenKind, new_token, token_expiry, token_hash
 
@@ -59,13 +60,13 @@ def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> t
     if record is None or record.kind != kind:
         raise TokenInvalid(field="token")
     if record.used_at is not None:
-        raise TokenUsed(USED_MESSAGES[kind], field="token")
+        raise TokenUsed(USED_MESSAGES[kind], field="token", help=TOKEN_HELP_LINKS[("token_used", kind.value)])
     account = store.get_account(record.identifier)
     if account is None:
         raise TokenInvalid(field="token")
     if now >= record.expires_at or account.live_tokens.get(kind.value) != record.token_hash:
         # Past its time, or replaced by a newer link / cancelled by a password change.
-        raise TokenExpired(field="token")
+        raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", kind.value)])
     return record, account
 
 
@@ -74,4 +75,4 @@ def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -
     try:
         return store.save_account_using_token(without_tokens(changed, record.kind), record.token_hash, now)
     except TokenUsed:
-        raise TokenUsed(USED_MESSAGES[record.kind], field="token") from None
+        raise TokenUsed(USED_MESSAGES[record.kind], field="token", help=TOKEN_HELP_LINKS[("token_used", record.kind.value)]) from None
