@@ -137,13 +137,15 @@ const PROFILE_KEY = "ent.profile";
 
 /* ---------------------------------------------------------------- token (#t=...) */
 
-/* Read once, then wiped from the address bar: it never reaches history, Referer or logs. */
-const TOKEN = (() => {
+/* Read, then wiped from the address bar: it never reaches history, Referer or logs. */
+function takeToken() {
   if (!location.hash.startsWith("#t=")) return null;
   const token = new URLSearchParams(location.hash.slice(1)).get("t");
   history.replaceState(history.state, "", location.pathname + location.search);
   return token || null;
-})();
+}
+
+let TOKEN = takeToken();
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -191,9 +193,13 @@ function retryMinutes(response) {
   return Math.max(1, Math.ceil(seconds / 60));
 }
 
-/* JJ/MM/AAAA (or J/M/AAAA, with / - . or spaces) -> AAAA-MM-JJ; null if not a real past date. */
+/*
+ * JJ/MM/AAAA (or J/M/AAAA, with / - . or spaces; or JJMMAAAA, typed on a phone's numeric keypad
+ * which has no "/") or AAAA-MM-JJ -> AAAA-MM-JJ; null if not a real date in the past.
+ */
 export function parseDate(text) {
-  const match = /^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})\s*$/.exec(text);
+  const match = /^\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})\s*$/.exec(text)
+    || /^\s*(\d{2})(\d{2})(\d{4})\s*$/.exec(text);
   const iso = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text);
   let day, month, year;
   if (match) [, day, month, year] = match.map(Number);
@@ -615,21 +621,36 @@ async function loadSession(root) {
 
 /* ---------------------------------------------------------------- start */
 
+/* A token form shows either itself (token read) or its "link incomplete" panel. */
+function showTokenForm(form) {
+  const missing = document.getElementById(form.dataset.tokenMissing);
+  if (missing) missing.hidden = Boolean(TOKEN);
+  form.hidden = !TOKEN;
+}
+
 function setupForm(form) {
   form.noValidate = true;
   errorBox(form);
-  if (form.hasAttribute("data-token") && !TOKEN) {
-    form.hidden = true;
-    const missing = document.getElementById(form.dataset.tokenMissing);
-    if (missing) missing.hidden = false;
-    return;
-  }
   for (const input of form.querySelectorAll("[data-rule=password]")) setupRule(input);
   for (const input of form.querySelectorAll("[data-match]")) setupMatch(form, input);
   for (const button of form.querySelectorAll("[data-reveal]")) setupReveal(button);
   form.addEventListener("submit", (event) => submit(form, event));
-  form.hidden = false;
+  if (form.hasAttribute("data-token")) showTokenForm(form);
+  else form.hidden = false;
 }
+
+/* A new link pasted in a tab already on the page changes only the hash: read it too. */
+window.addEventListener("hashchange", () => {
+  const token = takeToken();
+  if (!token) return;
+  TOKEN = token;
+  for (const form of document.querySelectorAll("form[data-api][data-token]")) {
+    clearErrors(form);
+    const done = document.getElementById(form.dataset.success);
+    if (done) done.hidden = true;
+    showTokenForm(form);
+  }
+});
 
 for (const note of document.querySelectorAll("[data-needs-script]")) note.hidden = true;
 applyProfile();
