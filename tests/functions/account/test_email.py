@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import pytest
@@ -69,6 +70,24 @@ def test_confirmation_link_works_once(client, outbox, elsewhere):
     again = confirm(elsewhere, token)
     assert (again.status_code, again.json["error"], again.json["field"]) == (400, "token_used", "token")
     assert "confirmée" in again.json["message"]
+
+
+def test_twenty_clicks_on_one_confirmation_link_confirm_once(client, account, store, outbox, make_client):
+    request_change(client)
+    token = token_in(mail_to(outbox, NEW_EMAIL))
+    answers: list[tuple[int, str | None]] = []
+
+    def click() -> None:
+        response = confirm(make_client(create_app), token)
+        answers.append((response.status_code, response.json.get("error")))
+
+    threads = [threading.Thread(target=click) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers, key=str) == [(200, None)] + [(400, "token_used")] * 19
+    assert store.get_account(account.identifier).email == NEW_EMAIL
 
 
 def test_confirmation_link_expires(client, account, store, outbox, elsewhere, clock):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from functions.account.app import create_app
@@ -109,6 +111,25 @@ def test_the_old_session_id_no_longer_works(client, login_client):
     change(client)
     login_client.client.set_cookie("__Host-ent-session", old, domain="localhost", secure=True)
     assert login_client.get("/api/session").status_code == 401
+
+
+def test_two_simultaneous_changes_from_the_same_password_one_wins(account, log_in, store):
+    browsers = [log_in(account.identifier) for _ in range(2)]
+    wanted = ["Premier7choix", "Second8choix"]
+    answers: dict[str, tuple[int, str | None]] = {}
+
+    def submit(browser, new_password: str) -> None:
+        response = change(browser, new_password=new_password, new_password_confirmation=new_password)
+        answers[new_password] = (response.status_code, (response.json or {}).get("error"))
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, wanted)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers.values(), key=str) == [(200, None), (401, "current_password_incorrect")]
+    (winner,) = [password for password, (status, _) in answers.items() if status == 200]
+    assert verify_password(store.get_account(account.identifier).password_hash, winner)
 
 
 def test_new_password_works_at_login_and_old_one_does_not(client, account, login_client):
