@@ -62,3 +62,48 @@ def outbox(table):
         return mails
 
     return read
+
+
+@pytest.fixture
+def api(settings, store, clock):
+    """One JSON client for the whole API: each path goes to the app the template routes it to."""
+    import importlib
+    import inspect
+
+    from devserver.template import routes
+
+    apps: dict[str, Any] = {}
+    by_path: dict[str, Any] = {}
+    for route in routes():
+        package = route.handler.rsplit(".", 2)[0]  # functions.login.handler.handler → functions.login
+        if package not in apps:
+            create_app = importlib.import_module(f"{package}.app").create_app
+            accepted = inspect.signature(create_app).parameters
+            services = {"clock": clock} if "clock" in accepted else {}
+            apps[package] = create_app(settings, store=store, **services)
+        by_path[route.path] = apps[package]
+    fallback = next(iter(apps.values()))
+
+    def dispatch(environ, start_response):
+        return by_path.get(environ.get("PATH_INFO", ""), fallback)(environ, start_response)
+
+    from flask.testing import FlaskClient
+
+    client = FlaskClient(_WsgiShim(dispatch, fallback))
+    return JsonClient(client)
+
+
+class _WsgiShim:
+    """Lets Flask's test client drive a plain WSGI dispatcher (it needs an app-like object)."""
+
+    def __init__(self, wsgi, flask_app) -> None:
+        self.wsgi, self.flask_app = wsgi, flask_app
+        self.config, self.testing = flask_app.config, True
+        self.response_class = flask_app.response_class
+        self.test_cli_runner_class = None
+
+    def __call__(self, environ, start_response):
+        return self.wsgi(environ, start_response)
+
+    def __getattr__(self, name):
+        return getattr(self.flask_app, name)
