@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from functions.core.clock import paris_day
-from functions.core.errors import IdentifierTaken, InvalidInput
-from functions.core.identifiers import base_identifier, candidates
+from functions.core.errors import DomainError, IdentifierTaken, InvalidInput
+from functions.core.identifiers import _LIGATURES, base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Account, Store
@@ -15,6 +18,18 @@ from functions.core.store import Account, Store
 MAX_NAME_LENGTH = 100
 MAX_HOMONYMS = 1000
 UAI_LENGTH = 8  # e.g. 0751234A: 7 digits and a letter
+
+
+class PersonAlreadyIssued(DomainError):
+    """This person already has an account in this school and profile: they keep it."""
+
+    code = "person_already_issued"
+    status = 409
+    message = "Cette personne a déjà un compte dans l'établissement : {identifier}."
+
+    def __init__(self, identifier: str) -> None:
+        super().__init__(self.message.format(identifier=identifier), field="identifier")
+        self.identifier = identifier
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,18 @@ def _validate_name(value: str, field: str, label: str) -> str:
     return name
 
 
+def _folded(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.translate(_LIGATURES).casefold())
+    letters = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"['’`]", "", letters).replace("-", " ").split())
+
+
+def person_fingerprint(first_name: str, last_name: str, birth_date: date) -> str:
+    """Return who this is, whatever the case, accents, hyphens or apostrophes of the roster."""
+    key = f"{_folded(last_name)}|{_folded(first_name)}|{birth_date.isoformat()}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
 def issue_account(
     store: Store,
     *,
@@ -49,13 +76,25 @@ def issue_account(
     birth_date: date,
     school: str,
     now: datetime,
+    once_per_person: bool = False,
 ) -> IssuedAccount:
-    """Create an `issued` account with a fresh identifier and initial password."""
+    """Create an `issued` account with a fresh identifier and initial password.
+
+    With `once_per_person`, the same names and birth date in the same school and profile are
+    recognised: PersonAlreadyIssued names the account they already have, and nothing is written.
+    """
     first_name = _validate_name(first_name, "first_name", "prénom")
     last_name = _validate_name(last_name, "last_name", "nom")
     school = validate_uai(school)
     if birth_date > paris_day(now):
         raise InvalidInput("La date de naissance ne peut pas être dans le futur.", field="birth_date")
+    fingerprint = person_fingerprint(first_name, last_name, birth_date) if once_per_person else None
+    if fingerprint:
+        existing = store.person_identifier(school, profile, fingerprint)
+        if existing and store.get_account(existing):
+            raise PersonAlreadyIssued(existing)
+        if existing:  # its account is gone (deleted at one year): this person gets a new identifier
+            store.forget_person(school, profile, fingerprint, existing)
     initial_password = generate_initial_password()
     deadlines = deadlines_for(paris_day(now))
     base = base_identifier(first_name, last_name, fallback=profile.value)
@@ -75,9 +114,13 @@ def issue_account(
             issued_at=now,
             activation_deadline=deadlines.activation_deadline,
             deletion_date=deadlines.deletion_date,
+            person_fingerprint=fingerprint,
         )
         try:
-            store.create_account(account)
+            if fingerprint is None:
+                store.create_account(account)
+            elif (existing := store.create_account_for_person(account)) is not None:
+                raise PersonAlreadyIssued(existing)  # issued by someone else in the meantime
         except IdentifierTaken:
             continue
         return IssuedAccount(account=account, initial_password=initial_password)

@@ -14,7 +14,10 @@
 | session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
-| page feedback                          | pk=FEEDBACK#<page>, sk=<time>#<random>      | add_feedback            |
+| one person once per school and profile | pk=PERSON#<UAI>#<profile>#<sha256>, sk=PERSON | person_identifier     |
+|   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
+| accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
+| page feedback, every page in one query | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback, feedback  |
 | failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school        |
@@ -40,6 +43,7 @@ from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
 
 EMAIL_INDEX = "by-email"
+SCHOOL_INDEX = "by-school"
 DUE_INDEX = "by-due-day"
 # A back-to-school day can put tens of thousands of accounts on one due day: spread them.
 DUE_SHARDS = 4
@@ -70,6 +74,8 @@ class Account:
     live_tokens: dict[str, str] = field(default_factory=dict)
     recovery_mails: tuple[datetime, ...] = ()  # sent in the last hour, for the 3-per-hour cap
     reminders_sent: tuple[str, ...] = ()
+    # sha256 of the normalized names and birth date, when issued from a roster (see PERSON items).
+    person_fingerprint: str | None = None
     version: int = 0
 
     @property
@@ -84,6 +90,10 @@ class Account:
 
 def _account_key(identifier: str) -> dict[str, str]:
     return {"pk": f"ACCOUNT#{identifier}", "sk": "ACCOUNT"}
+
+
+def _person_key(school: str, profile: Profile, fingerprint: str) -> dict[str, str]:
+    return {"pk": f"PERSON#{school}#{profile.value}#{fingerprint}", "sk": "PERSON"}
 
 
 def due_key(day: date, shard: int) -> str:
@@ -138,6 +148,8 @@ def account_to_item(account: Account) -> dict[str, Any]:
         item["recovery_mails"] = [moment.isoformat() for moment in account.recovery_mails]
     if account.reminders_sent:
         item["reminders_sent"] = list(account.reminders_sent)
+    if account.person_fingerprint:
+        item["person_fingerprint"] = account.person_fingerprint
     if account.due_day:
         item["due_key"] = due_key(account.due_day, _due_shard(account.identifier))
         item["due_sk"] = f"{account.due_day.isoformat()}#{account.identifier}"
@@ -177,6 +189,7 @@ def account_from_item(item: dict[str, Any]) -> Account:
         live_tokens=dict(item.get("live_tokens", {})),
         recovery_mails=_moments(item.get("recovery_mails")),
         reminders_sent=tuple(item.get("reminders_sent", ())),
+        person_fingerprint=item.get("person_fingerprint"),
         version=int(item.get("version", 0)),
     )
 
@@ -222,6 +235,28 @@ class AuditEvent:
 
 
 AUDIT_RETENTION_DAYS = 365
+FEEDBACK_PARTITION = "FEEDBACK"
+
+
+@dataclass(frozen=True)
+class SchoolAccount:
+    """What the by-school index holds of an account: enough to follow up a school's families."""
+
+    identifier: str
+    profile: Profile
+    state: AccountState
+    first_name: str
+    last_name: str
+    activation_deadline: date
+    deletion_date: date
+
+
+@dataclass(frozen=True)
+class Feedback:
+    page: str
+    helpful: bool
+    comment: str | None
+    at: datetime
 
 
 def _token_key(token_hash: str) -> dict[str, str]:
@@ -295,20 +330,113 @@ class Store:
         return saved
 
     def delete_account(self, identifier: str) -> int:
-        """Delete the account and every item under its key (audit events); return how many."""
+        """Delete the account and every item under its key (audit events); return how many.
+
+        Its person item (roster deduplication) goes too, so a later roster issues a new identifier.
+        """
         deleted = 0
+        person: dict[str, Any] | None = None
         paginator = self.dynamodb.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.table_name,
             KeyConditionExpression="pk = :pk",
             ExpressionAttributeValues=_marshal({":pk": _account_key(identifier)["pk"]}),
-            ProjectionExpression="pk, sk",
+            ProjectionExpression="pk, sk, person_fingerprint, school, #profile",
+            ExpressionAttributeNames={"#profile": "profile"},
         )
         for page in pages:
             for item in page.get("Items", []):
-                self.dynamodb.delete_item(TableName=self.table_name, Key=item)
+                if "person_fingerprint" in item:
+                    person = _unmarshal(item)
+                self.dynamodb.delete_item(TableName=self.table_name, Key={"pk": item["pk"], "sk": item["sk"]})
                 deleted += 1
+        if person:
+            self.forget_person(person["school"], Profile(person["profile"]), person["person_fingerprint"], identifier)
         return deleted
+
+    # People (roster deduplication) -------------------------------------------------------
+
+    def create_account_for_person(self, account: Account) -> str | None:
+        """Store a new account and its person item together.
+
+        Return None once stored; if this person (account.person_fingerprint, school, profile) already
+        has an identifier, write nothing and return it. Raise IdentifierTaken if the identifier exists.
+        """
+        if not account.person_fingerprint:
+            raise ValueError("create_account_for_person needs account.person_fingerprint")
+        person_key = _person_key(account.school, account.profile, account.person_fingerprint)
+        try:
+            self.dynamodb.transact_write_items(TransactItems=[
+                {"Put": {
+                    "TableName": self.table_name,
+                    "Item": _marshal(account_to_item(account)),
+                    # The identifier is the key: two homonyms issued at once never share it.
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }},
+                {"Put": {
+                    "TableName": self.table_name,
+                    "Item": _marshal({**person_key, "type": "person", "identifier": account.identifier}),
+                    # One identifier per person: the same roster imported twice creates nobody twice.
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }},
+            ])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                existing = self.person_identifier(account.school, account.profile, account.person_fingerprint)
+                if existing is None:  # deleted in between: the caller may simply try again
+                    raise ConcurrentUpdate() from error
+                return existing
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise IdentifierTaken(field="identifier") from error
+            raise
+        return None
+
+    def person_identifier(self, school: str, profile: Profile, fingerprint: str) -> str | None:
+        """Return the identifier issued to this person in this school and profile, or None."""
+        response = self.dynamodb.get_item(
+            TableName=self.table_name, Key=_marshal(_person_key(school, profile, fingerprint)), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return _unmarshal(item)["identifier"] if item else None
+
+    def forget_person(self, school: str, profile: Profile, fingerprint: str, identifier: str) -> None:
+        """Delete the person item if it still points to `identifier` (never a newer one)."""
+        try:
+            self.dynamodb.delete_item(
+                TableName=self.table_name,
+                Key=_marshal(_person_key(school, profile, fingerprint)),
+                ConditionExpression="identifier = :identifier",
+                ExpressionAttributeValues=_marshal({":identifier": identifier}),
+            )
+        except ClientError as error:
+            if not _is_conditional_failure(error):
+                raise
+
+    def accounts_of_school(self, school: str) -> list[SchoolAccount]:
+        """Return the school's accounts by identifier, from the by-school index (no Scan)."""
+        rows: list[SchoolAccount] = []
+        paginator = self.dynamodb.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.table_name,
+            IndexName=SCHOOL_INDEX,
+            KeyConditionExpression="school = :school",
+            ExpressionAttributeValues=_marshal({":school": school}),
+        )
+        for page in pages:
+            for item in map(_unmarshal, page.get("Items", [])):
+                rows.append(SchoolAccount(
+                    identifier=item["identifier"],
+                    profile=Profile(item["profile"]),
+                    state=AccountState(item["state"]),
+                    first_name=item["first_name"],
+                    last_name=item["last_name"],
+                    activation_deadline=date.fromisoformat(item["activation_deadline"]),
+                    deletion_date=date.fromisoformat(item["deletion_date"]),
+                ))
+        return rows
 
     # Tokens -------------------------------------------------------------------------------
 
@@ -506,8 +634,9 @@ class Store:
 
     def add_feedback(self, page: str, helpful: bool, comment: str | None, at: datetime) -> None:
         item: dict[str, Any] = {
-            "pk": f"FEEDBACK#{page}",
-            "sk": f"{at.isoformat()}#{secrets.token_hex(4)}",
+            # One partition for every page: the report reads them all with one query, never a Scan.
+            "pk": FEEDBACK_PARTITION,
+            "sk": f"{page}#{at.isoformat()}#{secrets.token_hex(4)}",
             "type": "feedback",
             "page": page,
             "helpful": helpful,
@@ -516,6 +645,23 @@ class Store:
         if comment:
             item["comment"] = comment
         self.dynamodb.put_item(TableName=self.table_name, Item=_marshal(item))
+
+    def feedback(self) -> list[Feedback]:
+        """Return every page answer, by page then time."""
+        answers: list[Feedback] = []
+        paginator = self.dynamodb.get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues=_marshal({":pk": FEEDBACK_PARTITION}),
+        )
+        for page in pages:
+            for item in map(_unmarshal, page.get("Items", [])):
+                answers.append(Feedback(
+                    page=item["page"], helpful=bool(item["helpful"]), comment=item.get("comment"),
+                    at=datetime.fromisoformat(item["at"]),
+                ))
+        return answers
 
     def identifiers_for_email(self, email: str) -> list[str]:
         """Return every identifier whose verified address is `email` (case-insensitive)."""
