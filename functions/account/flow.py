@@ -11,6 +11,7 @@ from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, update_account
 from functions.core.clock import PARIS
 from functions.core.emails import normalize_email
 from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
+from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.password_policy import PolicyContext, enforce
@@ -156,7 +157,7 @@ def confirm_email(store: Store, *, token: object, now: datetime, client: Client)
     for _ in range(MAX_SAVE_ATTEMPTS):
         record, account = open_token(store, token, TokenKind.EMAIL_CHANGE, now)
         if not account.pending_email:
-            raise TokenExpired(field="token")
+            raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.EMAIL_CHANGE.value)])
         # A reset link sent to the old address stops working: that mailbox is no longer the account's.
         changed = without_tokens(replace(account, email=account.pending_email, pending_email=None), TokenKind.RESET)
         try:

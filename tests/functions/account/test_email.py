@@ -70,6 +70,7 @@ def test_confirmation_link_works_once(client, outbox, elsewhere):
     again = confirm(elsewhere, token)
     assert (again.status_code, again.json["error"], again.json["field"]) == (400, "token_used", "token")
     assert "confirmée" in again.json["message"]
+    assert again.json["help"] == "/aide/lien-courriel/#lien-adresse-utilise"
 
 
 def test_twenty_clicks_on_one_confirmation_link_confirm_once(client, account, store, outbox, make_client):
@@ -95,6 +96,7 @@ def test_confirmation_link_expires(client, account, store, outbox, elsewhere, cl
     clock.advance(seconds=LIFETIMES[TokenKind.EMAIL_CHANGE].total_seconds() + 1)
     response = confirm(elsewhere, token_in(mail_to(outbox, NEW_EMAIL)))
     assert (response.status_code, response.json["error"]) == (400, "token_expired")
+    assert response.json["help"] == "/aide/lien-courriel/#lien-adresse-expire"
     assert store.get_account(account.identifier).email == OLD_EMAIL
 
 
