@@ -5,17 +5,18 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-import threading
+import time
 from types import FrameType
 
 from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, PortError, Ports, export_lines
 from devserver.stack import LocalStack
 
+WAKE_SECONDS = 0.2
 logger = logging.getLogger("devserver")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops the stack exactly as Ctrl-C does
+    raise KeyboardInterrupt  # SIGINT and SIGTERM stop the stack the same way
 
 
 def _configure_logging() -> None:
@@ -58,6 +59,8 @@ def banner(stack: LocalStack) -> list[str]:
 def main() -> int:
     """Run the stack until interrupted; return the exit code."""
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr] - lines appear at once in a pipe
+    # Explicit for SIGINT too: a shell starting us in the background would have us ignore it.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     _configure_logging()
     stack = LocalStack()
@@ -65,9 +68,9 @@ def main() -> int:
         print("Démarrage de la pile locale… / starting the local stack…")
         stack.start(Ports.from_env())
         print("\n".join(banner(stack)))
-        forever = threading.Event()
-        while not forever.wait(3600):
-            pass
+        # Short sleeps: a signal caught by another thread only runs its handler here, between waits.
+        while True:
+            time.sleep(WAKE_SECONDS)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

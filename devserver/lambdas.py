@@ -12,9 +12,9 @@ from typing import Any, Callable
 
 from devserver.environment import REGION
 from devserver.gateway import ACCOUNT_ID
+from devserver.template import function_limits
 
 Handler = Callable[[dict[str, Any], Any], Any]
-TIMEOUT_SECONDS = 10  # Globals.Function.Timeout in the template
 
 
 @dataclass
@@ -25,7 +25,7 @@ class LambdaContext:
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     function_version: str = "$LATEST"
     memory_limit_in_mb: int = 1024
-    timeout_seconds: float = TIMEOUT_SECONDS
+    timeout_seconds: float = 3
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -60,8 +60,10 @@ def import_handler(dotted_path: str) -> Handler:
 class Functions:
     """The template's functions, each imported once and fed one event at a time, as on Lambda."""
 
-    def __init__(self, importer: Callable[[str], Handler] = import_handler) -> None:
+    def __init__(self, importer: Callable[[str], Handler] = import_handler,
+                 limits: Callable[[str], dict[str, int]] = function_limits) -> None:
         self._importer = importer
+        self._limits = limits
         self._handlers: dict[str, Handler] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -76,7 +78,10 @@ class Functions:
             handler = self._handlers.get(dotted_path)
             if handler is None:
                 handler = self._handlers[dotted_path] = self._importer(dotted_path)
-            return handler(event, LambdaContext(function_name))
+            limits = self._limits(function_name)
+            context = LambdaContext(function_name, memory_limit_in_mb=limits["MemorySize"],
+                                    timeout_seconds=limits["Timeout"])
+            return handler(event, context)
 
 
 def scheduled_event(schedule_name: str, now: datetime | None = None) -> dict[str, Any]:

@@ -33,6 +33,8 @@ class Scheduler:
                     function_name, schedule["handler"], scheduled_event(function_name))
                 logger.info("Tâche planifiée %s : %s", function_name, results[function_name])
             except Exception:  # a failing sweep must not bring the stack down
+                if self._stopped.is_set():
+                    return results  # cut short by the stop (moto is going away): nothing to report
                 logger.exception("Tâche planifiée %s : échec", function_name)
         return results
 
@@ -46,8 +48,8 @@ class Scheduler:
         """Start the thread (first run right away)."""
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Ask the thread to stop and wait a little for it."""
+    def stop(self, timeout: float = 1.0) -> None:
+        """Ask the thread to stop and wait a little for it (a run in progress is abandoned)."""
         self._stopped.set()
         if self._thread.is_alive():
             self._thread.join(timeout)

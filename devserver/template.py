@@ -107,3 +107,12 @@ def schedules(template: dict[str, Any] | None = None) -> dict[str, dict[str, Any
             if event["Type"] in ("Schedule", "ScheduleV2"):
                 found[logical_id] = {"handler": function["Properties"]["Handler"], **event["Properties"]}
     return found
+
+
+def function_limits(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, int]:
+    """Return a function's Timeout (seconds) and MemorySize (MB): its own, else the Globals' ones."""
+    template = template or load_template()
+    defaults = template.get("Globals", {}).get("Function", {})
+    properties = template["Resources"].get(logical_id, {}).get("Properties", {})
+    return {name: int(properties.get(name, defaults.get(name, fallback)))
+            for name, fallback in (("Timeout", 3), ("MemorySize", 128))}  # Lambda's own defaults

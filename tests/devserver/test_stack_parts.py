@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import date
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from devserver import environment
 from devserver.environment import PortError, Ports, apply, check_port_free, export_lines, stack_variables
 from devserver.lambdas import Functions, LambdaContext, import_handler, scheduled_event
 from devserver.schedule import Scheduler
+from devserver.template import function_limits
 from devserver.seed import ACTIVE_EMAIL, ACTIVE_PASSWORD, credentials_table, seed_demo_accounts
 from functions.core.lifecycle import AccountState
 from functions.core.passwords import verify_password
@@ -78,6 +80,20 @@ def test_import_handler_refuses_what_is_not_a_handler(path: str) -> None:
         import_handler(path)
 
 
+def test_function_limits_come_from_the_template() -> None:
+    assert function_limits("SweepFunction") == {"Timeout": 900, "MemorySize": 1024}
+    assert function_limits("LoginFunction") == {"Timeout": 10, "MemorySize": 1024}
+
+
+def test_handler_context_carries_the_function_timeout() -> None:
+    functions = Functions(lambda path: lambda event, context: context)
+
+    context = functions.invoke("SweepFunction", "m.h", {})
+
+    assert 899_000 < context.get_remaining_time_in_millis() <= 900_000
+    assert context.memory_limit_in_mb == 1024
+
+
 def test_functions_import_each_handler_once() -> None:
     imported: list[str] = []
 
@@ -112,8 +128,8 @@ def test_scheduler_runs_at_start_and_survives_a_failing_handler(caplog: pytest.L
             return {"status": "ok"}
         return handler
 
-    scheduler = Scheduler(Functions(importer), {"Broken": {"handler": "broken"}, "Sweep": {"handler": "sweep"}},
-                          period=0.05)
+    schedules = {"Broken": {"handler": "broken"}, "Sweep": {"handler": "sweep"}}
+    scheduler = Scheduler(Functions(importer), schedules, period=0.05)
     scheduler.start()
     for _ in range(4):  # two rounds: the failure did not stop the loop
         assert calls.acquire(timeout=5)
@@ -121,7 +137,7 @@ def test_scheduler_runs_at_start_and_survives_a_failing_handler(caplog: pytest.L
 
     assert events[0]["detail-type"] == "Scheduled Event"
     assert "Tâche planifiée Broken : échec" in caplog.text
-    assert scheduler.run_once()["Sweep"] == {"status": "ok"}
+    assert Scheduler(Functions(importer), schedules).run_once() == {"Sweep": {"status": "ok"}}
 
 
 def test_demo_accounts(store: Store) -> None:
@@ -144,6 +160,6 @@ def test_demo_accounts(store: Store) -> None:
 def test_active_demo_password_meets_the_ent_rule(store: Store) -> None:
     from functions.core.password_policy import PolicyContext, check
 
-    context = PolicyContext(identifier="lea.dupont", names=("Léa", "Dupont"))
+    context = PolicyContext(identifier="lea.dupont", names=("Léa", "Dupont"), birth_date=date(2013, 2, 27))
 
     assert check(ACTIVE_PASSWORD, context=context) == []
