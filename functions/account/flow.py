@@ -8,8 +8,8 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, update_account
-from functions.core.clock import PARIS
-from functions.core.emails import normalize_email
+from functions.core.clock import paris_text
+from functions.core.emails import InvalidEmail, normalize_email
 from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
@@ -46,10 +46,6 @@ class EmailUnchanged(DomainError):
 class PasswordChanged:
     session_id: str  # the new session of this browser
     max_age: int
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
 
 
 def _masked(address: str) -> str:
@@ -109,7 +105,7 @@ def _send_password_notice(mailer: Mailer, account: Account, now: datetime, publi
     try:
         mailer.send(
             "password_changed", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, changed_at=_when(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
+            identifier=account.identifier, changed_at=paris_text(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
         # The password is already changed and the other sessions revoked: a 503 would tell the
@@ -124,7 +120,11 @@ def request_email_change(
     now: datetime, public_url: str, client: Client,
 ) -> Account:
     """Send a confirmation link to the new address and a notice to the old one, which stays until confirmed."""
-    address = normalize_email(new_email, field="new_email")
+    try:
+        address = normalize_email(new_email, field="new_email")
+    except InvalidEmail as error:
+        error.help = "/aide/changer-adresse/#changer-adresse"  # Mon compte's answer, not first connection's
+        raise
     account = _prove_current_password(store, account, current_password, now, client, "email_change")
     if account.email and address.casefold() == account.email.casefold():
         raise EmailUnchanged()
@@ -136,12 +136,12 @@ def request_email_change(
     # password were taken, so no change may be pending that they were not told about.
     mailer.send(
         "email_change_confirmation", to=address, display_name=account.display_name,
-        identifier=account.identifier, link=link, link_expiry=_when(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
+        identifier=account.identifier, link=link, link_expiry=paris_text(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
     )
     if account.email:
         mailer.send(
             "email_change_notice", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, new_email=_masked(address), requested_at=_when(now),
+            identifier=account.identifier, new_email=_masked(address), requested_at=paris_text(now),
             help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]

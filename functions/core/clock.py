@@ -23,6 +23,11 @@ def paris_day(moment: datetime) -> date:
     return moment.astimezone(PARIS).date()
 
 
+def paris_text(moment: datetime) -> str:
+    """Return `moment` as people read it in an email: « 28/02/2027 à 23h59 », Paris time."""
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
+
+
 def add_months(day: date, months: int) -> date:
     """Add calendar months, clamping to the month's last day (30 Nov + 3 → 28 or 29 Feb)."""
     month_index = day.month - 1 + months

@@ -14,6 +14,7 @@ HELP_LINKS: dict[str, str] = {
     "invalid_email": "/aide/premiere-connexion/#adresse-electronique",
     "current_password_incorrect": "/aide/mot-de-passe-oublie/#mot-de-passe-oublie",
     "token_invalid": "/aide/lien-courriel/#lien-invalide",
+    "email_unchanged": "/aide/changer-adresse/#changer-adresse",
 }
 
 # A link's answer depends on what the link was for.

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import record_wrong_guess, refuse_if_locked, update_account, verify_credentials
-from functions.core.clock import PARIS, paris_day
+from functions.core.clock import paris_day, paris_text
 from functions.core.dates import parse_date
 from functions.core.emails import normalize_email
 from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
@@ -54,10 +54,6 @@ class TooManyActivationMails(DomainError):
     retry_after = 3600
 
 
-def _day(moment: datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
-
-
 def _send_activation(mailer: Mailer, account: Account, to: str, link: str, public_url: str, now: datetime) -> None:
     mailer.send(
         "activation",
@@ -65,7 +61,7 @@ def _send_activation(mailer: Mailer, account: Account, to: str, link: str, publi
         display_name=account.display_name,
         identifier=account.identifier,
         link=link,
-        link_expiry=_day(token_expiry(TokenKind.ACTIVATION, now, account.activation_deadline)),
+        link_expiry=paris_text(token_expiry(TokenKind.ACTIVATION, now, account.activation_deadline)),
         activation_deadline=f"{account.activation_deadline:%d/%m/%Y}",
         help_url=f"{public_url}/activation/renvoi/",
     )

@@ -15,7 +15,7 @@ from typing import Callable
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import MAX_SAVE_ATTEMPTS, update_account
-from functions.core.clock import PARIS
+from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import ConcurrentUpdate, TokenExpired
 from functions.core.identifiers import is_well_formed, normalize_identifier
@@ -76,10 +76,6 @@ def _undo(store: Store, account: Account, change: Callable[[Account], Account]) 
         update_account(store, account, change)
     except Exception as error:  # whatever failed here, the mail failure is the answer: only log it
         logger.warning(json.dumps({"recovery_undo_failed": type(error).__name__}))
-
-
-def _paris_time(moment: datetime) -> str:
-    return moment.astimezone(PARIS).strftime("%d/%m/%Y à %Hh%M")
 
 
 def _line(account: Account) -> str:
@@ -173,7 +169,7 @@ def request_password_reset(
         mailer.send(
             "password_reset", to=account.email, display_name=account.display_name,
             identifier=account.identifier, link=link, valid_for="1 heure",
-            link_expiry=_paris_time(now + LIFETIMES[TokenKind.RESET]), rule=RULE_TEXT,
+            link_expiry=paris_text(now + LIFETIMES[TokenKind.RESET]), rule=RULE_TEXT,
         )
     except MailUnavailable:
         _undo(store, account, give_back)
@@ -230,7 +226,7 @@ def _send_notice(mailer: Mailer, account: Account, now: datetime, public_url: st
     try:
         mailer.send(
             "password_changed", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, changed_at=_paris_time(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
+            identifier=account.identifier, changed_at=paris_text(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
         # The password is already changed, the sessions revoked and the link spent: a 503 would

@@ -7,7 +7,6 @@ import threading
 import pytest
 
 from functions.account.app import create_app
-from functions.core.lifecycle import AccountState
 from functions.core.passwords import verify_password
 
 from .conftest import NEW_PASSWORD, OLD_EMAIL, PASSWORD, carry_session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 from functions.feedback.app import create_app
@@ -13,13 +12,11 @@ def client(make_client):
     return make_client(create_app)
 
 
-def test_a_yes_with_a_comment_is_stored_for_its_page(client, table):
+def test_a_yes_with_a_comment_is_stored_for_its_page(client, store):
     response = client.post("/api/feedback", {"page": "/premiere-connexion/", "helpful": True, "comment": " Très clair "})
     assert (response.status_code, response.json) == (202, {"status": "received"})
-    items = boto3.client("dynamodb").scan(TableName=table)["Items"]
-    (item,) = [item for item in items if item["pk"]["S"].startswith("FEEDBACK#")]
-    assert item["pk"]["S"] == "FEEDBACK#/premiere-connexion/"
-    assert item["helpful"] == {"BOOL": True} and item["comment"] == {"S": "Très clair"}
+    (answer,) = store.feedback()
+    assert (answer.page, answer.helpful, answer.comment) == ("/premiere-connexion/", True, "Très clair")
 
 
 @pytest.mark.parametrize(
