@@ -1,0 +1,62 @@
+"""Files the secretariat gives and gets: the roster read, the letters written, checked first."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from functions.core.accounts import IssuedAccount
+from functions.core.errors import DomainError
+from secretariat.letters import Letter, letters_pdf, require_qr
+
+
+class FileProblem(DomainError):
+    code = "file_problem"
+
+
+def read_input(path: str) -> bytes:
+    """Return the file's bytes, or say plainly why it cannot be read."""
+    file = Path(path)
+    if not file.exists():
+        raise FileProblem(f"fichier introuvable : {path}")
+    if file.is_dir():
+        raise FileProblem(f"{path} est un dossier, pas un fichier")
+    try:
+        return file.read_bytes()
+    except OSError as error:
+        raise FileProblem(f"impossible de lire {path} : {error.strerror or error}") from None
+
+
+def check_writable(path: str) -> None:
+    """Refuse, before any account is touched, letters that could not be written."""
+    require_qr()
+    file = Path(path)
+    folder = file.parent if str(file.parent) else Path(".")
+    if file.is_dir():
+        raise FileProblem(f"{path} est un dossier : indiquez un nom de fichier, ex. lettres.pdf")
+    if not folder.is_dir():
+        raise FileProblem(f"dossier introuvable pour {path}")
+    if not os.access(folder, os.W_OK) or (file.exists() and not os.access(file, os.W_OK)):
+        raise FileProblem(f"impossible d'écrire {path} : droits insuffisants")
+
+
+def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None) -> Letter:
+    account = issued.account
+    return Letter(
+        school=account.school, display_name=account.display_name, profile=account.profile,
+        identifier=account.identifier, initial_password=issued.initial_password,
+        activation_deadline=account.activation_deadline, deletion_date=account.deletion_date,
+        issued_on=issued_on, classe=classe,
+    )
+
+
+def write_letters(path: str, letters: list[Letter], help_url: str) -> None:
+    """Write the letters' PDF next to its final name, then move it there (never half a file)."""
+    partial = Path(f"{path}.partial")
+    try:
+        partial.write_bytes(letters_pdf(letters, help_url))
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise FileProblem(f"impossible d'écrire {path} : {error.strerror or error}") from None
