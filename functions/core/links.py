@@ -65,7 +65,11 @@ def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> t
     if account is None:
         raise TokenInvalid(field="token")
     if now >= record.expires_at or account.live_tokens.get(kind.value) != record.token_hash:
-        # Past its time, or replaced by a newer link / cancelled by a password change.
+        # Past its time, or replaced by a newer link / cancelled by a password change — unless a
+        # concurrent click used it between our two reads: then it is "used", as for the others.
+        latest = store.get_token(record.token_hash)
+        if latest is not None and latest.used_at is not None:
+            raise TokenUsed(USED_MESSAGES[kind], field="token", help=TOKEN_HELP_LINKS[("token_used", kind.value)])
         raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", kind.value)])
     return record, account
 
