@@ -147,7 +147,7 @@ function takeToken() {
   return token || null;
 }
 
-let TOKEN = takeToken();
+let TOKEN = null;
 
 /* ---------------------------------------------------------------- small helpers */
 
@@ -400,7 +400,7 @@ function describeError(form, response, data) {
   let message = data.message || MESSAGES[code] || MESSAGES.server;
   if (response.status === 429) {
     const minutes = retryMinutes(response);
-    if (minutes) message = `${message} Vous pourrez réessayer dans ${minutesText(minutes)}.`;
+    if (minutes && !/minute|heure/.test(message)) message = `${message} Vous pourrez réessayer dans ${minutesText(minutes)}.`;
   }
   const names = data.field ? [data.field] : FIELD_OF[code] || [];
   const field = names.map((name) => fieldOf(form, name)).find(Boolean) || null;
@@ -641,8 +641,7 @@ function setupForm(form) {
   else form.hidden = false;
 }
 
-/* A new link pasted in a tab already on the page changes only the hash: read it too. */
-window.addEventListener("hashchange", () => {
+function onHashChange() {
   const token = takeToken();
   if (!token) return;
   TOKEN = token;
@@ -652,9 +651,17 @@ window.addEventListener("hashchange", () => {
     if (done) done.hidden = true;
     showTokenForm(form);
   }
-});
+}
 
-for (const note of document.querySelectorAll("[data-needs-script]")) note.hidden = true;
-applyProfile();
-for (const form of document.querySelectorAll("form[data-api]")) setupForm(form);
-for (const root of document.querySelectorAll("[data-session]")) loadSession(root);
+function start() {
+  TOKEN = takeToken();
+  for (const note of document.querySelectorAll("[data-needs-script]")) note.hidden = true;
+  applyProfile();
+  for (const form of document.querySelectorAll("form[data-api]")) setupForm(form);
+  for (const root of document.querySelectorAll("[data-session]")) loadSession(root);
+  /* A new link pasted in a tab already on the page changes only the hash: read it too. */
+  window.addEventListener("hashchange", onHashChange);
+}
+
+/* In a browser, start; imported elsewhere (unit tests of parseDate, checkPassword), do nothing. */
+if (typeof document !== "undefined") start();
