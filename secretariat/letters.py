@@ -8,7 +8,7 @@ from datetime import date
 from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from functions.core.password_policy import RULE_TEXT
-from secretariat.pdf import A4_WIDTH_MM, Document, Page, text_width, wrap
+from secretariat.pdf import A4_HEIGHT_MM, A4_WIDTH_MM, Document, Page, text_width, wrap
 
 TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
@@ -48,6 +48,17 @@ def first_connection_steps(profile: Profile, help_url: str) -> list[str]:
         "Ouvrez votre messagerie personnelle : dans le message reçu, cliquez sur le lien d'activation "
         "du compte, puis sur « Activer mon compte ».",
     ]
+
+
+def _fit(text: str, face: str, sizes: tuple[float, ...], width: float, max_lines: int = 1) -> tuple[str, float]:
+    """Return `text` and the largest size at which it takes at most `max_lines` lines (else cut)."""
+    for size in sizes:
+        if len(wrap(text, face, size, width)) <= max_lines:
+            return text, size
+    size = sizes[-1]
+    kept = wrap(text, face, size, width)[:max_lines]
+    kept[-1] = kept[-1][: max(1, len(kept[-1]) - 2)] + "…"
+    return " ".join(kept), size
 
 
 class _Writer:
@@ -106,7 +117,8 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
     write.y += 12
     write.paragraph("Personnel et confidentiel, à l'attention de :", size=9)
-    write.paragraph(letter.display_name, face="bold", size=13, gap=0.8)
+    name, size = _fit(letter.display_name, "bold", (13, 11, 9.5), WIDTH, max_lines=2)
+    write.paragraph(name, face="bold", size=size, gap=0.8)
     who = "Parent d'élève" if letter.profile == Profile.PARENT else "Élève"
     write.paragraph(who + (f" - classe {letter.classe}" if letter.classe else ""), size=10, gap=6)
     write.paragraph(TITLE, face="bold", size=17, gap=2.5)
@@ -120,7 +132,8 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     for offset, (label, value) in enumerate((("Identifiant", letter.identifier), ("Mot de passe provisoire", letter.initial_password))):
         baseline = box_top + 10 + offset * 10
         page.text(MARGIN + 5, baseline, f"{label} :", size=10.5)
-        page.text(MARGIN + 55, baseline, value, face="mono", size=16)
+        value_width = WIDTH - 55 - 4
+        page.text(MARGIN + 55, baseline, value, face="mono", size=min(16.0, 16 * value_width / text_width(value, "mono", 16)))
     write.y = box_top + 27 + 6
     write.paragraph(f"À activer au plus tard le {letter.activation_deadline:%d/%m/%Y}.", face="bold", size=12, gap=4)
     write.paragraph("Première connexion, étape par étape", face="bold", size=12, gap=1.5)
@@ -158,8 +171,8 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     )
     _draw_qr(page, help_url, A4_WIDTH_MM - MARGIN - QR_SIZE, help_top + 1)
     write.y = max(write.y, help_top + QR_SIZE + 2)
-    if write.y > 297 - 10:
-        raise RuntimeError("letter layout overflows the page")
+    if write.y > A4_HEIGHT_MM - 8:
+        raise RuntimeError(f"letter layout overflows the page ({write.y:.0f} mm)")
 
 
 def letters_pdf(letters: list[Letter], help_url: str) -> bytes:

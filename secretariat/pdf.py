@@ -17,12 +17,13 @@ MM = 72 / 25.4  # PDF units (points) per millimetre
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 FONTS = {"regular": "Helvetica", "bold": "Helvetica-Bold", "mono": "Courier-Bold"}
 _RESOURCE_NAMES = {face: f"F{number}" for number, face in enumerate(FONTS, start=1)}
+_NO_DECOMPOSITION = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"})
 
 
 def encodable(text: str) -> str:
     """Return `text` as Windows-1252 can write it: accents dropped only where it must."""
     kept = []
-    for character in text:
+    for character in text.translate(_NO_DECOMPOSITION):
         try:
             character.encode("cp1252")
             kept.append(character)
