@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = command("sweep", "rappels, désactivations et suppressions dues (le balayage quotidien)", _run_sweep)
     sweep.add_argument("--now", type=_day, metavar="AAAA-MM-JJ", help="le jour à balayer (par défaut : aujourd'hui)")
     sweep.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
+    sweep.add_argument("--allow-future", action="store_true",
+                       help="accepter un jour à venir sans --dry-run (démonstration sur la pile locale) : "
+                            "des comptes seraient désactivés avant leur date limite")
     sweep.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     feedback = command("feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", _run_feedback)
     feedback.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
@@ -264,6 +267,11 @@ def _run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     from secretariat.reports import describe_sweep
 
     today = arguments.now or context.today
+    if today > context.today and not (arguments.dry_run or arguments.allow_future):
+        raise DomainError(
+            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour désactiverait des comptes avant leur "
+            "date limite. Ajoutez --dry-run pour voir ce qui se passerait ce jour-là."
+        )
     # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
     now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
     report = run_sweep(

@@ -170,23 +170,34 @@ def test_status_of_a_school_without_accounts(admin, env):
     assert "Aucun compte pour l'établissement 0751234A." in admin("status", "--school", "0751234A").out
 
 
-def test_sweep_past_three_months_deactivates_and_dry_run_changes_nothing(admin, accounts, store, log_in):
+def test_sweep_past_three_months_deactivates_and_dry_run_changes_nothing(admin, accounts, store, log_in, clock):
     account, password = accounts.make()
     active, _ = accounts.make(state=AccountState.ACTIVE, first_name="Léa")
     dry = admin("sweep", "--now", "2027-03-01", "--dry-run")
     assert dry.code == 0 and "essai à blanc" in dry.out and f"seraient désactivés (1) : {account.identifier}" in dry.out
     assert store.get_account(account.identifier).state == AccountState.ISSUED
-    result = admin("sweep", "--now", "2027-03-01", "--operator", "m.dupont")
+    clock.advance(days=91)  # 1 March 2027: three months and a day after the letter
+    result = admin("sweep", "--operator", "m.dupont")
     assert result.code == 0 and f"désactivés (1) : {account.identifier}" in result.out
     assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
     assert store.get_account(active.identifier).state == AccountState.ACTIVE
     assert log_in(account.identifier, password).json["error"] == "account_deactivated"
     assert "déjà été balayé" in admin("sweep", "--now", "2027-03-01").out
+    assert any(event.detail == "operator=m.dupont" for event in store.events(account.identifier))
+
+
+def test_sweep_of_a_day_to_come_needs_dry_run_or_allow_future(admin, accounts, store):
+    account, _ = accounts.make()
+    refused = admin("sweep", "--now", "01/03/2027")
+    assert refused.code == 2 and "pas encore arrivé" in refused.err and "--dry-run" in refused.err
+    assert store.get_account(account.identifier).state == AccountState.ISSUED
+    assert admin("sweep", "--now", "01/03/2027", "--allow-future").code == 0
+    assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
 
 
 def test_sweep_the_day_before_the_deadline_deactivates_no_one(admin, accounts, store):
     account, _ = accounts.make()
-    result = admin("sweep", "--now", "28/02/2027", "--json")
+    result = admin("sweep", "--now", "28/02/2027", "--dry-run", "--json")
     assert json.loads(result.out)["deactivated"] == []
     assert store.get_account(account.identifier).state == AccountState.ISSUED
 
