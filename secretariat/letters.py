@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from datetime import date
 
@@ -83,10 +84,8 @@ class _Writer:
 
 def require_qr() -> None:
     """Refuse early, before any account changes, if the QR library is not installed."""
-    try:
-        import segno  # noqa: F401
-    except ImportError:
-        raise DomainError("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'") from None
+    if importlib.util.find_spec("segno") is None:
+        raise DomainError("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'")
 
 
 def _draw_qr(page: Page, url: str, x: float, y: float) -> None:

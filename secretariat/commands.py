@@ -1,0 +1,199 @@
+"""What each `ent-admin` command does, given its parsed arguments and a Context; returns the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account
+from functions.core.clock import PARIS, paris_day
+from functions.core.errors import DomainError
+from functions.core.lifecycle import Profile
+from functions.core.settings import Settings
+from functions.core.store import Store
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every command gets: the table, the settings, the time, and who is typing."""
+
+    store: Store
+    settings: Settings
+    now: datetime
+    operator: str
+
+    @property
+    def today(self) -> date:
+        return paris_day(self.now)
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def run_issue(arguments: argparse.Namespace, context: Context) -> int:
+    from secretariat.follow_up import record
+
+    try:
+        issued = issue_account(
+            context.store, profile=Profile(arguments.profile), first_name=arguments.first_name,
+            last_name=arguments.last_name, birth_date=arguments.birth_date, school=arguments.school,
+            now=context.now, once_per_person=True,
+        )
+    except PersonAlreadyIssued as known:
+        raise PersonAlreadyIssued(known.identifier, hint=(
+            f"Elle garde son identifiant et son mot de passe ; pour une nouvelle lettre : ent-admin reissue {known.identifier} --out lettre.pdf"
+        )) from None
+    record(context.store, issued.account.identifier, "issued", context.now, context.operator)
+    print(_issued_as_json(issued) if arguments.json else _issued_as_text(issued))
+    return EXIT_OK
+
+
+def _issued_as_json(issued: IssuedAccount) -> str:
+    return json.dumps({
+        "identifier": issued.account.identifier,
+        "initial_password": issued.initial_password,
+        "activation_deadline": issued.account.activation_deadline.isoformat(),
+        "deletion_date": issued.account.deletion_date.isoformat(),
+    })
+
+
+def _issued_as_text(issued: IssuedAccount) -> str:
+    account = issued.account
+    return "\n".join([
+        f"Compte créé pour {account.display_name} ({account.profile.value}, {account.school})",
+        f"  Identifiant :           {account.identifier}",
+        f"  Mot de passe initial :  {issued.initial_password}",
+        f"  À activer avant le :    {account.activation_deadline:%d/%m/%Y}",
+        f"  Supprimé s'il n'est pas activé le : {account.deletion_date:%d/%m/%Y}",
+    ])
+
+
+def run_import(arguments: argparse.Namespace, context: Context) -> int:
+    from secretariat.importing import describe, import_roster
+
+    report = import_roster(
+        context.store, arguments.roster, school=arguments.school, out=arguments.out, now=context.now,
+        operator=context.operator, help_url=context.settings.public_url, skip_invalid=arguments.skip_invalid,
+    )
+    if arguments.json:
+        _print_json(report.as_dict(arguments.out))
+    else:
+        print(describe(report, arguments.out), file=sys.stdout if report.imported else sys.stderr)
+    return EXIT_OK if report.imported else EXIT_USAGE
+
+
+def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from secretariat.follow_up import renew_credentials
+    from secretariat.output import check_writable, letter_for, write_letters
+
+    check_writable(arguments.out)
+    issued = renew_credentials(context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate)
+    write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
+    account = issued.account
+    done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
+    print("\n".join([
+        f"Le compte {account.identifier} ({account.display_name}) {done}.",
+        "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
+        f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
+    ]))
+    return EXIT_OK
+
+
+def run_reissue(arguments: argparse.Namespace, context: Context) -> int:
+    return _renew(arguments, context, reactivate=False)
+
+
+def run_reactivate(arguments: argparse.Namespace, context: Context) -> int:
+    return _renew(arguments, context, reactivate=True)
+
+
+def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
+    from secretariat.follow_up import unlock
+    from secretariat.reports import paris_time
+
+    account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.operator)
+    if was_locked_until:
+        print(f"Compte {account.identifier} débloqué (il l'était jusqu'au {paris_time(was_locked_until)}) : la famille peut réessayer.")
+    else:
+        print(f"Le compte {account.identifier} n'était pas bloqué ; ses essais incorrects sont remis à zéro.")
+    return EXIT_OK
+
+
+def run_show(arguments: argparse.Namespace, context: Context) -> int:
+    from secretariat.follow_up import find_account, record
+    from secretariat.reports import account_as_dict, describe_account
+
+    account = find_account(context.store, arguments.identifier)
+    events = context.store.events(account.identifier, limit=20)
+    record(context.store, account.identifier, "consulted", context.now, context.operator)
+    if arguments.json:
+        _print_json(account_as_dict(account, events, context.now))
+    else:
+        print(describe_account(account, events, context.now, context.today))
+    return EXIT_OK
+
+
+def run_status(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.accounts import validate_uai
+    from secretariat.reports import school_status, school_status_csv
+
+    school = validate_uai(arguments.school)
+    rows = context.store.accounts_of_school(school)
+    if arguments.csv:
+        sys.stdout.write(school_status_csv(rows))
+    elif arguments.json:
+        _print_json([
+            {"identifier": row.identifier, "last_name": row.last_name, "first_name": row.first_name,
+             "profile": row.profile.value, "state": row.state.value,
+             "activation_deadline": row.activation_deadline.isoformat(), "deletion_date": row.deletion_date.isoformat()}
+            for row in sorted(rows, key=lambda row: row.identifier)
+        ])
+    else:
+        print(school_status(rows, school, context.today))
+    return EXIT_OK
+
+
+def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.mail import Mailer
+    from functions.sweep.flow import run_sweep
+    from secretariat.follow_up import record
+    from secretariat.reports import describe_sweep
+
+    today = arguments.now or context.today
+    if today > context.today and not (arguments.dry_run or arguments.allow_future):
+        raise DomainError(
+            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour désactiverait des comptes avant leur "
+            "date limite. Ajoutez --dry-run pour voir ce qui se passerait ce jour-là."
+        )
+    # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
+    now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
+    report = run_sweep(
+        context.store, Mailer(context.settings.mail_from), today=today, now=now,
+        public_url=context.settings.public_url, dry_run=arguments.dry_run,
+    )
+    if not arguments.dry_run:
+        for identifier in [*report.reminded, *report.deactivated]:  # the deleted left nothing to note it on
+            record(context.store, identifier, "sweep_run_by_hand", context.now, context.operator)
+    if arguments.json:
+        _print_json({**report.as_dict(), "reminded": report.reminded, "deactivated": report.deactivated,
+                     "deleted": report.deleted, "failed": report.failed})
+    else:
+        print(describe_sweep(report))
+    return EXIT_FAILURE if report.failed else EXIT_OK
+
+
+def run_feedback(arguments: argparse.Namespace, context: Context) -> int:
+    from secretariat.reports import describe_feedback, feedback_by_page
+
+    answers = context.store.feedback()
+    if arguments.json:
+        _print_json(feedback_by_page(answers))
+    else:
+        print(describe_feedback(answers))
+    return EXIT_OK
