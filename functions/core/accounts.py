@@ -27,8 +27,9 @@ class PersonAlreadyIssued(DomainError):
     status = 409
     message = "Cette personne a déjà un compte dans l'établissement : {identifier}."
 
-    def __init__(self, identifier: str) -> None:
-        super().__init__(self.message.format(identifier=identifier), field="identifier")
+    def __init__(self, identifier: str, hint: str | None = None) -> None:
+        message = self.message.format(identifier=identifier)
+        super().__init__(f"{message} {hint}" if hint else message, field="identifier")
         self.identifier = identifier
 
 
