@@ -92,7 +92,7 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
     from secretariat.follow_up import renew_credentials
     from secretariat.output import check_writable, letter_for, write_letters
 
-    check_writable(arguments.out)
+    check_writable(arguments.out, context.settings.public_url)
     issued = renew_credentials(context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate)
     write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
     account = issued.account

@@ -10,7 +10,7 @@ from functions.core.clock import paris_day
 from functions.core.errors import InvalidInput
 from functions.core.store import Store
 from secretariat.follow_up import record
-from secretariat.output import check_writable, letter_for, read_input, write_letters
+from secretariat.output import FileProblem, check_writable, letter_for, read_input, write_letters
 from secretariat.roster import Person, Refusal, Roster, read_roster
 
 
@@ -47,7 +47,7 @@ def import_roster(
     """Check every line; unless all are right (or skip_invalid), import nothing. Then issue and print."""
     school = validate_uai(school)
     data = read_input(path)
-    check_writable(out)
+    check_writable(out, help_url)
     roster = read_roster(data, paris_day(now))
     report = ImportReport(roster=roster, refused=list(roster.refusals))
     if (roster.refusals and not skip_invalid) or not roster.people:
@@ -72,7 +72,11 @@ def import_roster(
         # Even if AWS fails midway, the accounts made so far get their letters.
         if report.created:
             letters = [letter_for(issued, paris_day(now), person.classe) for person, issued in report.created]
-            write_letters(out, letters, help_url)
+            try:
+                write_letters(out, letters, help_url)
+            except FileProblem as problem:
+                created = ", ".join(issued.account.identifier for _, issued in report.created)
+                raise FileProblem(f"{problem.message}. Comptes créés sans lettre, à refaire avec ent-admin reissue : {created}") from None
     report.refused.sort(key=lambda refusal: refusal.line)
     return report
 

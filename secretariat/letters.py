@@ -110,6 +110,7 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     """Lay one letter out on `page`."""
     write = _Writer(page)
     page.text(MARGIN, write.y, "ENT - Espace numérique de travail", face="bold", size=9, gray=0.35)
+    page.text(MARGIN, write.y + 5, "Notification d'identifiant", size=9, gray=0.35)
     school_line = f"Établissement {letter.school}"
     page.text(A4_WIDTH_MM - MARGIN - text_width(school_line, "bold", 10), write.y, school_line, face="bold", size=10)
     dated = f"Le {letter.issued_on:%d/%m/%Y}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
+from functions.core.lifecycle import Profile
 from secretariat.letters import Letter, letters_pdf, require_qr
 
 
@@ -28,9 +29,10 @@ def read_input(path: str) -> bytes:
         raise FileProblem(f"impossible de lire {path} : {error.strerror or error}") from None
 
 
-def check_writable(path: str) -> None:
+def check_writable(path: str, help_url: str) -> None:
     """Refuse, before any account is touched, letters that could not be written."""
     require_qr()
+    _check_layout(help_url)
     file = Path(path)
     folder = file.parent if str(file.parent) else Path(".")
     if file.is_dir():
@@ -39,6 +41,19 @@ def check_writable(path: str) -> None:
         raise FileProblem(f"dossier introuvable pour {path}")
     if not os.access(folder, os.W_OK) or (file.exists() and not os.access(file, os.W_OK)):
         raise FileProblem(f"impossible d'écrire {path} : droits insuffisants")
+
+
+def _check_layout(help_url: str) -> None:
+    """Lay out the longest letter possible once: a help address too long fails here, not after."""
+    longest = Letter(
+        school="0751234A", display_name=("Wolfeschlegelstein " * 12)[:201], profile=Profile.ELEVE, identifier="w" * 20 + "." + "w" * 20 + "1000",
+        initial_password="W" * 10, activation_deadline=date(2027, 2, 28), deletion_date=date(2027, 11, 30),
+        issued_on=date(2026, 11, 30), classe="W" * 20,
+    )
+    try:
+        letters_pdf([longest], help_url)
+    except RuntimeError:
+        raise FileProblem(f"l'adresse du centre d'aide est trop longue pour tenir sur la lettre : {help_url}") from None
 
 
 def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None) -> Letter:

@@ -183,3 +183,24 @@ def test_issue_recognises_a_person_already_issued(admin):
     result = admin(*[value.upper() if value == "Martin" else value for value in arguments])
     assert result.code == 2
     assert "déjà un compte" in result.err and "ent-admin reissue zoe.martin" in result.err
+
+
+def test_a_help_address_too_long_for_the_letter_is_refused_before_anything_is_created(admin, write_roster, tmp_path, store, monkeypatch):
+    monkeypatch.setenv("ENT_PUBLIC_URL", "https://aide.ent.example.fr/" + "tres/long/" * 60)
+    result = admin("import", str(write_roster(ROSTER[:1])), "--school", SCHOOL, "--out", str(tmp_path / "a.pdf"))
+    assert result.code == 2 and "trop longue" in result.err
+    assert store.get_account("zoe.lefevre-martin") is None
+
+
+def test_letters_that_cannot_be_written_name_the_accounts_to_reissue(admin, write_roster, tmp_path, monkeypatch):
+    from secretariat import output
+
+    def full_disk(*_):
+        raise OSError(28, "Plus d'espace disponible sur le périphérique")
+
+    monkeypatch.setattr(output, "letters_pdf", full_disk)
+    monkeypatch.setattr(output, "_check_layout", lambda help_url: None)
+    result = admin("import", str(write_roster(ROSTER[:2])), "--school", SCHOOL, "--out", str(tmp_path / "a.pdf"))
+    assert result.code == 2
+    assert "Plus d'espace" in result.err and "ent-admin reissue : zoe.lefevre-martin, aissatou.ndiaye" in result.err
+    assert not (tmp_path / "a.pdf.partial").exists()
