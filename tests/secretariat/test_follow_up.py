@@ -16,6 +16,7 @@ from functions.core.errors import NotAuthenticated, TokenExpired, TokenInvalid
 from functions.core.lifecycle import AccountState
 from functions.core.links import open_token, prepare_link
 from functions.core.sessions import SessionScope
+from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
 from tests.secretariat.conftest import read_letters
 
@@ -26,7 +27,7 @@ def test_reissue_makes_the_old_password_fail_and_the_new_one_work(admin, account
     old_session = login_client.client.get_cookie("__Host-ent-session").value
     with_link, link = prepare_link(store, store.get_account(account.identifier), TokenKind.ACTIVATION, clock(), settings.public_url)
     store.save_account(replace(with_link, state=AccountState.PENDING_CONFIRMATION, pending_email="f@example.fr",
-                               reminders_sent=("reminder_14_days",)))
+                               reminders_sent=("reminder_14_days",), guesses=GuessState(5, clock() + timedelta(hours=1))))
     clock.advance(days=40)
 
     result = admin("reissue", account.identifier.upper(), "--out", str(tmp_path / "lettre.pdf"), "--operator", "m.dupont")
@@ -38,6 +39,7 @@ def test_reissue_makes_the_old_password_fail_and_the_new_one_work(admin, account
     assert log_in(account.identifier, letter.password).json == {"next": "first-connection"}
     renewed = store.get_account(account.identifier)
     assert renewed.state == AccountState.ISSUED and renewed.reminders_sent == () and renewed.live_tokens == {}
+    assert renewed.guesses == GuessState() and renewed.pending_email is None
     assert renewed.activation_deadline == date(2027, 4, 9) and renewed.deletion_date == date(2028, 1, 9)
     assert renewed.session_version == account.session_version + 1
     with pytest.raises(NotAuthenticated):
