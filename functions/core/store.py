@@ -14,6 +14,7 @@
 | session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
+|   and its person item                  |   pk=PERSON#… named by person_fingerprint   |                         |
 | one person once per school and profile | pk=PERSON#<UAI>#<profile>#<sha256>, sk=PERSON | person_identifier     |
 |   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
 | accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
