@@ -44,3 +44,9 @@ chromium:
 
 clean:
 	rm -rf site build .pytest_cache
+
+# The Lambda artifact, as `sam build` would make it, for the template's runtime on arm64: build/lambda/
+# (the template's CodeUri, shared by every function) and build/lambda.zip; prints its size.
+.PHONY: package
+package: $(STAMP)
+	$(BIN)/python infra/package.py

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -44,17 +45,29 @@ def test_the_sweep_runs_daily_at_three_in_paris_with_a_dead_letter_queue():
     (sweep,) = schedules().values()
     assert sweep["ScheduleExpression"] == "cron(0 3 * * ? *)"
     assert sweep["ScheduleExpressionTimezone"] == "Europe/Paris"
-    assert sweep["DeadLetterConfig"]["Type"] == "SQS"
+    assert sweep["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}}
     assert sweep["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    resources = load_template()["Resources"]
+    # A run that raises is retried by Lambda, then lands in the same queue (alarmed, test_alarms).
+    on_failure = resources["SweepFunction"]["Properties"]["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
+    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}}
+    assert resources["SweepFunction"]["Properties"]["ReservedConcurrentExecutions"] == 1
+    queue = resources["SweepDeadLetterQueue"]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"] == {"MessageRetentionPeriod": 14 * 86400, "SqsManagedSseEnabled": True}
 
 
-def test_table_is_on_demand_with_ttl_pitr_and_both_sparse_indexes():
+def test_table_is_on_demand_with_ttl_pitr_and_its_indexes():
+    # moto's CloudFormation ignores TTL and PITR (test_stack): they are checked here, in the template.
     (table,) = [r for r in load_template()["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
     properties = table["Properties"]
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
     assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-    assert {index["IndexName"] for index in properties["GlobalSecondaryIndexes"]} == {"by-email", "by-due-day"}
+    assert properties["DeletionProtectionEnabled"] is True
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert {index["IndexName"] for index in properties["GlobalSecondaryIndexes"]} == {"by-email", "by-due-day", "by-school"}
 
 
 def test_the_test_table_is_built_from_the_template(table):
@@ -64,3 +77,68 @@ def test_the_test_table_is_built_from_the_template(table):
     assert indexes == {index["IndexName"]: index["KeySchema"] for index in table_definition()["GlobalSecondaryIndexes"]}
     ttl = boto3.client("dynamodb").describe_time_to_live(TableName=table)["TimeToLiveDescription"]
     assert ttl == {"AttributeName": "expires_at", "TimeToLiveStatus": "ENABLED"}
+
+
+def functions_of(template):
+    return {logical_id: resource for logical_id, resource in template["Resources"].items()
+            if resource["Type"] == "AWS::Serverless::Function"}
+
+
+def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
+    template = load_template()
+    globals_ = template["Globals"]["Function"]
+    assert globals_["Runtime"] in ("python3.13", "python3.14")
+    assert globals_["Architectures"] == ["arm64"]
+    assert globals_["CodeUri"] == "../build/lambda/"  # `make package`'s one artifact, shared
+    variables = globals_["Environment"]["Variables"]
+    assert variables["ENT_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
+    assert variables["ENT_ORIGIN_VERIFY"] == {"Ref": "OriginVerifySecret"}
+    assert template["Parameters"]["OriginVerifySecret"]["NoEcho"] is True
+    log_groups = {resource["Properties"]["LogGroupName"]["Fn::Sub"]: resource["Properties"]
+                  for resource in template["Resources"].values() if resource["Type"] == "AWS::Logs::LogGroup"}
+    for logical_id, function in functions_of(template).items():
+        name = function["Properties"]["FunctionName"]["Fn::Sub"]
+        assert log_groups["/aws/lambda/" + name]["RetentionInDays"] == 365, logical_id
+    assert all(group["RetentionInDays"] == 365 for group in log_groups.values())
+
+
+def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
+    template = load_template()
+    properties = template["Resources"]["HttpApi"]["Properties"]
+    assert properties["DefaultRouteSettings"] == {
+        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"}, "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"}}
+    assert template["Parameters"]["ThrottlingBurstLimit"]["Type"] == "Number"
+    log = properties["AccessLogSettings"]
+    assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(log["Format"])
+    assert {"requestId", "route", "status", "latencyMs"} <= set(fields)
+    logged = " ".join(fields.values())
+    for unwanted in ("$context.path", "querystring", "$input", "body", "$request"):
+        assert unwanted not in logged
+
+
+def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
+    template = load_template()
+    alarms = [resource["Properties"] for resource in template["Resources"].values()
+              if resource["Type"] == "AWS::CloudWatch::Alarm"]
+    assert all(alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] for alarm in alarms)
+    errors = {alarm["Dimensions"][0]["Value"]["Ref"] for alarm in alarms if alarm["MetricName"] == "Errors"}
+    assert errors == set(functions_of(template))
+    for alarm in alarms:
+        if alarm["MetricName"] == "Errors":
+            assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    (dead_letters,) = [alarm for alarm in alarms if alarm["Namespace"] == "AWS/SQS"]
+    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert dead_letters["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["SweepDeadLetterQueue", "QueueName"]}}]
+    assert (dead_letters["Threshold"], dead_letters["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    assert any(alarm["Namespace"] == "AWS/ApiGateway" and alarm["MetricName"] == "5xx" for alarm in alarms)
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_mail_goes_through_a_configuration_set():
+    resources = load_template()["Resources"]
+    assert resources["MailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
+    assert resources["MailConfigurationSet"]["Properties"]["DeliveryOptions"] == {"TlsPolicy": "REQUIRE"}
+    assert resources["MailIdentity"]["Condition"] == "CreatesMailIdentity"

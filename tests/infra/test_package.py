@@ -1,0 +1,50 @@
+"""`make package` (infra/package.py): what goes into the Lambda artifact, without building it (no network)."""
+
+from __future__ import annotations
+
+import importlib.util
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_package_module():
+    spec = importlib.util.spec_from_file_location("infra_package", ROOT / "infra" / "package.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+package = load_package_module()
+
+
+def test_dependencies_are_pyprojects_less_what_the_runtime_provides():
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    shipped = package.runtime_requirements()
+    assert shipped == [d for d in dependencies if not d.lower().startswith("boto3")]
+    assert {package._name(d) for d in shipped} >= {"flask", "apig-wsgi", "argon2-cffi", "email-validator"}
+    assert not {package._name(d) for d in shipped} & package.PROVIDED_BY_THE_RUNTIME
+
+
+def test_builds_for_the_templates_runtime_and_architecture():
+    version, architecture = package.lambda_target()
+    assert version.startswith("3.1") and architecture == "arm64"
+    assert package.PLATFORMS[architecture][0] == "manylinux2014_aarch64"
+    assert any(pin.startswith("flask==") for pin in package.tested_versions())
+
+
+def test_the_code_is_copied_without_caches_and_zipped_reproducibly(tmp_path: Path):
+    target = tmp_path / "lambda"
+    target.mkdir()
+    package.copy_code(target)
+    assert (target / "functions" / "login" / "handler.py").exists()
+    assert (target / "functions" / "core" / "data" / "common-passwords.txt.gz").exists()
+    assert not list(target.rglob("__pycache__"))
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    package.zip_directory(target, first)
+    package.zip_directory(target, second)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert "functions/sweep/handler.py" in archive.namelist()
