@@ -1,0 +1,173 @@
+"""The API in-process for the contract tests: every flow's app behind one WSGI dispatcher, and real state.
+
+The dispatcher routes each request to the app of the function that owns its path in
+infra/template.yaml (as API Gateway does); a path no route declares is answered by one of the
+apps, whose JSON 404 is the API's. `World` seeds accounts, sessions and links straight into the
+store, with password hashes computed once, so the happy paths cost no more than the errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any, Callable, Iterable
+
+from flask import Flask
+
+from devserver.template import Route, routes
+from functions.core.clock import paris_day
+from functions.core.lifecycle import AccountState, Profile, deadlines_for
+from functions.core.links import prepare_link, without_tokens
+from functions.core.passwords import hash_password
+from functions.core.sessions import SessionScope, open_session
+from functions.core.settings import Settings
+from functions.core.store import Account, Store
+from functions.core.throttling import IP_FAILURES_PER_WINDOW, GuessState, ip_window
+from functions.core.tokens import TokenKind, token_hash
+
+ORIGIN = "https://aide.ent.example.fr"
+SAME_ORIGIN = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"}
+
+PASSWORD = "Velours42b"  # every seeded account's current password (initial one for `issued`)
+NEW_PASSWORD = "Piano42Lune"  # accepted by the rule for every seeded account
+BIRTH_DATE = date(2015, 3, 1)
+FIRST_NAME, LAST_NAME = "Camille", "Durand"
+SCHOOL = "0751234A"
+
+
+def flow_package(route: Route) -> str:
+    """Return the package of the route's function: `functions.login` for `functions.login.handler.handler`."""
+    return route.handler.rsplit(".", 2)[0]
+
+
+class Dispatcher:
+    """A WSGI app answering each request with the Flask app that owns its path.
+
+    `source_ip` stands for the address API Gateway saw (the apps read it from the request), so a
+    test can send each request from its own address, or from one that has failed too often.
+    """
+
+    def __init__(self, apps_by_path: dict[str, Flask], fallback: Flask) -> None:
+        self.apps_by_path = apps_by_path
+        self.fallback = fallback
+        self.source_ip: str | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if self.source_ip:
+            environ["REMOTE_ADDR"] = self.source_ip
+        app = self.apps_by_path.get(environ.get("PATH_INFO", ""), self.fallback)
+        return app(environ, start_response)
+
+
+def build_dispatcher(settings: Settings, store: Store, clock: Callable[[], datetime], **services: Any) -> Dispatcher:
+    """Build each function's app once (`app.create_app(settings, store=…, clock=…)`) and route to it."""
+    apps: dict[str, Flask] = {}
+    by_path: dict[str, Flask] = {}
+    for route in routes():
+        if route.function not in apps:
+            module = importlib.import_module(f"{flow_package(route)}.app")
+            accepted = {name: value for name, value in services.items()
+                        if name in module.create_app.__code__.co_varnames}
+            apps[route.function] = module.create_app(settings, store=store, clock=clock, **accepted)
+        by_path[route.path] = apps[route.function]
+    return Dispatcher(by_path, fallback=next(iter(apps.values())))
+
+
+@cache
+def password_hash(password: str) -> str:
+    """Hash once per password: argon2 salts each hash, and any hash of it verifies it."""
+    return hash_password(password)
+
+
+class World:
+    """Real state for the happy paths: accounts in every state, sessions and emailed links."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime], settings: Settings) -> None:
+        self.store, self.clock, self.settings = store, clock, settings
+        self._numbers = itertools.count(1)
+        self._blocked_ip: str | None = None
+
+    def account(
+        self, state: AccountState = AccountState.ACTIVE, *, email: bool = True, pending_email: bool = False,
+        locked: bool = False, recovery_mails: int = 0, password: str = PASSWORD, profile: Profile = Profile.PARENT,
+    ) -> Account:
+        """Store a new account; active and deactivated ones have a verified address unless `email=False`."""
+        number = next(self._numbers)
+        now = self.clock()
+        deadlines = deadlines_for(paris_day(now))
+        identifier = f"{FIRST_NAME}.{LAST_NAME}{number}".lower()
+        pending = state == AccountState.PENDING_CONFIRMATION or pending_email
+        guesses = GuessState(
+            consecutive_failures=5, locked_until=now + timedelta(minutes=1),
+            recent_failures=tuple(now - timedelta(seconds=second) for second in range(5, 0, -1)),
+        ) if locked else GuessState()
+        account = Account(
+            identifier=identifier, profile=profile, state=state, school=SCHOOL,
+            first_name=FIRST_NAME, last_name=LAST_NAME, birth_date=BIRTH_DATE,
+            password_hash=password_hash(password), issued_at=now,
+            activation_deadline=deadlines.activation_deadline, deletion_date=deadlines.deletion_date,
+            email=f"{identifier}@exemple.fr" if email and state in (AccountState.ACTIVE, AccountState.DEACTIVATED) else None,
+            pending_email=f"{identifier}.nouveau@exemple.fr" if pending else None,
+            activated_at=now if state == AccountState.ACTIVE else None,
+            guesses=guesses,
+            recovery_mails=tuple(now - timedelta(minutes=minute) for minute in range(recovery_mails, 0, -1)),
+        )
+        return self.store.create_account(account)
+
+    def source_ip(self) -> str:
+        """A source address of its own (documentation range, RFC 5737)."""
+        number = next(self._numbers)
+        return f"198.51.{number // 250 % 250}.{number % 250 + 1}"
+
+    def blocked_ip(self) -> str:
+        """A source address that has had its failures for the current window."""
+        if self._blocked_ip is None:
+            self._blocked_ip = "203.0.113.66"
+            window, window_end = ip_window(self.clock())
+            for _ in range(IP_FAILURES_PER_WINDOW):
+                self.store.count_ip_failure(self._blocked_ip, window, expires_at=window_end)
+        return self._blocked_ip
+
+    def session(self, account: Account, scope: SessionScope = SessionScope.FULL) -> str:
+        """Open a session of `account` and return the cookie value."""
+        session_id, session = open_session(account.identifier, scope, account.session_version, self.clock())
+        self.store.put_session(session)
+        return session_id
+
+    def revoked_session(self) -> str:
+        """A session whose account has since changed its password (session version bumped)."""
+        account = self.account()
+        cookie = self.session(account)
+        self.store.save_account(replace(account, session_version=account.session_version + 1))
+        return cookie
+
+    def link(self, account: Account, kind: TokenKind) -> tuple[Account, str]:
+        """Give `account` a live link of `kind`; return the saved account and the token."""
+        deadline = account.activation_deadline if kind == TokenKind.ACTIVATION else None
+        with_link, url = prepare_link(self.store, account, kind, self.clock(), self.settings.public_url, deadline)
+        return self.store.save_account(with_link), url.split("#t=", 1)[1]
+
+    def holder(self, kind: TokenKind) -> Account:
+        """An account that can redeem a link of `kind`."""
+        if kind == TokenKind.ACTIVATION:
+            return self.account(AccountState.PENDING_CONFIRMATION)
+        if kind == TokenKind.EMAIL_CHANGE:
+            return self.account(pending_email=True)
+        return self.account()
+
+    def token(self, kind: TokenKind, condition: str) -> str:
+        """A token of `kind` that is `fresh`, `used`, `replaced` (by a newer link) or of `other_kind`."""
+        if condition == "other_kind":
+            other = TokenKind.RESET if kind != TokenKind.RESET else TokenKind.ACTIVATION
+            return self.link(self.holder(other), other)[1]
+        account, token = self.link(self.holder(kind), kind)
+        if condition == "used":
+            self.store.save_account_using_token(without_tokens(account, kind), token_hash(token), self.clock())
+        elif condition == "replaced":
+            self.link(account, kind)
+        else:
+            assert condition == "fresh", condition
+        return token
