@@ -102,7 +102,7 @@ def _handle(store: Store, mailer: Mailer, account: Account, action: str, now: da
 
 def run_sweep(
     store: Store, mailer: Mailer, *, today: date, now: datetime, public_url: str, dry_run: bool = False,
-    time_left: Callable[[], float] = lambda: float("inf"),
+    time_left: Callable[[], float] = lambda: float("inf"), move_cursor: bool = True,
 ) -> SweepReport:
     """Handle every account due up to `today`; stop early when `time_left()` (s) runs low."""
     report = SweepReport(today=today, dry_run=dry_run)
@@ -129,7 +129,7 @@ def run_sweep(
             due = account.due_day or today
             first_failed_day = min(first_failed_day or due, due)
     report.days_read = (today - cursor).days
-    if not dry_run and report.finished:
+    if move_cursor and not dry_run and report.finished:
         # Days before the first failure are done; a failed account is read again next run.
         done_until = first_failed_day - timedelta(days=1) if first_failed_day else today
         if done_until > cursor:
