@@ -5,6 +5,7 @@ The only module besides the flows' `app.py` that imports Flask; the core never d
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import sys
@@ -20,6 +21,7 @@ from functions.core.lifecycle import Profile
 from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
 from functions.core.store import Store
+from functions.core.text import is_encodable
 
 MAX_BODY_BYTES = 16 * 1024
 
@@ -126,6 +128,12 @@ def create_flow_app(
 
     @app.before_request
     def _refuse_cross_site_writes() -> None:
+        if settings.origin_verify_secret and not hmac.compare_digest(
+            request.headers.get("X-Origin-Verify", "").encode(), settings.origin_verify_secret.encode()
+        ):
+            abort(403)  # not through our CloudFront: its viewer-address header cannot be trusted
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            abort(413)  # even where the route never reads its body
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         if request.mimetype != "application/json":
@@ -167,7 +175,10 @@ def _origin_of(url: str) -> str:
 
 def json_body() -> dict[str, Any]:
     """Return the request's JSON object, or refuse it with a French message."""
-    body = request.get_json(silent=True)
+    try:
+        body = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError):  # RecursionError: a body nested thousands deep
+        body = None
     if not isinstance(body, dict):
         raise InvalidInput("La demande doit être un objet JSON.")
     return body
@@ -178,7 +189,7 @@ def text_field(body: dict[str, Any], name: str, *, max_length: int, required: bo
     value = body.get(name, "")
     if value is None:
         value = ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_encodable(value):
         raise InvalidInput("Ce champ doit être du texte.", field=name)
     if len(value) > max_length:
         raise InvalidInput(f"Ce champ ne doit pas dépasser {max_length} caractères.", field=name)
@@ -197,10 +208,17 @@ def parse_profile(body: dict[str, Any]) -> Profile:
 
 
 def client_info() -> tuple[str | None, str | None]:
-    """Return the source IP and user agent as API Gateway saw them (never X-Forwarded-For)."""
+    """Return the source IP and user agent as API Gateway saw them (never X-Forwarded-For).
+
+    Behind CloudFront, API Gateway sees CloudFront's address: then the person's is the
+    CloudFront-Viewer-Address header, trusted because the origin secret was checked.
+    """
     context = request.environ.get("apig_wsgi.request_context") or {}
     http = context.get("http") or {}
     source_ip = http.get("sourceIp") or request.remote_addr
+    if service("settings").origin_verify_secret:
+        viewer = request.headers.get("CloudFront-Viewer-Address", "")
+        source_ip = viewer.rsplit(":", 1)[0].strip("[]") or source_ip
     user_agent = http.get("userAgent") or request.headers.get("User-Agent")
     return source_ip, (user_agent or None) and user_agent[:256]
 

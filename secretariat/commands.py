@@ -175,7 +175,7 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
     now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
     report = run_sweep(
-        context.store, Mailer(context.settings.mail_from), today=today, now=now,
+        context.store, Mailer.from_settings(context.settings), today=today, now=now,
         public_url=context.settings.public_url, dry_run=arguments.dry_run,
         # A day to come is a rehearsal: the daily runs must still start from the real last day.
         move_cursor=not future,

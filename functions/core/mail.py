@@ -61,9 +61,15 @@ def render(message: str, **context: Any) -> RenderedMail:
 class Mailer:
     """Sends named messages from the configured identity."""
 
-    def __init__(self, sender: str, ses: Any | None = None) -> None:
+    def __init__(self, sender: str, ses: Any | None = None, configuration_set: str | None = None) -> None:
         self.sender = sender
         self._ses = ses
+        self.configuration_set = configuration_set
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "Mailer":
+        """Return the mailer of the configured identity and SES configuration set."""
+        return cls(settings.mail_from, configuration_set=settings.ses_configuration_set)
 
     def mime(self, mail: RenderedMail, to: str) -> bytes:
         """Return the message as MIME: French text and HTML alternatives, UTF-8."""
@@ -83,10 +89,12 @@ class Mailer:
         mail = render(message, **context)
         ses = self._ses or client("sesv2")
         try:
+            options = {"ConfigurationSetName": self.configuration_set} if self.configuration_set else {}
             ses.send_email(
                 FromEmailAddress=self.sender,
                 Destination={"ToAddresses": [to]},
                 Content={"Raw": {"Data": self.mime(mail, to)}},
+                **options,
             )
         except Exception as error:  # botocore ClientError/EndpointConnectionError alike
             # The message name only: never the address, the link or the body.

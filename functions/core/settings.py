@@ -15,6 +15,10 @@ class Settings:
     table_name: str
     public_url: str = "http://127.0.0.1:8000"
     mail_from: str = "ne-pas-repondre@ent.example.fr"
+    ses_configuration_set: str | None = None
+    # Set behind CloudFront: the secret header that proves a request came through it (and so
+    # that its CloudFront-Viewer-Address header, the person's real address, can be trusted).
+    origin_verify_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
@@ -30,4 +34,6 @@ class Settings:
             table_name=table_name,
             public_url=public_url,
             mail_from=env.get("ENT_MAIL_FROM", cls.mail_from).strip(),
+            ses_configuration_set=env.get("ENT_SES_CONFIGURATION_SET", "").strip() or None,
+            origin_verify_secret=env.get("ENT_ORIGIN_VERIFY", "").strip() or None,
         )

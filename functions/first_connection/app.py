@@ -62,4 +62,4 @@ def create_app(
 ) -> Flask:
     """Build the first connection app."""
     settings = settings or Settings.from_env()
-    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer(settings.mail_from), clock=clock)
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock)

@@ -219,3 +219,22 @@ def test_one_machine_guessing_across_many_accounts_is_slowed_down(make_client, a
     assert log_in(family, account.identifier, PASSWORD).json == {"next": "home"}
     clock.advance(minutes=15)
     assert log_in(attacker, account.identifier, PASSWORD).json == {"next": "home"}
+
+
+def test_behind_cloudfront_only_requests_carrying_the_origin_secret_are_heard(settings, store, clock, accounts):
+    from dataclasses import replace as with_fields
+
+    from tests.functions.conftest import JsonClient
+
+    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
+    app = create_app(with_fields(settings, origin_verify_secret="s3cret-origin"), store=store, clock=clock)
+    client = JsonClient(app.test_client())
+    direct = log_in(client, account.identifier, PASSWORD)
+    assert (direct.status_code, direct.json["error"]) == (403, "forbidden")
+    through_cloudfront = client.post(
+        "/api/login", {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"},
+        headers={"X-Origin-Verify": "s3cret-origin", "CloudFront-Viewer-Address": "2001:db8::7:51234"},
+    )
+    assert through_cloudfront.status_code == 401
+    # The person's own address (from CloudFront), not CloudFront's, is what the audit records.
+    assert store.events(account.identifier)[0].source_ip == "2001:db8::7"
