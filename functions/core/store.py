@@ -361,18 +361,26 @@ class Store:
             raise ConcurrentUpdate() from error
         return saved
 
-    def delete_account(self, identifier: str) -> int:
+    def delete_account(self, identifier: str, *, known: Account | None = None) -> int:
         """Delete the account and every item under its key (audit events); return how many.
 
         Its person item (roster deduplication) goes too, so a later roster issues a new identifier.
+        Given the account already read (`known`, as the sweep has it), only its events are read.
         """
         deleted = 0
         person: dict[str, Any] | None = None
+        if known is not None:
+            if known.person_fingerprint:
+                person = {"school": known.school, "profile": known.profile.value, "person_fingerprint": known.person_fingerprint}
+            self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_account_key(identifier)))
+            deleted += 1
+        key_condition = "pk = :pk AND begins_with(sk, :event)" if known is not None else "pk = :pk"
+        values = {":pk": _account_key(identifier)["pk"], **({":event": "EVENT#"} if known is not None else {})}
         paginator = self.dynamodb.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.table_name,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues=_marshal({":pk": _account_key(identifier)["pk"]}),
+            KeyConditionExpression=key_condition,
+            ExpressionAttributeValues=_marshal(values),
             ProjectionExpression="pk, sk, person_fingerprint, school, #profile",
             ExpressionAttributeNames={"#profile": "profile"},
         )

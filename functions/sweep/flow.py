@@ -72,7 +72,7 @@ def _deactivate(store: Store, account: Account, now: datetime) -> None:
 def _delete(store: Store, account: Account) -> None:
     # Sessions and links of such an account expired months ago; DynamoDB's TTL removed them.
     store.delete_tokens(list(account.live_tokens.values()))
-    store.delete_account(account.identifier)
+    store.delete_account(account.identifier, known=account)  # already read: only its events are
     store.count_for_school(account.school, "deleted_unactivated")
 
 

@@ -189,3 +189,20 @@ def test_first_connection_late_in_the_period_skips_reminders_already_past(accoun
 
     assert reminders_not_needed(date(2027, 2, 28), date(2027, 2, 20)) == ("reminder_14_days",)
     assert reminders_not_needed(date(2027, 2, 28), date(2027, 2, 1)) == ()
+
+
+def test_deletion_by_the_sweep_lets_the_school_issue_a_new_identifier(store, sweep, clock):
+    from functions.core.accounts import issue_account
+    from functions.core.lifecycle import Profile
+
+    def issue():
+        return issue_account(store, profile=Profile.PARENT, first_name="Zoé", last_name="Martin",
+                             birth_date=date(2015, 3, 1), school="0751234A", now=clock(), once_per_person=True)
+
+    account = issue().account
+    assert account.person_fingerprint
+    sweep(date(2027, 3, 1))
+    sweep(date(2027, 12, 1))
+    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) is None
+    clock.now = at(date(2027, 12, 2))
+    assert issue().account.state == AccountState.ISSUED  # a new account, as the FAQ says
