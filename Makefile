@@ -12,7 +12,7 @@ AWS_PORT ?= 8001
 run: $(STAMP) site
 	PORT=$(PORT) AWS_PORT=$(AWS_PORT) $(BIN)/python -m devserver
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium node_modules
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -50,3 +50,14 @@ clean:
 .PHONY: package
 package: $(STAMP)
 	$(BIN)/python infra/package.py
+
+# The browser tests' JavaScript tools (axe-core), exactly as package-lock.json pins them.
+node_modules: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Browser tests need Node.js and npm: run 'sudo apt-get install nodejs npm' and retry."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules
+
+# The help centre's screenshots (docs/assets/screenshots/*.png), taken from the real pages.
+.PHONY: screenshots
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m tools.screenshots
