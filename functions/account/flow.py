@@ -13,7 +13,8 @@ from functions.core.emails import InvalidEmail, normalize_email
 from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
-from functions.core.mail import Mailer, MailUnavailable
+from functions.core.mail import Mailer
+from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import PolicyContext, enforce
 from functions.core.passwords import hash_password, verify_password
 from functions.core.sessions import ABSOLUTE_TIMEOUT, Session, SessionScope, open_session
@@ -21,7 +22,6 @@ from functions.core.store import Account, Store
 from functions.core.tokens import LIFETIMES, TokenKind
 
 # Where a person who did not make the change takes their account back.
-TAKE_BACK_PATH = "/mot-de-passe-oublie/"
 
 
 class CurrentPasswordIncorrect(DomainError):
@@ -93,26 +93,9 @@ def change_password(
     store.delete_session(session.session_hash)
     session_id, fresh_session = open_session(saved.identifier, SessionScope.FULL, saved.session_version, now)
     store.put_session(fresh_session)
-    notice = _send_password_notice(mailer, saved, now, public_url)
+    notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_changed", now, client, detail=notice)
     return PasswordChanged(session_id=session_id, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()))
-
-
-def _send_password_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str:
-    """Tell the verified address that the password changed; return what happened, for the audit."""
-    if not account.email:
-        return "notice_no_address"
-    try:
-        mailer.send(
-            "password_changed", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, changed_at=paris_text(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
-        )
-    except MailUnavailable:
-        # The password is already changed and the other sessions revoked: a 503 would tell the
-        # person that nothing changed, and they would retry with a « current » password that no
-        # longer is. The mailer has logged the failure (message name only); the audit keeps it too.
-        return "notice_not_sent"
-    return "notice_sent"
 
 
 def request_email_change(

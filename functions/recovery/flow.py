@@ -18,10 +18,12 @@ from functions.core.auth import MAX_SAVE_ATTEMPTS, update_account
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import ConcurrentUpdate, TokenExpired
+from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
+from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT, PolicyContext, enforce
 from functions.core.passwords import hash_password, verify_password
 from functions.core.store import Account, Store, TokenRecord
@@ -34,7 +36,6 @@ MAILS_PER_HOUR = 3  # recovery mails per account (DESIGN §6.5), identifier and 
 HOUR = timedelta(hours=1)
 LOGIN_PATH = "/connexion/"
 # Where a person who did not make the change takes their account back (as in the account flow).
-TAKE_BACK_PATH = "/mot-de-passe-oublie/"
 PROFILE_LABELS = {Profile.PARENT: "parent", Profile.ELEVE: "élève"}
 
 IDENTIFIER_SENT = {
@@ -207,7 +208,7 @@ def reset_password(
             record, account = _open(store, token, now)
     else:
         raise ConcurrentUpdate()
-    notice = _send_notice(mailer, saved, now, public_url)
+    notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
     return saved
 
@@ -215,22 +216,8 @@ def reset_password(
 def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Account]:
     record, account = open_token(store, token, TokenKind.RESET, now)
     if account.state == AccountState.DEACTIVATED:
-        raise TokenExpired(field="token")  # deactivated after the link was sent: no reset now
+        # Deactivated after the link was sent: no reset now.
+        raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
     return record, account
 
 
-def _send_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str:
-    """Tell the verified address that the password changed; return what happened, for the audit."""
-    if not account.email:
-        return "notice_no_address"
-    try:
-        mailer.send(
-            "password_changed", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, changed_at=paris_text(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
-        )
-    except MailUnavailable:
-        # The password is already changed, the sessions revoked and the link spent: a 503 would
-        # say that nothing changed, and a retry would only meet « lien déjà utilisé ». The notice is
-        # best effort; the mailer logged the failure (message name only) and the audit keeps it.
-        return "notice_not_sent"
-    return "notice_sent"
