@@ -51,10 +51,11 @@ clean:
 package: $(STAMP)
 	$(BIN)/python infra/package.py
 
-# The browser tests' JavaScript tools (axe-core), exactly as package-lock.json pins them.
+# The browser tests' JavaScript tool (axe-core), exactly as package-lock.json pins it. Lighthouse,
+# the devDependency, is left out: `npm ci` installs it for `python -m bench lighthouse`.
 node_modules: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Browser tests need Node.js and npm: run 'sudo apt-get install nodejs npm' and retry."; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	touch node_modules
 
 # The help centre's screenshots (docs/assets/screenshots/*.png), taken from the real pages.

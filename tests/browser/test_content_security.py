@@ -1,8 +1,9 @@
-"""The site runs under a strict Content-Security-Policy and never calls a third party.
+"""The site runs under its Content-Security-Policy and never calls a third party.
 
-The local stack sends no CSP header (CloudFront adds the security headers, DESIGN §6.9), so the
-browser test adds the policy itself to every answer of the stack: any inline script, inline event
-handler, `javascript:` link, eval or foreign request is then refused and reported by Chromium.
+The local stack sends no CSP header: CloudFront adds the security headers (DESIGN §6.9), with the
+policies infra/template.yaml declares. The browser test adds each of those policies itself to every
+answer of the stack: any inline script, inline event handler, `javascript:` link, eval, inline style
+or foreign request is then refused and reported by Chromium.
 """
 
 from __future__ import annotations
@@ -13,11 +14,23 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import Error as PlaywrightError
 
+from devserver.template import load_template
 from tests.browser.helpers import DESKTOP, built_html, is_local, open_form_page, site_pages
 from tools.screenshots import Stack
 
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-          "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+def declared_policies() -> list[str]:
+    """Return the distinct Content-Security-Policy values of the template's CloudFront header policies."""
+    policies = set()
+    for resource in load_template()["Resources"].values():
+        if resource["Type"] != "AWS::CloudFront::ResponseHeadersPolicy":
+            continue
+        headers = resource["Properties"]["ResponseHeadersPolicyConfig"].get("SecurityHeadersConfig", {})
+        if "ContentSecurityPolicy" in headers:
+            policies.add(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    return sorted(policies)
+
+
 # Script types a browser never runs (data blocks): allowed inline.
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 
@@ -57,7 +70,20 @@ def test_built_page_has_no_inline_script(path: str) -> None:
     assert finder.problems == []
 
 
-def test_every_page_runs_under_the_policy_and_stays_on_the_site(browser: Browser, stack: Stack) -> None:
+def test_the_template_declares_a_policy_without_inline_script() -> None:
+    policies = declared_policies()
+
+    assert policies, "infra/template.yaml declares no Content-Security-Policy"
+    for policy in policies:
+        directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
+        script_sources = directives.get("script-src", directives.get("default-src", ""))
+        assert "'unsafe-inline'" not in script_sources and "'unsafe-eval'" not in script_sources, policy
+        for directive, value in {"frame-ancestors": "'none'", "object-src": "'none'", "base-uri": "'none'"}.items():
+            assert directives.get(directive) == value, policy
+
+
+@pytest.mark.parametrize("policy", declared_policies(), ids=lambda policy: "template-policy")
+def test_every_page_runs_under_the_policy_and_stays_on_the_site(browser: Browser, stack: Stack, policy: str) -> None:
     context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
     foreign: list[str] = []
     context.on("request", lambda request: None if is_local(request.url, stack) else foreign.append(request.url))
@@ -65,7 +91,7 @@ def test_every_page_runs_under_the_policy_and_stays_on_the_site(browser: Browser
     def with_policy(route: Route) -> None:
         try:
             response = route.fetch()
-            route.fulfill(response=response, headers={**response.headers, "content-security-policy": POLICY})
+            route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
         except PlaywrightError:  # the page went on (or closed) while the answer was on its way
             pass
 
