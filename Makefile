@@ -31,14 +31,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,admin]'
 	touch $(STAMP)
 
-# Browser tests drive Debian's Chromium (never `playwright install`, which downloads a browser).
+# Browser tests drive Debian's Chromium (never `playwright install`, which downloads a browser), with
+# a fixed set of fonts: the help pages use the system's fonts, and the committed screenshots must
+# render the same on every machine (fontconfig picks Nimbus Sans for Helvetica when it is there).
+BROWSER_PACKAGES := chromium fonts-liberation fonts-dejavu-core fonts-dejavu-extra fonts-urw-base35 \
+                    fonts-droid-fallback fonts-noto-mono
+
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=$$(for package in $(BROWSER_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "Installing Debian packages for the browser tests: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium' and retry."; exit 1; \
+	    echo "Browser tests need Debian packages: run 'sudo apt-get install $$missing' and retry."; exit 1; \
 	  fi; \
 	fi
 
