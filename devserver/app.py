@@ -72,7 +72,8 @@ class DevApp:
                 answer.headers.append(("Content-Length", str(len(answer.body))))
                 answer.body = b""
             return answer
-        return self.site.serve(request.method, request.path, request.query_string)
+        accept_encoding = ", ".join(value for name, value in request.headers if name.lower() == "accept-encoding")
+        return self.site.serve(request.method, request.path, request.query_string, accept_encoding)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()

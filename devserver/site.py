@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote
@@ -41,7 +42,7 @@ class StaticSite:
         joined = safe_join(str(self.root), unquote(url_path).lstrip("/"))
         return Path(joined) if joined is not None else None
 
-    def serve(self, method: str, url_path: str, query_string: str = "") -> HttpResponse:
+    def serve(self, method: str, url_path: str, query_string: str = "", accept_encoding: str = "") -> HttpResponse:
         """Return the file at `url_path`: a directory's index.html, or 404.html with status 404."""
         if method not in ("GET", "HEAD"):
             return HttpResponse(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
@@ -54,7 +55,7 @@ class StaticSite:
             path = path / "index.html"
         if path is None or not path.is_file():
             return self._not_found(method)
-        return self._file_response(200, path, method)
+        return self._file_response(200, path, method, accept_encoding)
 
     def _not_found(self, method: str) -> HttpResponse:
         page = self.root / "404.html"
@@ -62,10 +63,16 @@ class StaticSite:
             return self._file_response(404, page, method)
         return HttpResponse(404, [("Content-Type", "text/html; charset=utf-8")], b"" if method == "HEAD" else NOT_FOUND_PAGE)
 
-    def _file_response(self, status: int, path: Path, method: str) -> HttpResponse:
+    def _file_response(self, status: int, path: Path, method: str, accept_encoding: str = "") -> HttpResponse:
         body = path.read_bytes()
-        headers = [
-            ("Content-Type", content_type(path)),
+        media_type = content_type(path)
+        headers = []
+        # As CloudFront (Compress: true) does: text over 1 KB travels gzipped when the browser asks.
+        if media_type.startswith(TEXT_TYPES) and len(body) > 1024 and "gzip" in accept_encoding:
+            body = gzip.compress(body, compresslevel=6)
+            headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
+        headers += [
+            ("Content-Type", media_type),
             ("Content-Length", str(len(body))),
             ("Cache-Control", "no-cache"),  # a rebuilt site shows at the next reload
             ("X-Content-Type-Options", "nosniff"),

@@ -82,3 +82,17 @@ def test_without_404_page_a_plain_french_page(tmp_path: Path) -> None:
     assert answer.status == 404
     assert "Page introuvable" in answer.body.decode("utf-8")
     assert not site.is_built()
+
+
+def test_text_files_travel_gzipped_when_the_browser_asks_as_cloudfront_does(tmp_path):
+    import gzip as gzip_module
+
+    from devserver.site import StaticSite
+
+    (tmp_path / "index.html").write_text("<p>Aide</p>" * 500, encoding="utf-8")
+    site = StaticSite(tmp_path)
+    zipped = site.serve("GET", "/", accept_encoding="gzip, deflate, br")
+    assert ("Content-Encoding", "gzip") in zipped.headers
+    assert gzip_module.decompress(zipped.body).decode() == "<p>Aide</p>" * 500
+    plain = site.serve("GET", "/")
+    assert all(name != "Content-Encoding" for name, _ in plain.headers)
