@@ -238,3 +238,17 @@ def test_behind_cloudfront_only_requests_carrying_the_origin_secret_are_heard(se
     assert through_cloudfront.status_code == 401
     # The person's own address (from CloudFront), not CloudFront's, is what the audit records.
     assert store.events(account.identifier)[0].source_ip == "2001:db8::7"
+
+
+def test_a_hash_made_with_weaker_argon2_settings_is_upgraded_at_login(client, accounts, store):
+    from dataclasses import replace as with_fields
+
+    from argon2 import PasswordHasher, Type
+
+    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1, type=Type.ID).hash(PASSWORD)
+    store.save_account(with_fields(store.get_account(account.identifier), password_hash=weak))
+    assert log_in(client, account.identifier, PASSWORD).json == {"next": "home"}
+    upgraded = store.get_account(account.identifier).password_hash
+    assert upgraded != weak and "m=19456,t=2,p=1" in upgraded
+    assert log_in(client, account.identifier, PASSWORD).json == {"next": "home"}
