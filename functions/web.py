@@ -127,7 +127,8 @@ def create_flow_app(
         g.started = time.perf_counter()
 
     @app.before_request
-    def _refuse_cross_site_writes() -> None:
+    def _guard_request() -> None:
+        """Refuse what never reaches a flow: not via our CDN, oversized, or a cross-site write."""
         if settings.origin_verify_secret and not hmac.compare_digest(
             request.headers.get("X-Origin-Verify", "").encode(), settings.origin_verify_secret.encode()
         ):
