@@ -7,7 +7,7 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, update_account
+from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, enforce_new_password, update_account
 from functions.core.clock import paris_text
 from functions.core.emails import InvalidEmail, normalize_email
 from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
@@ -15,8 +15,7 @@ from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
-from functions.core.password_policy import PolicyContext, enforce
-from functions.core.passwords import hash_password, verify_password
+from functions.core.passwords import hash_password
 from functions.core.sessions import ABSOLUTE_TIMEOUT, Session, SessionScope, open_session
 from functions.core.store import Account, Store
 from functions.core.tokens import LIFETIMES, TokenKind
@@ -71,12 +70,7 @@ def change_password(
     account = _prove_current_password(store, account, current_password, now, client, "password_change")
     # The rule is checked only now: its « different from the old one » reason would otherwise let
     # whoever holds the session test guesses of the current password without them being counted.
-    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
-        identifier=account.identifier,
-        names=(account.first_name, account.last_name),
-        birth_date=account.birth_date,
-        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
-    ))
+    password = enforce_new_password(account, new_password, new_password_confirmation)
     proven_hash, new_hash = account.password_hash, hash_password(password)
 
     def change(fresh: Account) -> Account:

@@ -11,6 +11,7 @@ from functions.core.audit import Client
 from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated, TooManyAttempts
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
+from functions.core.password_policy import PolicyContext, enforce
 from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.sessions import Session, SessionScope, session_hash
 from functions.core.store import Account, Store
@@ -30,6 +31,17 @@ def update_account(store: Store, account: Account, change: Callable[[Account], A
                 raise
             account = fresh
     raise ConcurrentUpdate()
+
+
+def enforce_new_password(account: Account, new_password: str, confirmation: str) -> str:
+    """Apply the password rule for this account (its identifier, names, birth date, current password)."""
+    return enforce(new_password, confirmation=confirmation, context=PolicyContext(
+        identifier=account.identifier,
+        names=(account.first_name, account.last_name),
+        birth_date=account.birth_date,
+        # The current one: the letter's initial password at first connection.
+        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
+    ))
 
 
 def refuse_if_locked(account: Account, now: datetime) -> None:

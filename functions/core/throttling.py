@@ -66,3 +66,18 @@ def ip_window(now: datetime) -> tuple[str, datetime]:
     seconds = int(IP_WINDOW.total_seconds())
     start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
     return start.isoformat(), start + IP_WINDOW
+
+
+# Mails an account may trigger (recovery, activation resend), against mail bombing (DESIGN §6.5).
+MAILS_PER_HOUR = 3
+MAIL_WINDOW = timedelta(hours=1)
+
+
+def mails_this_hour(sent: tuple[datetime, ...], now: datetime) -> tuple[datetime, ...]:
+    """Return the sending times still within the last hour."""
+    return tuple(moment for moment in sent if now - moment < MAIL_WINDOW)
+
+
+def may_mail(sent: tuple[datetime, ...], now: datetime) -> bool:
+    """Tell whether one more mail fits in this hour's allowance."""
+    return len(mails_this_hour(sent, now)) < MAILS_PER_HOUR

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import record_wrong_guess, refuse_if_locked, update_account, verify_credentials
+from functions.core.auth import (
+    enforce_new_password, record_wrong_guess, refuse_if_locked, update_account, verify_credentials,
+)
 from functions.core.clock import paris_day, paris_text
 from functions.core.dates import parse_date
 from functions.core.emails import normalize_email
@@ -15,12 +17,10 @@ from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainEr
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import open_token, prepare_link, redeem
 from functions.core.mail import Mailer
-from functions.core.password_policy import PolicyContext, enforce
-from functions.core.passwords import hash_password, verify_password
+from functions.core.passwords import hash_password
 from functions.core.store import Account, Store
+from functions.core.throttling import mails_this_hour, may_mail
 from functions.core.tokens import TokenKind, token_expiry
-
-ACTIVATION_MAILS_PER_HOUR = 3
 
 
 class BirthDateMismatch(DomainError):
@@ -80,12 +80,7 @@ def complete_first_connection(
         audit.record(store, account.identifier, "first_connection_wrong_birth_date", now, client)
         raise BirthDateMismatch(field="birth_date")
     address = normalize_email(email, field="email")
-    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
-        identifier=account.identifier,
-        names=(account.first_name, account.last_name),
-        birth_date=account.birth_date,
-        is_previous=lambda candidate: verify_password(account.password_hash, candidate),  # the initial one
-    ))
+    password = enforce_new_password(account, new_password, new_password_confirmation)
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     pending = replace(
         with_link,
@@ -120,15 +115,14 @@ def resend_activation(
         raise AlreadyActive()
     if account.state == AccountState.ISSUED or not account.pending_email:
         raise FirstConnectionRequired()
-    recent = tuple(moment for moment in account.recovery_mails if now - moment < timedelta(hours=1))
-    if len(recent) >= ACTIVATION_MAILS_PER_HOUR:
+    if not may_mail(account.recovery_mails, now):
         raise TooManyActivationMails()
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     _send_activation(mailer, account, account.pending_email, link, public_url, now)
     # The mail is out: make its link the live one (on a lost race the newer request's link wins).
     update_account(store, account, lambda fresh: replace(
         fresh, live_tokens={**fresh.live_tokens, "activation": with_link.live_tokens["activation"]},
-        recovery_mails=recent + (now,),
+        recovery_mails=mails_this_hour(fresh.recovery_mails, now) + (now,),
     ))
     audit.record(store, account.identifier, "activation_link_resent", now, client)
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import MAX_SAVE_ATTEMPTS, update_account
+from functions.core.auth import MAX_SAVE_ATTEMPTS, enforce_new_password, update_account
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import ConcurrentUpdate, TokenExpired
@@ -24,18 +24,15 @@ from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
-from functions.core.password_policy import RULE_TEXT, PolicyContext, enforce
-from functions.core.passwords import hash_password, verify_password
+from functions.core.password_policy import RULE_TEXT
+from functions.core.passwords import hash_password
 from functions.core.store import Account, Store, TokenRecord
-from functions.core.throttling import cleared
+from functions.core.throttling import cleared, mails_this_hour, may_mail
 from functions.core.tokens import LIFETIMES, TokenKind
 
 logger = logging.getLogger("ent")
 
-MAILS_PER_HOUR = 3  # recovery mails per account (DESIGN §6.5), identifier and password alike
-HOUR = timedelta(hours=1)
 LOGIN_PATH = "/connexion/"
-# Where a person who did not make the change takes their account back (as in the account flow).
 PROFILE_LABELS = {Profile.PARENT: "parent", Profile.ELEVE: "élève"}
 
 IDENTIFIER_SENT = {
@@ -58,10 +55,9 @@ class _Capped(Exception):
 
 def _count_mail(account: Account, now: datetime) -> Account:
     """Return the account with one more recovery mail this hour; raise _Capped past the cap."""
-    recent = tuple(moment for moment in account.recovery_mails if now - moment < HOUR)
-    if len(recent) >= MAILS_PER_HOUR:
+    if not may_mail(account.recovery_mails, now):
         raise _Capped()
-    return replace(account, recovery_mails=recent + (now,))
+    return replace(account, recovery_mails=mails_this_hour(account.recovery_mails, now) + (now,))
 
 
 def _uncount_mail(account: Account, now: datetime) -> Account:
@@ -185,12 +181,7 @@ def reset_password(
 ) -> Account:
     """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
     record, account = _open(store, token, now)
-    password = enforce(new_password, confirmation=new_password_confirmation, context=PolicyContext(
-        identifier=account.identifier,
-        names=(account.first_name, account.last_name),
-        birth_date=account.birth_date,
-        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
-    ))
+    password = enforce_new_password(account, new_password, new_password_confirmation)
     new_hash = hash_password(password)
     for _ in range(MAX_SAVE_ATTEMPTS):
         changed = replace(
