@@ -299,6 +299,13 @@ def _session_key(session_hash: str) -> dict[str, str]:
     return {"pk": f"SESSION#{session_hash}", "sk": "SESSION"}
 
 
+def _cancellation_reasons(error: ClientError) -> list[str | None]:
+    """Return why each item of a cancelled transaction failed; re-raise any other error."""
+    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        raise error
+    return [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+
+
 def _is_conditional_failure(error: ClientError) -> bool:
     # Matched by code, not class: each boto3 client has its own exception classes.
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
@@ -365,33 +372,26 @@ class Store:
         """Delete the account and every item under its key (audit events); return how many.
 
         Its person item (roster deduplication) goes too, so a later roster issues a new identifier.
-        Given the account already read (`known`, as the sweep has it), only its events are read.
+        Pass the account when it was just read (`known`, as the sweep has it): it is not read again.
         """
+        account = known or self.get_account(identifier)
         deleted = 0
-        person: dict[str, Any] | None = None
-        if known is not None:
-            if known.person_fingerprint:
-                person = {"school": known.school, "profile": known.profile.value, "person_fingerprint": known.person_fingerprint}
-            self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_account_key(identifier)))
-            deleted += 1
-        key_condition = "pk = :pk AND begins_with(sk, :event)" if known is not None else "pk = :pk"
-        values = {":pk": _account_key(identifier)["pk"], **({":event": "EVENT#"} if known is not None else {})}
         paginator = self.dynamodb.get_paginator("query")
         pages = paginator.paginate(
             TableName=self.table_name,
-            KeyConditionExpression=key_condition,
-            ExpressionAttributeValues=_marshal(values),
-            ProjectionExpression="pk, sk, person_fingerprint, school, #profile",
-            ExpressionAttributeNames={"#profile": "profile"},
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :event)",
+            ExpressionAttributeValues=_marshal({":pk": _account_key(identifier)["pk"], ":event": "EVENT#"}),
+            ProjectionExpression="pk, sk",
         )
         for page in pages:
             for item in page.get("Items", []):
-                if "person_fingerprint" in item:
-                    person = _unmarshal(item)
-                self.dynamodb.delete_item(TableName=self.table_name, Key={"pk": item["pk"], "sk": item["sk"]})
+                self.dynamodb.delete_item(TableName=self.table_name, Key=item)
                 deleted += 1
-        if person:
-            self.forget_person(person["school"], Profile(person["profile"]), person["person_fingerprint"], identifier)
+        if account is not None:
+            self.dynamodb.delete_item(TableName=self.table_name, Key=_marshal(_account_key(identifier)))
+            deleted += 1
+            if account.person_fingerprint:
+                self.forget_person(account.school, account.profile, account.person_fingerprint, identifier)
         return deleted
 
     # People (roster deduplication) -------------------------------------------------------
@@ -421,9 +421,7 @@ class Store:
                 }},
             ])
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            reasons = _cancellation_reasons(error)
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
                 existing = self.person_identifier(account.school, account.profile, account.person_fingerprint)
                 if existing is None:  # deleted in between: the caller may simply try again
@@ -530,9 +528,7 @@ class Store:
                 }},
             ])
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-                raise
-            reasons = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
+            reasons = _cancellation_reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise TokenUsed() from error
             raise ConcurrentUpdate() from error
