@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from functions.core.clock import PARIS
+from functions.core.emails import mask_email
 from functions.core.lifecycle import AccountState
 from functions.core.store import Account, AuditEvent, Feedback, SchoolAccount
 from functions.sweep.flow import SweepReport
@@ -17,12 +18,9 @@ from secretariat.follow_up import STATE_LABELS
 WAITING = (AccountState.ISSUED, AccountState.PENDING_CONFIRMATION)
 
 
-def mask_email(address: str | None) -> str | None:
-    """Return f***@example.fr for famille@example.fr: enough to recognise, not to copy."""
-    if not address:
-        return None
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}"
+def masked(address: str | None) -> str | None:
+    """Return f***@example.fr for famille@example.fr (plain ASCII for any terminal)."""
+    return mask_email(address, filler="***") if address else None
 
 
 def printable(text: str) -> str:
@@ -48,8 +46,8 @@ def account_as_dict(account: Account, events: list[AuditEvent], now: datetime) -
         "activation_deadline": account.activation_deadline.isoformat(),
         "deletion_date": account.deletion_date.isoformat(),
         "activated_at": account.activated_at.isoformat() if account.activated_at else None,
-        "email_verified": account.email is not None, "email": mask_email(account.email),
-        "pending_email": mask_email(account.pending_email),
+        "email_verified": account.email is not None, "email": masked(account.email),
+        "pending_email": masked(account.pending_email),
         "locked_until": lock.isoformat() if lock else None,
         "consecutive_failures": account.guesses.consecutive_failures,
         "events": [
@@ -76,9 +74,9 @@ def describe_account(account: Account, events: list[AuditEvent], now: datetime, 
         lines.append(f"  Supprimé après le :   {account.deletion_date:%d/%m/%Y} s'il n'est pas activé")
     if account.activated_at:
         lines.append(f"  Activé le :           {paris_time(account.activated_at)}")
-    lines.append(f"  Adresse vérifiée :    {mask_email(account.email) or 'aucune'}")
+    lines.append(f"  Adresse vérifiée :    {masked(account.email) or 'aucune'}")
     if account.pending_email:
-        lines.append(f"  Adresse à confirmer : {mask_email(account.pending_email)}")
+        lines.append(f"  Adresse à confirmer : {masked(account.pending_email)}")
     if lock:
         lines.append(f"  Blocage :             bloqué jusqu'au {paris_time(lock)} (ent-admin unlock {account.identifier})")
     else:

@@ -9,7 +9,7 @@ from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, enforce_new_password, update_account
 from functions.core.clock import paris_text
-from functions.core.emails import InvalidEmail, normalize_email
+from functions.core.emails import InvalidEmail, mask_email, normalize_email
 from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
@@ -19,8 +19,6 @@ from functions.core.passwords import hash_password
 from functions.core.sessions import ABSOLUTE_TIMEOUT, Session, SessionScope, open_session
 from functions.core.store import Account, Store
 from functions.core.tokens import LIFETIMES, TokenKind
-
-# Where a person who did not make the change takes their account back.
 
 
 class CurrentPasswordIncorrect(DomainError):
@@ -45,12 +43,6 @@ class EmailUnchanged(DomainError):
 class PasswordChanged:
     session_id: str  # the new session of this browser
     max_age: int
-
-
-def _masked(address: str) -> str:
-    """Return « n•••@exemple.fr »: enough to recognise an address, not to learn it."""
-    local, _, domain = address.rpartition("@")
-    return f"{local[:1]}•••@{domain}"
 
 
 def _prove_current_password(store: Store, account: Account, password: str, now: datetime, client: Client, action: str) -> Account:
@@ -118,7 +110,7 @@ def request_email_change(
     if account.email:
         mailer.send(
             "email_change_notice", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, new_email=_masked(address), requested_at=paris_text(now),
+            identifier=account.identifier, new_email=mask_email(address), requested_at=paris_text(now),
             help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]

@@ -23,3 +23,9 @@ def normalize_email(value: object, *, field: str = "email") -> str:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
         raise InvalidEmail(field=field) from None
+
+
+def mask_email(address: str, filler: str = "•••") -> str:
+    """Return « f•••@exemple.fr »: enough for its owner to recognise, not for others to learn."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}{filler}@{domain}"
