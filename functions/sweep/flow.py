@@ -16,7 +16,7 @@ from typing import Callable
 from functions.core import audit
 from functions.core.audit import SYSTEM
 from functions.core.errors import ConcurrentUpdate
-from functions.core.lifecycle import AccountState, REMINDERS, due_reminder
+from functions.core.lifecycle import AccountState, due_reminder, reminders_not_needed
 from functions.core.links import prepare_link, without_tokens
 from functions.core.mail import Mailer
 from functions.core.store import Account, Store
@@ -78,7 +78,7 @@ def _delete(store: Store, account: Account) -> None:
 
 def _remind(store: Store, mailer: Mailer, account: Account, reminder: str, now: datetime, today: date, public_url: str) -> None:
     # Mark every reminder whose day has come, so a missed run never sends two at once.
-    sent = tuple(sorted({*account.reminders_sent, *(n for n, d in REMINDERS.items() if d >= REMINDERS[reminder])}))
+    sent = tuple(sorted({*account.reminders_sent, *reminders_not_needed(account.activation_deadline, today)}))
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     mailer.send(
         "activation_reminder", to=account.pending_email or "",
