@@ -20,14 +20,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench.common import (
-    DUMMY_CREDENTIAL, MAIL_FROM, PUBLIC_URL, REGION, ROOT, TABLE_NAME, aws_variables, env_int, machine_line,
-    median, print_table, quiet_service_logs,
+    DUMMY_CREDENTIAL,
+    MAIL_FROM,
+    PUBLIC_URL,
+    REGION,
+    ROOT,
+    TABLE_NAME,
+    aws_variables,
+    env_int,
+    machine_line,
+    median,
+    print_table,
+    quiet_service_logs,
 )
 
 BASELINE_CODE = "import flask, boto3"
@@ -73,13 +84,19 @@ class Request:
 
 # The request each known route is measured with; a route not listed here gets an empty JSON body.
 REQUESTS: dict[tuple[str, str], Request] = {
-    ("POST", "/api/login"): Request("wrong password", {"identifier": "zoe.martin", "password": WRONG_PASSWORD,
-                                                      "profile": "parent"}, "401", needs_account=True),
+    ("POST", "/api/login"): Request(
+        "wrong password",
+        {"identifier": "zoe.martin", "password": WRONG_PASSWORD, "profile": "parent"},
+        "401",
+        needs_account=True,
+    ),
     ("GET", "/api/session"): Request("no cookie", None, "401"),
     ("POST", "/api/activation"): Request("unknown link", {"token": UNKNOWN_TOKEN}, "400"),
     ("POST", "/api/recovery/password/reset"): Request(
-        "unknown link", {"token": UNKNOWN_TOKEN, "new_password": "Marelle58vol",
-                         "new_password_confirmation": "Marelle58vol"}, "400"),
+        "unknown link",
+        {"token": UNKNOWN_TOKEN, "new_password": "Marelle58vol", "new_password_confirmation": "Marelle58vol"},
+        "400",
+    ),
     ("POST", "/api/account/email/confirm"): Request("unknown link", {"token": UNKNOWN_TOKEN}, "400"),
     ("POST", "/api/feedback"): Request("page useful", {"page": "/connexion/", "helpful": True}, "202"),
 }
@@ -114,8 +131,10 @@ def main() -> None:
         env = aws_variables(AWS_ENDPOINT_URL=endpoint)
         with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as folder:
             scenarios = _scenarios(Path(folder), aws["dynamodb"])
-            print(f"Cold start: a new process imports the handler and serves one event against moto's server "
-                  f"({endpoint}); {runs} run(s) each after {warmup} warm-up round(s), interleaved.")
+            print(
+                f"Cold start: a new process imports the handler and serves one event against moto's server "
+                f"({endpoint}); {runs} run(s) each after {warmup} warm-up round(s), interleaved."
+            )
             if runs < 5:
                 print(f"Note: BENCH_COLDSTART_RUNS={runs} is below 5: the medians are indicative only.")
             _measure(scenarios, env, runs, warmup)
@@ -128,8 +147,9 @@ def main() -> None:
 def _clients(endpoint: str) -> dict[str, Any]:
     import boto3
 
-    session = boto3.session.Session(aws_access_key_id=DUMMY_CREDENTIAL, aws_secret_access_key=DUMMY_CREDENTIAL,
-                                    region_name=REGION)
+    session = boto3.session.Session(
+        aws_access_key_id=DUMMY_CREDENTIAL, aws_secret_access_key=DUMMY_CREDENTIAL, region_name=REGION
+    )
     return {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "ses", "sesv2")}
 
 
@@ -151,31 +171,50 @@ def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:
         for route in chosen:
             request = REQUESTS.get((route.method, route.path), Request("empty JSON body", {}, "?"))
             body = json.dumps(request.body).encode() if request.body is not None else b""
-            headers = [("host", "aide.ent.example.fr"), ("user-agent", USER_AGENT), ("accept", "application/json"),
-                       ("sec-fetch-site", "same-origin")]
+            headers = [
+                ("host", "aide.ent.example.fr"),
+                ("user-agent", USER_AGENT),
+                ("accept", "application/json"),
+                ("sec-fetch-site", "same-origin"),
+            ]
             if route.method != "GET":
                 headers += [("content-type", "application/json"), ("origin", PUBLIC_URL)]
-            event = to_event(HttpRequest(method=route.method, path=route.path, headers=tuple(headers), body=body),
-                             f"{route.method} {route.path}")
+            event = to_event(
+                HttpRequest(method=route.method, path=route.path, headers=tuple(headers), body=body),
+                f"{route.method} {route.path}",
+            )
             path = folder / f"{logical_id}-{len(scenarios)}.json"
-            scenarios.append(Scenario(
-                f"{logical_id}: {route.method} {route.path} ({request.case})",
-                ["-c", CHILD, route.handler, str(path), logical_id], "handler", request.expected,
-                setup=_web_setup(path, event, reset_account if request.needs_account else None),
-            ))
+            scenarios.append(
+                Scenario(
+                    f"{logical_id}: {route.method} {route.path} ({request.case})",
+                    ["-c", CHILD, route.handler, str(path), logical_id],
+                    "handler",
+                    request.expected,
+                    setup=_web_setup(path, event, reset_account if request.needs_account else None),
+                )
+            )
     template = load_template()
     for logical_id, schedule in schedules().items():
         path = folder / f"{logical_id}.json"
         # EventBridge Scheduler sends the target's Input; the template sets none and the handler reads none.
         path.write_text("{}", encoding="utf-8")
         expression = schedule.get("ScheduleExpression", "schedule")
-        scenarios.append(Scenario(
-            f"{logical_id}: {expression} (1 deactivation, 1 reminder mail)",
-            ["-c", CHILD, schedule["handler"], str(path), logical_id], "handler", "ok", setup=reset_sweep,
-        ))
-    missing = [logical_id for logical_id, resource in template["Resources"].items()
-               if resource["Type"] == "AWS::Serverless::Function"
-               and logical_id not in by_function and logical_id not in schedules()]
+        scenarios.append(
+            Scenario(
+                f"{logical_id}: {expression} (1 deactivation, 1 reminder mail)",
+                ["-c", CHILD, schedule["handler"], str(path), logical_id],
+                "handler",
+                "ok",
+                setup=reset_sweep,
+            )
+        )
+    missing = [
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        and logical_id not in by_function
+        and logical_id not in schedules()
+    ]
     for logical_id in missing:
         print(f"Note: {logical_id} has neither an HttpApi route nor a schedule: not measured.")
     scenarios.append(Scenario("python -c pass (the interpreter alone)", ["-c", "pass"], "floor"))
@@ -207,12 +246,21 @@ def _account_resetter(dynamodb: Any) -> Callable[[], None]:
     from functions.core.passwords import hash_password
     from functions.core.store import Account, _marshal, account_to_item
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     account = Account(
-        identifier="zoe.martin", profile=Profile.PARENT, state=AccountState.ACTIVE, school="0751234A",
-        first_name="Zoé", last_name="Martin", birth_date=date(2015, 3, 1), password_hash=hash_password(PASSWORD),
-        issued_at=now - timedelta(days=30), activation_deadline=(now + timedelta(days=60)).date(),
-        deletion_date=(now + timedelta(days=335)).date(), email="zoe.martin@exemple.fr", activated_at=now,
+        identifier="zoe.martin",
+        profile=Profile.PARENT,
+        state=AccountState.ACTIVE,
+        school="0751234A",
+        first_name="Zoé",
+        last_name="Martin",
+        birth_date=date(2015, 3, 1),
+        password_hash=hash_password(PASSWORD),
+        issued_at=now - timedelta(days=30),
+        activation_deadline=(now + timedelta(days=60)).date(),
+        deletion_date=(now + timedelta(days=335)).date(),
+        email="zoe.martin@exemple.fr",
+        activated_at=now,
     )
     item = _marshal(account_to_item(account))
     return lambda: dynamodb.put_item(TableName=TABLE_NAME, Item=item)
@@ -227,19 +275,40 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
     def reset() -> None:
         now = utc_now()
         today = paris_day(now)
-        common = dict(profile=Profile.PARENT, school="0751234A", first_name="Léo", birth_date=date(2014, 5, 2),
-                      password_hash="$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g", issued_at=now - timedelta(days=90),
-                      deletion_date=today + timedelta(days=270))
+        common = dict(
+            profile=Profile.PARENT,
+            school="0751234A",
+            first_name="Léo",
+            birth_date=date(2014, 5, 2),
+            password_hash="$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g",
+            issued_at=now - timedelta(days=90),
+            deletion_date=today + timedelta(days=270),
+        )
         accounts = [
-            Account(identifier="leo.issued", last_name="Issued", state=AccountState.ISSUED,
-                    activation_deadline=today - timedelta(days=1), **common),
-            Account(identifier="leo.pending", last_name="Pending", state=AccountState.PENDING_CONFIRMATION,
-                    pending_email="leo.pending@exemple.fr", activation_deadline=today + timedelta(days=14), **common),
+            Account(
+                identifier="leo.issued",
+                last_name="Issued",
+                state=AccountState.ISSUED,
+                activation_deadline=today - timedelta(days=1),
+                **common,
+            ),
+            Account(
+                identifier="leo.pending",
+                last_name="Pending",
+                state=AccountState.PENDING_CONFIRMATION,
+                pending_email="leo.pending@exemple.fr",
+                activation_deadline=today + timedelta(days=14),
+                **common,
+            ),
         ]
         for account in accounts:
             dynamodb.put_item(TableName=TABLE_NAME, Item=_marshal(account_to_item(account)))
-        dynamodb.put_item(TableName=TABLE_NAME, Item=_marshal(
-            {"pk": "SWEEP", "sk": "CURSOR", "type": "sweep", "day": (today - timedelta(days=1)).isoformat()}))
+        dynamodb.put_item(
+            TableName=TABLE_NAME,
+            Item=_marshal(
+                {"pk": "SWEEP", "sk": "CURSOR", "type": "sweep", "day": (today - timedelta(days=1)).isoformat()}
+            ),
+        )
 
     return reset
 
@@ -271,12 +340,14 @@ def _measure(scenarios: list[Scenario], env: dict[str, str], runs: int, warmup: 
                     scenario.serve_times.append(float(served))
                 else:
                     scenario.statuses.append("?")
-        print(f"  round {round_number + 1}/{warmup + runs}{' (warm-up)' if round_number < warmup else ''} done",
-              flush=True)
+        print(
+            f"  round {round_number + 1}/{warmup + runs}{' (warm-up)' if round_number < warmup else ''} done",
+            flush=True,
+        )
 
 
 def _paired_ratio(scenario: Scenario, baseline: Scenario) -> float:
-    return median([mine / base for mine, base in zip(scenario.times, baseline.times)])
+    return median([mine / base for mine, base in zip(scenario.times, baseline.times, strict=False)])
 
 
 def _report(scenarios: list[Scenario]) -> None:
@@ -291,19 +362,35 @@ def _report(scenarios: list[Scenario]) -> None:
         verdict = ""
         if scenario.kind == "handler":
             verdict = "ok (<= 1.0x)" if ratio <= 1.0 else "over the bar"
-        inside = (f"{median(scenario.import_times) * 1000:.0f}", f"{median(scenario.serve_times) * 1000:.0f}") \
-            if scenario.import_times else ("", "")
-        rows.append([
-            scenario.label, status, f"{median(scenario.times) * 1000:.0f}", f"{min(scenario.times) * 1000:.0f}",
-            f"{max(scenario.times) * 1000:.0f}", *inside, f"{ratio:.2f}x", verdict,
-        ])
+        inside = (
+            (f"{median(scenario.import_times) * 1000:.0f}", f"{median(scenario.serve_times) * 1000:.0f}")
+            if scenario.import_times
+            else ("", "")
+        )
+        rows.append(
+            [
+                scenario.label,
+                status,
+                f"{median(scenario.times) * 1000:.0f}",
+                f"{min(scenario.times) * 1000:.0f}",
+                f"{max(scenario.times) * 1000:.0f}",
+                *inside,
+                f"{ratio:.2f}x",
+                verdict,
+            ]
+        )
     print()
-    print_table(["process", "status", "median ms", "min ms", "max ms", "import ms", "event ms", "x baseline",
-                 "DESIGN §7"], rows, right=(2, 3, 4, 5, 6, 7))
-    print("median/min/max: wall time of the whole process, interpreter start and exit included. import ms and "
-          "event ms: medians of what the child measured itself (importing the handler module; serving the event, "
-          "lazy imports and client creation included). x baseline: median over the rounds of (this run / the "
-          "same round's baseline run).")
+    print_table(
+        ["process", "status", "median ms", "min ms", "max ms", "import ms", "event ms", "x baseline", "DESIGN §7"],
+        rows,
+        right=(2, 3, 4, 5, 6, 7),
+    )
+    print(
+        "median/min/max: wall time of the whole process, interpreter start and exit included. import ms and "
+        "event ms: medians of what the child measured itself (importing the handler module; serving the event, "
+        "lazy imports and client creation included). x baseline: median over the rounds of (this run / the "
+        "same round's baseline run)."
+    )
     for scenario in scenarios:
         if scenario.errors:
             print(f"\n{scenario.label} failed {len(scenario.errors)} time(s); last error:\n{scenario.errors[-1]}")
@@ -323,15 +410,21 @@ def _import_profile(scenarios: list[Scenario], env: dict[str, str]) -> None:
             self_us, cumulative_us, indent, name = match.groups()
             entries.append((int(cumulative_us), int(self_us), len(indent) // 2, name))
     total = sum(cumulative for cumulative, _, depth, _ in entries if depth == 0)
-    print(f"\nSlowest handler: {slowest.label}. python -X importtime, top 10 cumulative imports "
-          f"(all imports of the run, request included: {total / 1000:.0f} ms in total; depth 0 = imported "
-          "by the handler's code or lazily during the request):")
-    rows = [[f"{cumulative / 1000:.1f}", f"{self_us / 1000:.1f}", depth, "  " * depth + name]
-            for cumulative, self_us, depth, name in sorted(entries, reverse=True)[:10]]
+    print(
+        f"\nSlowest handler: {slowest.label}. python -X importtime, top 10 cumulative imports "
+        f"(all imports of the run, request included: {total / 1000:.0f} ms in total; depth 0 = imported "
+        "by the handler's code or lazily during the request):"
+    )
+    rows = [
+        [f"{cumulative / 1000:.1f}", f"{self_us / 1000:.1f}", depth, "  " * depth + name]
+        for cumulative, self_us, depth, name in sorted(entries, reverse=True)[:10]
+    ]
     print_table(["cumulative ms", "self ms", "depth", "module"], rows, right=(0, 1, 2))
     print("Largest self times (the leaves worth cutting):")
-    rows = [[f"{self_us / 1000:.1f}", "  " * depth + name]
-            for _, self_us, depth, name in sorted(entries, key=lambda entry: entry[1], reverse=True)[:10]]
+    rows = [
+        [f"{self_us / 1000:.1f}", "  " * depth + name]
+        for _, self_us, depth, name in sorted(entries, key=lambda entry: entry[1], reverse=True)[:10]
+    ]
     print_table(["self ms", "module"], rows, right=(0,))
 
 

@@ -7,9 +7,10 @@ import os
 import platform
 import statistics
 import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-3"
@@ -19,8 +20,14 @@ PUBLIC_URL = "https://aide.ent.example.fr"
 DUMMY_CREDENTIAL = "testing"  # moto accepts anything; never a real key
 
 # Variables of the caller's shell that would send boto3 elsewhere (a profile, another endpoint).
-_FOREIGN_AWS_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ENDPOINT_URL")
+_FOREIGN_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_ENDPOINT_URL",
+)
 
 
 def env_int(name: str, default: int, minimum: int = 1) -> int:
@@ -40,27 +47,34 @@ def env_int(name: str, default: int, minimum: int = 1) -> int:
 def machine_line() -> str:
     """Say where the figures come from: they only mean something side by side, on one machine."""
     try:
-        load = "load average %.2f %.2f %.2f" % os.getloadavg()
+        load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     except OSError:
         load = "load average unknown"
-    return (f"Python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPU(s), {load}, "
-            f"{platform.platform(terse=True)}")
+    return (
+        f"Python {platform.python_version()} ({sys.executable}), {os.cpu_count()} CPU(s), {load}, "
+        f"{platform.platform(terse=True)}"
+    )
 
 
 def aws_variables(**extra: str) -> dict[str, str]:
     """Return the environment of a process that talks to moto, never to a real AWS account."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in _FOREIGN_AWS_VARIABLES and not name.startswith("AWS_ENDPOINT_URL_")}
-    env.update({
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
-        "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
-        "ENT_TABLE": TABLE_NAME,
-        "ENT_PUBLIC_URL": PUBLIC_URL,
-        "ENT_MAIL_FROM": MAIL_FROM,
-        **extra,
-    })
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in _FOREIGN_AWS_VARIABLES and not name.startswith("AWS_ENDPOINT_URL_")
+    }
+    env.update(
+        {
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
+            "ENT_TABLE": TABLE_NAME,
+            "ENT_PUBLIC_URL": PUBLIC_URL,
+            "ENT_MAIL_FROM": MAIL_FROM,
+            **extra,
+        }
+    )
     return env
 
 
@@ -112,8 +126,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Se
     widths = [max([len(header)] + [len(row[column]) for row in cells]) for column, header in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(value.rjust(widths[i]) if i in right else value.ljust(widths[i])
-                         for i, value in enumerate(values)).rstrip()
+        return "  ".join(
+            value.rjust(widths[i]) if i in right else value.ljust(widths[i]) for i, value in enumerate(values)
+        ).rstrip()
 
     print(line(headers))
     print(line(["-" * width for width in widths]))

@@ -35,8 +35,13 @@ TIMEOUT_SECONDS = 300
 def lighthouse(url: str, report: Path) -> dict:
     """Run Lighthouse on `url`; return its JSON report (raise RuntimeError if it failed)."""
     command = [
-        "npx", "--yes", LIGHTHOUSE, url,
-        "--quiet", "--output=json", f"--output-path={report}",
+        "npx",
+        "--yes",
+        LIGHTHOUSE,
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags=--headless=new {' '.join(CHROMIUM_ARGS)}",
     ]

@@ -19,8 +19,9 @@ Each patch checks that moto still has what it patches; if not, it leaves moto al
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 
 @contextmanager
@@ -73,8 +74,11 @@ def _query_patch(original: Callable[..., Any]) -> Callable[..., Any]:
         conditions = arguments.get("hash_key_conditions") or []
         if index_name and conditions:
             # A superset is enough (moto's own loop filters again); an item without the attribute is out.
-            candidates = [item for item in _all_table_items(self)
-                          if all(_equal(item.attrs.get(name), value) for name, value in conditions)]
+            candidates = [
+                item
+                for item in _all_table_items(self)
+                if all(_equal(item.attrs.get(name), value) for name, value in conditions)
+            ]
         elif not index_name and hash_key is not None:
             bucket = self.items.get(hash_key)
             candidates = list(bucket.values()) if isinstance(bucket, dict) else ([bucket] if bucket else [])

@@ -14,12 +14,20 @@ import email
 import email.policy
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bench.common import (
-    MAIL_FROM, PUBLIC_URL, REGION, TABLE_NAME, in_process_aws, machine_line, print_table, quiet_service_logs,
+    MAIL_FROM,
+    PUBLIC_URL,
+    REGION,
+    TABLE_NAME,
+    in_process_aws,
+    machine_line,
+    print_table,
+    quiet_service_logs,
 )
 
 PASSWORD = "Soleil2024x"
@@ -28,8 +36,18 @@ WRONG_PASSWORD = "Mauvais12pass"
 COOKIE = "__Host-ent-session"
 BIRTH_DATE = date(2015, 3, 1)
 # Where the usual columns go; any other operation the code makes gets its own column after them.
-OPERATION_ORDER = ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "TransactWriteItems",
-                   "TransactGetItems", "BatchGetItem", "BatchWriteItem")
+OPERATION_ORDER = (
+    "GetItem",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "Query",
+    "Scan",
+    "TransactWriteItems",
+    "TransactGetItems",
+    "BatchGetItem",
+    "BatchWriteItem",
+)
 
 
 class Skip(Exception):
@@ -54,7 +72,7 @@ class World:
         from functions.core.settings import Settings
         from functions.core.store import Store
 
-        self.now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # 10:00 in Paris, as the tests
+        self.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 10:00 in Paris, as the tests
         self.settings = Settings(table_name=TABLE_NAME, public_url=PUBLIC_URL, mail_from=MAIL_FROM)
         self.store = Store(TABLE_NAME)
         self.routes = {(route.method, route.path): route for route in routes()}
@@ -107,18 +125,27 @@ class World:
         environ = {"REMOTE_ADDR": f"198.51.100.{self.visitor % 250 + 1}"}
         if method == "GET":
             return client.get(path, headers=headers, environ_base=environ)
-        return client.open(path, method=method, json=body if body is not None else {}, headers=headers,
-                           environ_base=environ)
+        return client.open(
+            path, method=method, json=body if body is not None else {}, headers=headers, environ_base=environ
+        )
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None, session: str | None = None,
-                expect: int | None = None) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        session: str | None = None,
+        expect: int | None = None,
+    ) -> Any:
         """A preparatory request, not counted; a 501 or an unexpected status skips the scenario."""
         response = self._send(method, path, body, session)
         if response.status_code == 501:
             raise Skip(f"needs {method} {path}, which answers 501 (not built yet)")
         if expect is not None and response.status_code != expect:
-            raise Skip(f"preparing with {method} {path} answered {response.status_code}, not {expect}: "
-                       f"{response.get_data(as_text=True)[:200]}")
+            raise Skip(
+                f"preparing with {method} {path} answered {response.status_code}, not {expect}: "
+                f"{response.get_data(as_text=True)[:200]}"
+            )
         return response
 
     def measure(self, method: str, path: str, body: dict[str, Any] | None = None, session: str | None = None) -> Any:
@@ -136,7 +163,9 @@ class World:
 
     # People --------------------------------------------------------------------------------
 
-    def person(self, state: str = "active", password: str = PASSWORD, email_verified: bool = True) -> tuple[Any, str, str]:
+    def person(
+        self, state: str = "active", password: str = PASSWORD, email_verified: bool = True
+    ) -> tuple[Any, str, str]:
         """Issue a fresh account (argon2 and all) in `state`; return it, its password and its address."""
         from functions.core.accounts import issue_account
         from functions.core.lifecycle import AccountState, Profile
@@ -144,8 +173,15 @@ class World:
 
         self.serial += 1
         letters = "".join(chr(ord("a") + int(digit)) for digit in str(self.serial))  # names have no digits
-        issued = issue_account(self.store, profile=Profile.PARENT, first_name="Zoé", last_name=f"Bench {letters}",
-                               birth_date=BIRTH_DATE, school="0751234A", now=self.now)
+        issued = issue_account(
+            self.store,
+            profile=Profile.PARENT,
+            first_name="Zoé",
+            last_name=f"Bench {letters}",
+            birth_date=BIRTH_DATE,
+            school="0751234A",
+            now=self.now,
+        )
         account, secret = issued.account, issued.initial_password
         address = f"famille.{letters}@exemple.fr"
         if state == "issued":
@@ -159,8 +195,9 @@ class World:
         return account, password, address
 
     def log_in(self, identifier: str, password: str) -> str:
-        response = self.request("POST", "/api/login", {"identifier": identifier, "password": password,
-                                                       "profile": "parent"}, expect=200)
+        response = self.request(
+            "POST", "/api/login", {"identifier": identifier, "password": password, "profile": "parent"}, expect=200
+        )
         for header in response.headers.getlist("Set-Cookie"):
             match = re.match(rf"{re.escape(COOKIE)}=([^;]+)", header)
             if match:
@@ -171,10 +208,18 @@ class World:
         """An account whose first connection is done: pending, its activation link sent."""
         account, initial, address = self.person("issued")
         session = self.log_in(account.identifier, initial)
-        self.request("POST", "/api/first-connection", {
-            "birth_date": BIRTH_DATE.strftime("%d/%m/%Y"), "email": address,
-            "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-        }, session=session, expect=202)
+        self.request(
+            "POST",
+            "/api/first-connection",
+            {
+                "birth_date": BIRTH_DATE.strftime("%d/%m/%Y"),
+                "email": address,
+                "new_password": NEW_PASSWORD,
+                "new_password_confirmation": NEW_PASSWORD,
+            },
+            session=session,
+            expect=202,
+        )
         return account, address
 
     def mail_count(self) -> int:
@@ -204,18 +249,22 @@ Scenario = tuple[str, str, int, Callable[[World], Any]]
 
 def _login_ok(w: World) -> Any:
     account, password, _ = w.person()
-    return w.measure("POST", "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"})
+    return w.measure(
+        "POST", "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}
+    )
 
 
 def _login_wrong_password(w: World) -> Any:
     account, _, _ = w.person()
-    return w.measure("POST", "/api/login", {"identifier": account.identifier, "password": WRONG_PASSWORD,
-                                            "profile": "parent"})
+    return w.measure(
+        "POST", "/api/login", {"identifier": account.identifier, "password": WRONG_PASSWORD, "profile": "parent"}
+    )
 
 
 def _login_unknown(w: World) -> Any:
-    return w.measure("POST", "/api/login", {"identifier": "personne.inconnue", "password": WRONG_PASSWORD,
-                                            "profile": "parent"})
+    return w.measure(
+        "POST", "/api/login", {"identifier": "personne.inconnue", "password": WRONG_PASSWORD, "profile": "parent"}
+    )
 
 
 def _session_ok(w: World) -> Any:
@@ -253,19 +302,33 @@ def _logout_none(w: World) -> Any:
 def _first_connection_ok(w: World) -> Any:
     account, initial, address = w.person("issued")
     session = w.log_in(account.identifier, initial)
-    return w.measure("POST", "/api/first-connection", {
-        "birth_date": BIRTH_DATE.strftime("%d/%m/%Y"), "email": address,
-        "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-    }, session=session)
+    return w.measure(
+        "POST",
+        "/api/first-connection",
+        {
+            "birth_date": BIRTH_DATE.strftime("%d/%m/%Y"),
+            "email": address,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        },
+        session=session,
+    )
 
 
 def _first_connection_wrong_birth_date(w: World) -> Any:
     account, initial, address = w.person("issued")
     session = w.log_in(account.identifier, initial)
-    return w.measure("POST", "/api/first-connection", {
-        "birth_date": "02/03/2015", "email": address,
-        "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-    }, session=session)
+    return w.measure(
+        "POST",
+        "/api/first-connection",
+        {
+            "birth_date": "02/03/2015",
+            "email": address,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        },
+        session=session,
+    )
 
 
 def _activation(w: World, twice: bool) -> Any:
@@ -314,17 +377,27 @@ def _reset(w: World, twice: bool) -> Any:
 def _account_password(w: World, current: str) -> Any:
     account, password, _ = w.person()
     session = w.log_in(account.identifier, password)
-    return w.measure("POST", "/api/account/password", {
-        "current_password": current, "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-    }, session=session)
+    return w.measure(
+        "POST",
+        "/api/account/password",
+        {
+            "current_password": current,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        },
+        session=session,
+    )
 
 
 def _account_email(w: World, current: str) -> Any:
     account, password, _ = w.person()
     session = w.log_in(account.identifier, password)
-    return w.measure("POST", "/api/account/email", {"current_password": current,
-                                                    "new_email": f"nouvelle.{account.identifier}@exemple.org"},
-                     session=session)
+    return w.measure(
+        "POST",
+        "/api/account/email",
+        {"current_password": current, "new_email": f"nouvelle.{account.identifier}@exemple.org"},
+        session=session,
+    )
 
 
 def _email_confirm(w: World, twice: bool) -> Any:
@@ -332,8 +405,13 @@ def _email_confirm(w: World, twice: bool) -> Any:
     session = w.log_in(account.identifier, password)
     new_address = f"nouvelle.{account.identifier}@exemple.org"
     mark = w.mail_count()
-    w.request("POST", "/api/account/email", {"current_password": password, "new_email": new_address},
-              session=session, expect=202)
+    w.request(
+        "POST",
+        "/api/account/email",
+        {"current_password": password, "new_email": new_address},
+        session=session,
+        expect=202,
+    )
     token = w.token_sent(new_address, mark)
     if twice:
         w.request("POST", "/api/account/email/confirm", {"token": token}, expect=200)
@@ -369,8 +447,12 @@ SCENARIOS: list[Scenario] = [
     ("email confirm", "ok", 200, lambda w: _email_confirm(w, twice=False)),
     ("email confirm", "link already used", 400, lambda w: _email_confirm(w, twice=True)),
     ("feedback", "ok", 202, lambda w: w.measure("POST", "/api/feedback", {"page": "/connexion/", "helpful": True})),
-    ("feedback", "page not a site path", 400,
-     lambda w: w.measure("POST", "/api/feedback", {"page": "https://ailleurs.example/", "helpful": True})),
+    (
+        "feedback",
+        "page not a site path",
+        400,
+        lambda w: w.measure("POST", "/api/feedback", {"page": "https://ailleurs.example/", "helpful": True}),
+    ),
 ]
 
 
@@ -403,11 +485,20 @@ def _report(results: list[tuple[str, str, int, Measured]], notes: list[str], unc
     for endpoint, case, expected, measured in results:
         status = str(measured.status) if measured.status == expected else f"{measured.status} (expected {expected})"
         counts = [measured.calls.count(name) or "." for name in columns]
-        rows.append([f"{endpoint}  {measured.method} {measured.path}", case, status, *counts,
-                     len(measured.calls), measured.mails or "."])
+        rows.append(
+            [
+                f"{endpoint}  {measured.method} {measured.path}",
+                case,
+                status,
+                *counts,
+                len(measured.calls),
+                measured.mails or ".",
+            ]
+        )
     print("DynamoDB operations of one request, per endpoint and case (in-process moto; setup not counted):\n")
-    print_table(["endpoint", "case", "status", *columns, "total", "SES"], rows,
-                right=tuple(range(3, 3 + len(columns) + 2)))
+    print_table(
+        ["endpoint", "case", "status", *columns, "total", "SES"], rows, right=tuple(range(3, 3 + len(columns) + 2))
+    )
     print("'.' = none. SES = mails sent by the request (SendEmail calls).")
     for note in notes:
         print(f"Note: {note}")

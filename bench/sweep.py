@@ -22,13 +22,22 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock_time, timedelta, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
 
 from bench import moto_speedups
 from bench.common import (
-    MAIL_FROM, PUBLIC_URL, TABLE_NAME, env_int, in_process_aws, machine_line, print_table, quiet_service_logs,
+    MAIL_FROM,
+    PUBLIC_URL,
+    TABLE_NAME,
+    env_int,
+    in_process_aws,
+    machine_line,
+    print_table,
+    quiet_service_logs,
 )
 
 DUE_DAY = date(2027, 3, 16)  # mid-month: accounts due later the same month share the queried partitions
@@ -41,10 +50,11 @@ BATCH = 25  # batch_write_item's limit
 def _now() -> datetime:
     from functions.core.clock import PARIS
 
-    return datetime.combine(DUE_DAY, clock_time(3, 0), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(DUE_DAY, clock_time(3, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 # The data --------------------------------------------------------------------------------------
+
 
 def identifier(index: int) -> str:
     return f"bench.{index:07d}"
@@ -56,34 +66,62 @@ def _account(index: int, kind: str, due: date) -> Any:
     from functions.core.store import Account
 
     name = identifier(index)
-    common = dict(identifier=name, profile=Profile.PARENT if index % 4 else Profile.ELEVE,
-                  school=f"{750000 + index % 500:07d}A", first_name="Camille", last_name=f"Banc {index}",
-                  birth_date=date(2012 + index % 6, 1 + index % 12, 1 + index % 28), password_hash=DUMMY_HASH)
+    common = dict(
+        identifier=name,
+        profile=Profile.PARENT if index % 4 else Profile.ELEVE,
+        school=f"{750000 + index % 500:07d}A",
+        first_name="Camille",
+        last_name=f"Banc {index}",
+        birth_date=date(2012 + index % 6, 1 + index % 12, 1 + index % 28),
+        password_hash=DUMMY_HASH,
+    )
     if kind == "issued":  # deactivated the day after its deadline
         deadline = due - timedelta(days=1)
         issued = deadline - timedelta(days=92)
-        return Account(state=AccountState.ISSUED, issued_at=_moment(issued), activation_deadline=deadline,
-                       deletion_date=issued + timedelta(days=365), **common)
+        return Account(
+            state=AccountState.ISSUED,
+            issued_at=_moment(issued),
+            activation_deadline=deadline,
+            deletion_date=issued + timedelta(days=365),
+            **common,
+        )
     if kind == "pending":  # reminded 14 days before its deadline
         deadline = due + timedelta(days=14)
         issued = deadline - timedelta(days=92)
-        return Account(state=AccountState.PENDING_CONFIRMATION, issued_at=_moment(issued),
-                       activation_deadline=deadline, deletion_date=issued + timedelta(days=365),
-                       pending_email=f"{name}@exemple.fr", recovery_mails=(), **common)
+        return Account(
+            state=AccountState.PENDING_CONFIRMATION,
+            issued_at=_moment(issued),
+            activation_deadline=deadline,
+            deletion_date=issued + timedelta(days=365),
+            pending_email=f"{name}@exemple.fr",
+            recovery_mails=(),
+            **common,
+        )
     if kind == "deactivated":  # deleted the day after its deletion date
         deletion = due - timedelta(days=1)
         issued = deletion - timedelta(days=365)
-        return Account(state=AccountState.DEACTIVATED, issued_at=_moment(issued),
-                       activation_deadline=issued + timedelta(days=92), deletion_date=deletion, session_version=1,
-                       **common)
+        return Account(
+            state=AccountState.DEACTIVATED,
+            issued_at=_moment(issued),
+            activation_deadline=issued + timedelta(days=92),
+            deletion_date=deletion,
+            session_version=1,
+            **common,
+        )
     issued = DUE_DAY - timedelta(days=30 + index % 200)
-    return Account(state=AccountState.ACTIVE, issued_at=_moment(issued), activation_deadline=issued + timedelta(days=92),
-                   deletion_date=issued + timedelta(days=365), email=f"{name}@exemple.fr",
-                   activated_at=_moment(issued + timedelta(days=3)), **common)
+    return Account(
+        state=AccountState.ACTIVE,
+        issued_at=_moment(issued),
+        activation_deadline=issued + timedelta(days=92),
+        deletion_date=issued + timedelta(days=365),
+        email=f"{name}@exemple.fr",
+        activated_at=_moment(issued + timedelta(days=3)),
+        **common,
+    )
 
 
 def _moment(day: date) -> datetime:
-    return datetime.combine(day, clock_time(8, 30), tzinfo=timezone.utc)
+    return datetime.combine(day, clock_time(8, 30), tzinfo=UTC)
 
 
 def plan(index: int) -> tuple[str, date | None]:
@@ -105,9 +143,17 @@ def items_of(index: int) -> list[dict[str, Any]]:
     items = [account_to_item(account)]
     if kind == "deactivated":
         at = _moment(account.activation_deadline + timedelta(days=1))
-        items.append({"pk": f"ACCOUNT#{account.identifier}", "sk": f"EVENT#{at.isoformat()}#00000000",
-                      "type": "event", "action": "deactivated_by_sweep", "at": at.isoformat(),
-                      "user_agent": "ent-parents", "expires_at": int(at.timestamp()) + AUDIT_RETENTION_DAYS * 86400})
+        items.append(
+            {
+                "pk": f"ACCOUNT#{account.identifier}",
+                "sk": f"EVENT#{at.isoformat()}#00000000",
+                "type": "event",
+                "action": "deactivated_by_sweep",
+                "at": at.isoformat(),
+                "user_agent": "ent-parents",
+                "expires_at": int(at.timestamp()) + AUDIT_RETENTION_DAYS * 86400,
+            }
+        )
     return items
 
 
@@ -126,13 +172,14 @@ def _write(client: Any, puts: Iterable[dict[str, Any]] = (), deletes: Iterable[t
     requests = [{"PutRequest": {"Item": _marshal(item)}} for item in puts]
     requests += [{"DeleteRequest": {"Key": _marshal({"pk": pk, "sk": sk})}} for pk, sk in deletes]
     for start in range(0, len(requests), BATCH):
-        pending = {TABLE_NAME: requests[start:start + BATCH]}
+        pending = {TABLE_NAME: requests[start : start + BATCH]}
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
     return len(requests)
 
 
 # Counting --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Reads:
@@ -169,7 +216,8 @@ class Recorder:
         if not self.active:
             return
         context["bench_to_find"] = model.name == "Scan" or (
-            model.name == "Query" and params.get("IndexName") == self.due_index)
+            model.name == "Query" and params.get("IndexName") == self.due_index
+        )
         keys = []
         if model.name == "PutItem":
             keys.append(params["Item"])
@@ -210,6 +258,7 @@ class Recorder:
 
 # The two sweeps --------------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     name: str
@@ -225,8 +274,10 @@ def ours(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]:
     report = run_sweep(store, mailer, today=DUE_DAY, now=_now(), public_url=PUBLIC_URL)
     if not report.finished:
         print("Note: run_sweep stopped early (time_left): the figures are for part of the work.")
-    return ({"remind": set(report.reminded), "deactivate": set(report.deactivated), "delete": set(report.deleted)},
-            dict(report.failed))
+    return (
+        {"remind": set(report.reminded), "deactivate": set(report.deactivated), "delete": set(report.deleted)},
+        dict(report.failed),
+    )
 
 
 def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]:
@@ -240,12 +291,17 @@ def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]
             TableName=store.table_name,
             # Deletion due, or not activated with its deadline past or within the first reminder's reach.
             FilterExpression="#type = :account AND (deletion_date < :today "
-                             "OR (#state IN (:issued, :pending) AND activation_deadline <= :reminders))",
+            "OR (#state IN (:issued, :pending) AND activation_deadline <= :reminders))",
             ExpressionAttributeNames={"#type": "type", "#state": "state"},
-            ExpressionAttributeValues=_marshal({
-                ":account": "account", ":issued": "issued", ":pending": "pending_confirmation",
-                ":today": DUE_DAY.isoformat(), ":reminders": (DUE_DAY + timedelta(days=14)).isoformat(),
-            }),
+            ExpressionAttributeValues=_marshal(
+                {
+                    ":account": "account",
+                    ":issued": "issued",
+                    ":pending": "pending_confirmation",
+                    ":today": DUE_DAY.isoformat(),
+                    ":reminders": (DUE_DAY + timedelta(days=14)).isoformat(),
+                }
+            ),
         )
         for page in pages:
             for item in page.get("Items", []):
@@ -265,8 +321,13 @@ def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]
     return handled, failed
 
 
-def _measure(name: str, sweep: Callable[[Any, Any], tuple[dict[str, set[str]], dict[str, str]]],
-             store: Any, mailer: Any, recorder: Recorder) -> Outcome:
+def _measure(
+    name: str,
+    sweep: Callable[[Any, Any], tuple[dict[str, set[str]], dict[str, str]]],
+    store: Any,
+    mailer: Any,
+    recorder: Recorder,
+) -> Outcome:
     recorder.start()
     started = time.perf_counter()
     with moto_speedups.partition_queries():
@@ -291,6 +352,7 @@ def _restore(client: Any, recorder: Recorder) -> None:
 
 # The benchmark ---------------------------------------------------------------------------------
 
+
 def _self_check(client: Any) -> None:
     """Answers with moto's speed-ups must be moto's answers: compare one of each query."""
     from functions.core.store import DUE_INDEX, _marshal, due_key
@@ -298,15 +360,25 @@ def _self_check(client: Any) -> None:
     def queries() -> list[Any]:
         answers = []
         for shard in range(4):
-            answer = client.query(TableName=TABLE_NAME, IndexName=DUE_INDEX,
-                                  KeyConditionExpression="due_key = :m AND due_sk BETWEEN :a AND :b",
-                                  ExpressionAttributeValues=_marshal({
-                                      ":m": due_key(DUE_DAY, shard), ":a": DUE_DAY.isoformat(),
-                                      ":b": f"{(DUE_DAY + timedelta(days=10)).isoformat()}#~"}))
+            answer = client.query(
+                TableName=TABLE_NAME,
+                IndexName=DUE_INDEX,
+                KeyConditionExpression="due_key = :m AND due_sk BETWEEN :a AND :b",
+                ExpressionAttributeValues=_marshal(
+                    {
+                        ":m": due_key(DUE_DAY, shard),
+                        ":a": DUE_DAY.isoformat(),
+                        ":b": f"{(DUE_DAY + timedelta(days=10)).isoformat()}#~",
+                    }
+                ),
+            )
             answers.append((answer["Items"], answer["Count"], answer["ScannedCount"]))
         for index in (0, 70, 97):
-            answer = client.query(TableName=TABLE_NAME, KeyConditionExpression="pk = :pk",
-                                  ExpressionAttributeValues=_marshal({":pk": f"ACCOUNT#{identifier(index)}"}))
+            answer = client.query(
+                TableName=TABLE_NAME,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues=_marshal({":pk": f"ACCOUNT#{identifier(index)}"}),
+            )
             answers.append((answer["Items"], answer["Count"], answer["ScannedCount"]))
         return answers
 
@@ -321,8 +393,10 @@ def main() -> None:
     small = env_int("BENCH_ACCOUNTS_SMALL", 10_000, minimum=100)
     sizes = sorted({min(small, large), large})
     quiet_service_logs()
-    print(f"Sweep on {DUE_DAY} (cursor at the day before), tables of {' then '.join(f'{n:,}' for n in sizes)} accounts "
-          "(BENCH_ACCOUNTS_SMALL, BENCH_ACCOUNTS), 1 % due that day; in-process moto.")
+    print(
+        f"Sweep on {DUE_DAY} (cursor at the day before), tables of {' then '.join(f'{n:,}' for n in sizes)} accounts "
+        "(BENCH_ACCOUNTS_SMALL, BENCH_ACCOUNTS), 1 % due that day; in-process moto."
+    )
     rows: list[list[Any]] = []
     summaries: list[str] = []
     with in_process_aws():
@@ -346,13 +420,19 @@ def main() -> None:
                         batch = []
                 items += _write(dynamodb, batch)
             seconds = time.perf_counter() - started
-            print(f"Loaded accounts {loaded:,} to {size - 1:,} in {seconds:.1f} s "
-                  f"({(size - loaded) / seconds:,.0f} accounts/s); the table holds {items + 1:,} items.", flush=True)
+            print(
+                f"Loaded accounts {loaded:,} to {size - 1:,} in {seconds:.1f} s "
+                f"({(size - loaded) / seconds:,.0f} accounts/s); the table holds {items + 1:,} items.",
+                flush=True,
+            )
             if loaded == 0:
                 _self_check(dynamodb)
                 if size < sizes[-1]:
-                    print(f"  (loading up to {sizes[-1]:,} should take about "
-                          f"{seconds * (sizes[-1] - size) / size:.0f} s more at this rate)", flush=True)
+                    print(
+                        f"  (loading up to {sizes[-1]:,} should take about "
+                        f"{seconds * (sizes[-1] - size) / size:.0f} s more at this rate)",
+                        flush=True,
+                    )
             loaded = size
             due = sum(1 for index in range(size) if plan(index)[1] == DUE_DAY)
             outcomes = []
@@ -365,18 +445,31 @@ def main() -> None:
             for outcome in outcomes:
                 reads = outcome.reads
                 handled = sum(len(ids) for ids in outcome.handled.values())
-                rows.append([
-                    f"{size:,}", f"{items + 1:,}", f"{due:,}", outcome.name, f"{handled:,}",
-                    f"{reads.to_find:,}", f"{reads.to_act:,}", f"{reads.total / due:.3f}",
-                    f"{sum(reads.calls.values()) / due:.1f}", f"{outcome.seconds:.1f}",
-                    f"{handled / outcome.seconds:,.0f}" if outcome is mine else "",
-                ])
+                rows.append(
+                    [
+                        f"{size:,}",
+                        f"{items + 1:,}",
+                        f"{due:,}",
+                        outcome.name,
+                        f"{handled:,}",
+                        f"{reads.to_find:,}",
+                        f"{reads.to_act:,}",
+                        f"{reads.total / due:.3f}",
+                        f"{sum(reads.calls.values()) / due:.1f}",
+                        f"{outcome.seconds:.1f}",
+                        f"{handled / outcome.seconds:,.0f}" if outcome is mine else "",
+                    ]
+                )
                 if outcome.failed:
-                    summaries.append(f"{outcome.name} at {size:,}: {len(outcome.failed)} account(s) failed, e.g. "
-                                     f"{next(iter(outcome.failed.items()))}")
+                    summaries.append(
+                        f"{outcome.name} at {size:,}: {len(outcome.failed)} account(s) failed, e.g. "
+                        f"{next(iter(outcome.failed.items()))}"
+                    )
             if theirs.reads.to_find != items + 1:
-                summaries.append(f"Check failed at {size:,}: the naive Scan read {theirs.reads.to_find:,} items, "
-                                 f"the table holds {items + 1:,} (moto_speedups.frozen_scans?)")
+                summaries.append(
+                    f"Check failed at {size:,}: the naive Scan read {theirs.reads.to_find:,} items, "
+                    f"the table holds {items + 1:,} (moto_speedups.frozen_scans?)"
+                )
             same = mine.handled == theirs.handled
             summaries.append(
                 f"{size:,} accounts: naive / ours = {theirs.reads.total / mine.reads.total:.1f}x the items read "
@@ -386,15 +479,33 @@ def main() -> None:
                 f"({'met' if mine.reads.total / due <= 1.05 else 'over'} the 1.05 goal); "
                 f"{' / '.join(f'{len(ids)} {action}' for action, ids in mine.handled.items())}; "
                 f"same accounts as the naive sweep: {'yes' if same else 'NO'}; "
-                f"DynamoDB calls by ours: {dict(mine.reads.calls)}.")
+                f"DynamoDB calls by ours: {dict(mine.reads.calls)}."
+            )
     print()
-    print_table(["accounts", "items", "due", "sweep", "handled", "read to find", "read to act", "read / due",
-                 "calls / due", "seconds", "due accounts/s"], rows, right=(0, 1, 2, 4, 5, 6, 7, 8, 9, 10))
+    print_table(
+        [
+            "accounts",
+            "items",
+            "due",
+            "sweep",
+            "handled",
+            "read to find",
+            "read to act",
+            "read / due",
+            "calls / due",
+            "seconds",
+            "due accounts/s",
+        ],
+        rows,
+        right=(0, 1, 2, 4, 5, 6, 7, 8, 9, 10),
+    )
     for line in summaries:
         print(line)
-    print("Items read = ScannedCount of Query/Scan pages + GetItem hits + BatchGet/TransactGet items. "
-          "Seconds and accounts/s are in-process moto with its per-partition Query speed-up (bench/moto_speedups.py): "
-          "compare them with each other, not with DynamoDB, where each call is a network round trip.")
+    print(
+        "Items read = ScannedCount of Query/Scan pages + GetItem hits + BatchGet/TransactGet items. "
+        "Seconds and accounts/s are in-process moto with its per-partition Query speed-up (bench/moto_speedups.py): "
+        "compare them with each other, not with DynamoDB, where each call is a network round trip."
+    )
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def banner(stack: LocalStack) -> list[str]:
 
 def main() -> int:
     """Run the stack until interrupted; return the exit code."""
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr] - lines appear at once in a pipe
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # lines appear at once in a pipe
     # Explicit for SIGINT too: a shell starting us in the background would have us ignore it.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 from devserver.gateway import HttpRequest, HttpResponse, json_error, to_event, to_response
@@ -49,4 +49,6 @@ class LocalApi:
             return to_response(result)
         except Exception:  # a crashed function: API Gateway answers 500, the traceback goes to the logs
             logger.exception("function %s failed on %s %s", route.function, route.method, route.path)
-            return json_error(500, "internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.")
+            return json_error(
+                500, "internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard."
+            )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from werkzeug.wsgi import get_input_stream
@@ -65,8 +66,11 @@ class DevApp:
             return self.api.handle(request)
         if request.path in ("/_dev/mailbox", "/_dev/mailbox.json"):
             if request.method not in ("GET", "HEAD"):
-                return HttpResponse(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
-                                    "Méthode non acceptée.".encode("utf-8"))
+                return HttpResponse(
+                    405,
+                    [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                    "Méthode non acceptée.".encode(),
+                )
             answer = mailbox_json() if request.path.endswith(".json") else mailbox_html()
             if request.method == "HEAD":
                 answer.headers.append(("Content-Length", str(len(answer.body))))

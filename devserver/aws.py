@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -40,7 +41,6 @@ def create_table(dynamodb: Any, table_name: str) -> None:
 def verify_sender(ses: Any, sesv2: Any, address: str) -> None:
     """Verify the sender identity for SES v1 and v2 alike (moto refuses unverified senders)."""
     ses.verify_email_identity(EmailAddress=address)
-    try:
+    # moto shares identities between v1 and v2
+    with contextlib.suppress(sesv2.exceptions.AlreadyExistsException):
         sesv2.create_email_identity(EmailIdentity=address)
-    except sesv2.exceptions.AlreadyExistsException:
-        pass  # moto shares identities between v1 and v2

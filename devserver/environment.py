@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Mapping, MutableMapping
 
 REGION = "eu-west-3"
 TABLE_NAME = "ent-parents-local"
@@ -17,8 +17,13 @@ HOST = "127.0.0.1"
 
 # Variables of the caller's shell that would send boto3 elsewhere (a profile, another endpoint).
 # A named profile even disables boto3's environment credentials.
-_FOREIGN_AWS_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+_FOREIGN_AWS_VARIABLES = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+)
 
 
 class PortError(RuntimeError):
@@ -31,7 +36,7 @@ class Ports:
     aws: int
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Ports":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Ports:
         """Read PORT and AWS_PORT (defaults 8000 and 8001)."""
         env = os.environ if environ is None else environ
         return cls(web=_port(env, "PORT", DEFAULT_PORT), aws=_port(env, "AWS_PORT", DEFAULT_AWS_PORT))
@@ -53,8 +58,10 @@ def check_port_free(port: int, name: str) -> None:
         try:
             probe.bind((HOST, port))
         except OSError as error:
-            raise PortError(f"Le port {port} ({name}) est déjà utilisé : choisissez-en un autre, "
-                            f"par exemple {name}={port + 10} make run.") from error
+            raise PortError(
+                f"Le port {port} ({name}) est déjà utilisé : choisissez-en un autre, "
+                f"par exemple {name}={port + 10} make run."
+            ) from error
 
 
 def aws_variables(aws_port: int) -> dict[str, str]:

@@ -9,7 +9,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -68,17 +68,21 @@ def _joined(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return joined
 
 
-def to_event(request: HttpRequest, route_key: str, *, now: datetime | None = None,
-             request_id: str | None = None) -> dict[str, Any]:
+def to_event(
+    request: HttpRequest, route_key: str, *, now: datetime | None = None, request_id: str | None = None
+) -> dict[str, Any]:
     """Return the Lambda event API Gateway sends for `request` (HTTP API, payload 2.0)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     request_id = request_id or str(uuid.uuid4())
     pairs = [(name.lower(), value) for name, value in request.headers]
     cookies = [part.strip() for name, value in pairs if name == "cookie" for part in value.split(";") if part.strip()]
     # Like API Gateway: cookies move to their own list, the forwarding headers are added.
     pairs = [(name, value) for name, value in pairs if name not in ("cookie", "x-forwarded-port", "x-forwarded-proto")]
-    pairs += [("x-forwarded-for", request.source_ip), ("x-forwarded-port", str(request.server_port)),
-              ("x-forwarded-proto", "http")]
+    pairs += [
+        ("x-forwarded-for", request.source_ip),
+        ("x-forwarded-port", str(request.server_port)),
+        ("x-forwarded-proto", "http"),
+    ]
     headers = _joined(pairs)
     host = headers.get("host", "127.0.0.1")
     event: dict[str, Any] = {

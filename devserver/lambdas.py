@@ -6,9 +6,10 @@ import importlib
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from devserver.environment import REGION
 from devserver.gateway import ACCOUNT_ID
@@ -38,7 +39,7 @@ class LambdaContext:
 
     @property
     def log_stream_name(self) -> str:
-        return f"{datetime.now(timezone.utc):%Y/%m/%d}/[$LATEST]local"
+        return f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]local"
 
     def get_remaining_time_in_millis(self) -> int:
         """Return the milliseconds left before the function's timeout."""
@@ -60,8 +61,11 @@ def import_handler(dotted_path: str) -> Handler:
 class Functions:
     """The template's functions, each imported once and fed one event at a time, as on Lambda."""
 
-    def __init__(self, importer: Callable[[str], Handler] = import_handler,
-                 limits: Callable[[str], dict[str, int]] = function_limits) -> None:
+    def __init__(
+        self,
+        importer: Callable[[str], Handler] = import_handler,
+        limits: Callable[[str], dict[str, int]] = function_limits,
+    ) -> None:
         self._importer = importer
         self._limits = limits
         self._handlers: dict[str, Handler] = {}
@@ -79,14 +83,15 @@ class Functions:
             if handler is None:
                 handler = self._handlers[dotted_path] = self._importer(dotted_path)
             limits = self._limits(function_name)
-            context = LambdaContext(function_name, memory_limit_in_mb=limits["MemorySize"],
-                                    timeout_seconds=limits["Timeout"])
+            context = LambdaContext(
+                function_name, memory_limit_in_mb=limits["MemorySize"], timeout_seconds=limits["Timeout"]
+            )
             return handler(event, context)
 
 
 def scheduled_event(schedule_name: str, now: datetime | None = None) -> dict[str, Any]:
     """Return the event a daily schedule delivers (EventBridge's Scheduled Event shape)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return {
         "version": "0",
         "id": str(uuid.uuid4()),

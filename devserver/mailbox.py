@@ -13,10 +13,11 @@ import email
 import email.policy
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from moto.ses.models import Message, RawMessage, SESBackend, ses_backends
 from moto.sesv2.responses import SESV2Response
@@ -45,7 +46,7 @@ def _stamped(send: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(send)
     def send_and_stamp(self: SESBackend, *args: Any, **kwargs: Any) -> Any:
         message = send(self, *args, **kwargs)
-        message.sent_at = datetime.now(timezone.utc)
+        message.sent_at = datetime.now(UTC)
         return message
 
     return send_and_stamp
@@ -72,8 +73,11 @@ def _keeping_text(send: Callable[[SESV2Response], str]) -> Callable[[SESV2Respon
 
 def record() -> None:
     """Make moto keep each mail's sending time and the Text part of SES v2 Simple mail."""
-    patches = [(SESBackend, "send_email", _stamped), (SESBackend, "send_raw_email", _stamped),
-               (SESV2Response, "send_email", _keeping_text)]
+    patches = [
+        (SESBackend, "send_email", _stamped),
+        (SESBackend, "send_raw_email", _stamped),
+        (SESV2Response, "send_email", _keeping_text),
+    ]
     for owner, name, wrapper in patches:
         if (owner, name) not in _originals:
             _originals[owner, name] = getattr(owner, name)
@@ -89,8 +93,9 @@ def stop_recording() -> None:
 
 def _addresses(destinations: dict[str, list[str]] | list[str]) -> str:
     if isinstance(destinations, dict):
-        destinations = [address for key in ("ToAddresses", "CcAddresses", "BccAddresses")
-                        for address in destinations.get(key, [])]
+        destinations = [
+            address for key in ("ToAddresses", "CcAddresses", "BccAddresses") for address in destinations.get(key, [])
+        ]
     return ", ".join(dict.fromkeys(destinations))  # moto lists a raw mail's To twice
 
 
@@ -127,6 +132,6 @@ def sent_mails() -> list[Mail]:
                     mails.append(_from_message(message))
                 elif isinstance(message, RawMessage):
                     mails.append(_from_raw(message))
-    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    oldest = datetime.min.replace(tzinfo=UTC)
     ordered = sorted(enumerate(mails), key=lambda pair: (pair[1].sent_at or oldest, pair[0]), reverse=True)
     return [mail for _, mail in ordered]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from devserver.gateway import HttpResponse, json_response
@@ -74,22 +74,27 @@ def render_html(mails: list[Mail]) -> str:
     """Return the mailbox page: newest first, every text escaped, links clickable."""
     items = []
     for number, mail in enumerate(mails, start=1):
-        items.append(_MAIL.format(
-            number=number,
-            subject=html.escape(mail.subject or "(sans objet)"),
-            to=html.escape(mail.to),
-            sent_at=html.escape(_sent_at(mail)),
-            text=linkify(mail.text),
-            html_part=_HTML_PART.format(source=html.escape(mail.html)) if mail.html else "",
-        ))
+        items.append(
+            _MAIL.format(
+                number=number,
+                subject=html.escape(mail.subject or "(sans objet)"),
+                to=html.escape(mail.to),
+                sent_at=html.escape(_sent_at(mail)),
+                text=linkify(mail.text),
+                html_part=_HTML_PART.format(source=html.escape(mail.html)) if mail.html else "",
+            )
+        )
     return _PAGE.format(count=_count(len(mails)), mails="\n".join(items))
 
 
 def mailbox_html(read: Callable[[], list[Mail]] = sent_mails) -> HttpResponse:
     """Answer GET /_dev/mailbox."""
     body = render_html(read()).encode("utf-8")
-    headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-               ("Referrer-Policy", "no-referrer")]  # the page lists links carrying tokens
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+    ]  # the page lists links carrying tokens
     return HttpResponse(200, headers, body)
 
 

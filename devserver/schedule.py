@@ -16,8 +16,7 @@ logger = logging.getLogger("devserver.schedule")
 class Scheduler:
     """A daemon thread calling each scheduled handler at start, then every `period` seconds."""
 
-    def __init__(self, functions: Functions, schedules: dict[str, dict[str, Any]],
-                 period: float = DAY_SECONDS) -> None:
+    def __init__(self, functions: Functions, schedules: dict[str, dict[str, Any]], period: float = DAY_SECONDS) -> None:
         self.functions = functions
         self.schedules = schedules
         self.period = period
@@ -30,7 +29,8 @@ class Scheduler:
         for function_name, schedule in self.schedules.items():
             try:
                 results[function_name] = self.functions.invoke(
-                    function_name, schedule["handler"], scheduled_event(function_name))
+                    function_name, schedule["handler"], scheduled_event(function_name)
+                )
                 logger.info("Tâche planifiée %s : %s", function_name, results[function_name])
             except Exception:  # a failing sweep must not bring the stack down
                 if self._stopped.is_set():

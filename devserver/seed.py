@@ -33,42 +33,96 @@ class DemoAccount:
 
 def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
     """Create an issued, an active and a deactivated account; return their credentials."""
-    issued = issue_account(store, profile=Profile.PARENT, first_name="Camille", last_name="Martin",
-                           birth_date=date(2014, 5, 12), school=SCHOOL, now=now)
+    issued = issue_account(
+        store,
+        profile=Profile.PARENT,
+        first_name="Camille",
+        last_name="Martin",
+        birth_date=date(2014, 5, 12),
+        school=SCHOOL,
+        now=now,
+    )
 
-    active = issue_account(store, profile=Profile.PARENT, first_name="Léa", last_name="Dupont",
-                           birth_date=date(2013, 2, 27), school=SCHOOL, now=now - timedelta(days=20))
-    store.save_account(replace(active.account, state=AccountState.ACTIVE, email=ACTIVE_EMAIL,
-                               password_hash=hash_password(ACTIVE_PASSWORD), activated_at=now - timedelta(days=19)))
+    active = issue_account(
+        store,
+        profile=Profile.PARENT,
+        first_name="Léa",
+        last_name="Dupont",
+        birth_date=date(2013, 2, 27),
+        school=SCHOOL,
+        now=now - timedelta(days=20),
+    )
+    store.save_account(
+        replace(
+            active.account,
+            state=AccountState.ACTIVE,
+            email=ACTIVE_EMAIL,
+            password_hash=hash_password(ACTIVE_PASSWORD),
+            activated_at=now - timedelta(days=19),
+        )
+    )
 
     # Issued four months ago and never activated: past its activation deadline, not yet deleted.
-    deactivated = issue_account(store, profile=Profile.ELEVE, first_name="Noah", last_name="Bernard",
-                                birth_date=date(2011, 9, 3), school=SCHOOL, now=now - timedelta(days=122))
+    deactivated = issue_account(
+        store,
+        profile=Profile.ELEVE,
+        first_name="Noah",
+        last_name="Bernard",
+        birth_date=date(2011, 9, 3),
+        school=SCHOOL,
+        now=now - timedelta(days=122),
+    )
     store.save_account(replace(deactivated.account, state=AccountState.DEACTIVATED))
 
     return [
-        DemoAccount(issued.account.identifier, issued.initial_password, Profile.PARENT, AccountState.ISSUED,
-                    issued.account.birth_date),
-        DemoAccount(active.account.identifier, ACTIVE_PASSWORD, Profile.PARENT, AccountState.ACTIVE,
-                    active.account.birth_date, ACTIVE_EMAIL),
-        DemoAccount(deactivated.account.identifier, deactivated.initial_password, Profile.ELEVE,
-                    AccountState.DEACTIVATED, deactivated.account.birth_date),
+        DemoAccount(
+            issued.account.identifier,
+            issued.initial_password,
+            Profile.PARENT,
+            AccountState.ISSUED,
+            issued.account.birth_date,
+        ),
+        DemoAccount(
+            active.account.identifier,
+            ACTIVE_PASSWORD,
+            Profile.PARENT,
+            AccountState.ACTIVE,
+            active.account.birth_date,
+            ACTIVE_EMAIL,
+        ),
+        DemoAccount(
+            deactivated.account.identifier,
+            deactivated.initial_password,
+            Profile.ELEVE,
+            AccountState.DEACTIVATED,
+            deactivated.account.birth_date,
+        ),
     ]
 
 
 def credentials_table(accounts: list[DemoAccount]) -> list[str]:
     """Return the demo credentials as aligned lines, headers in French and English."""
-    header = ("Identifiant / identifier", "Mot de passe / password", "Profil / profile",
-              "Date de naissance / birth date", "État / state")
+    header = (
+        "Identifiant / identifier",
+        "Mot de passe / password",
+        "Profil / profile",
+        "Date de naissance / birth date",
+        "État / state",
+    )
     rows = [header] + [
-        (account.identifier, account.password, account.profile.value, account.birth_date.strftime("%d/%m/%Y"),
-         STATE_LABELS[account.state] + (f", {account.email}" if account.email else ""))
+        (
+            account.identifier,
+            account.password,
+            account.profile.value,
+            account.birth_date.strftime("%d/%m/%Y"),
+            STATE_LABELS[account.state] + (f", {account.email}" if account.email else ""),
+        )
         for account in accounts
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header) - 1)]
     lines = []
     for index, row in enumerate(rows):
-        cells = [cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
         lines.append("  " + "  ".join(cells))
         if index == 0:
             lines.append("  " + "  ".join("-" * len(cell) for cell in cells))

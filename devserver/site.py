@@ -45,8 +45,11 @@ class StaticSite:
     def serve(self, method: str, url_path: str, query_string: str = "", accept_encoding: str = "") -> HttpResponse:
         """Return the file at `url_path`: a directory's index.html, or 404.html with status 404."""
         if method not in ("GET", "HEAD"):
-            return HttpResponse(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
-                                "Méthode non acceptée.".encode("utf-8"))
+            return HttpResponse(
+                405,
+                [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                "Méthode non acceptée.".encode(),
+            )
         path = self._file(url_path)
         if path is not None and path.is_dir():
             if not url_path.endswith("/"):  # mkdocs' relative links need the trailing slash
@@ -61,7 +64,9 @@ class StaticSite:
         page = self.root / "404.html"
         if page.is_file():
             return self._file_response(404, page, method)
-        return HttpResponse(404, [("Content-Type", "text/html; charset=utf-8")], b"" if method == "HEAD" else NOT_FOUND_PAGE)
+        return HttpResponse(
+            404, [("Content-Type", "text/html; charset=utf-8")], b"" if method == "HEAD" else NOT_FOUND_PAGE
+        )
 
     def _file_response(self, status: int, path: Path, method: str, accept_encoding: str = "") -> HttpResponse:
         body = path.read_bytes()

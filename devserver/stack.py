@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -78,7 +78,7 @@ class LocalStack:
         session = boto3.session.Session()
         create_table(session.client("dynamodb"), TABLE_NAME)
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
-        self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(timezone.utc))
+        self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(UTC))
 
     def stop(self) -> None:
         """Stop the schedule, the web server and moto (the reverse of their start)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,11 @@ class Route:
     handler: str  # dotted path: module.attribute
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """Return the template as plain data."""
     with open(path, encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(stream, Loader=_CloudFormationLoader)
 
 
 def _resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -114,5 +114,7 @@ def function_limits(logical_id: str, template: dict[str, Any] | None = None) -> 
     template = template or load_template()
     defaults = template.get("Globals", {}).get("Function", {})
     properties = template["Resources"].get(logical_id, {}).get("Properties", {})
-    return {name: int(properties.get(name, defaults.get(name, fallback)))
-            for name, fallback in (("Timeout", 3), ("MemorySize", 128))}  # Lambda's own defaults
+    return {
+        name: int(properties.get(name, defaults.get(name, fallback)))
+        for name, fallback in (("Timeout", 3), ("MemorySize", 128))
+    }  # Lambda's own defaults

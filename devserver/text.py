@@ -35,7 +35,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         elif tag == "a" and self._links:
             href = self._links.pop()
-            label = "".join(self.parts[self._link_start:]).strip()
+            label = "".join(self.parts[self._link_start :]).strip()
             if href and href != label and not href.startswith("mailto:"):
                 self.parts.append(f" ({href})")  # keep the address a label would hide
 
@@ -59,7 +59,7 @@ def linkify(text: str) -> str:
     position = 0
     for match in URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-        pieces.append(html.escape(text[position:match.start()]))
+        pieces.append(html.escape(text[position : match.start()]))
         pieces.append(f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
         position = match.start() + len(url)
     pieces.append(html.escape(text[position:]))

@@ -10,7 +10,8 @@ import json
 import logging
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -43,8 +44,12 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
 
 # AWS answers that mean "too busy now", not "wrong request": the person may simply retry.
 _BUSY_AWS_CODES = {
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "TransactionConflictException",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "TransactionConflictException",
 }
 
 
@@ -61,7 +66,9 @@ def error_response(code: str, message: str, status: int, **extra: Any) -> Respon
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    response = error_response(error.code, error.message, error.status, field=error.field, help=getattr(error, "help", None))
+    response = error_response(
+        error.code, error.message, error.status, field=error.field, help=getattr(error, "help", None)
+    )
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -120,7 +127,9 @@ def create_flow_app(
             logger.warning(json.dumps({"aws_busy": aws_code}))
             return _domain_error_response(ServiceBusy())
         logger.exception("unhandled error")  # traceback to the logs, never to the person
-        return error_response("internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.", 500)
+        return error_response(
+            "internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.", 500
+        )
 
     @app.before_request
     def _start_timer() -> None:

@@ -32,8 +32,10 @@ BUILD = ROOT / "build"
 PROVIDED_BY_THE_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
 GOAL_BYTES = 5 * 1024 * 1024
 # Lambda's Python 3.12+ runtimes run on Amazon Linux 2023 (glibc 2.34).
-PLATFORMS = {"arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
-             "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64")}
+PLATFORMS = {
+    "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
+    "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
+}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -75,9 +77,24 @@ def install(target: Path, python_version: str, architecture: str) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
         constraints.write("\n".join(tested_versions()) + "\n")
     try:
-        command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                   "--no-compile", "--target", str(target), "--implementation", "cp",
-                   "--python-version", python_version, "--only-binary=:all:", "--constraint", constraints.name]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(target),
+            "--implementation",
+            "cp",
+            "--python-version",
+            python_version,
+            "--only-binary=:all:",
+            "--constraint",
+            constraints.name,
+        ]
         for platform in PLATFORMS[architecture]:
             command += ["--platform", platform]
         subprocess.run(command + requirements, check=True)
@@ -89,8 +106,11 @@ def install(target: Path, python_version: str, architecture: str) -> None:
 
 
 def copy_code(target: Path) -> None:
-    shutil.copytree(ROOT / "functions", target / "functions",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests", "test_*.py"))
+    shutil.copytree(
+        ROOT / "functions",
+        target / "functions",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "tests", "test_*.py"),
+    )
 
 
 def zip_directory(source: Path, archive: Path) -> None:
@@ -112,9 +132,11 @@ def _megabytes(size: int) -> str:
 def report(source: Path, archive: Path) -> int:
     unzipped = sum(path.stat().st_size for path in source.rglob("*") if path.is_file())
     zipped = archive.stat().st_size
-    print(f"{archive.relative_to(ROOT)}: {_megabytes(zipped)} zipped, {_megabytes(unzipped)} unzipped "
-          f"- one artifact for every function (LoginFunction, FirstConnectionFunction, RecoveryFunction, "
-          f"AccountFunction, FeedbackFunction, SweepFunction)")
+    print(
+        f"{archive.relative_to(ROOT)}: {_megabytes(zipped)} zipped, {_megabytes(unzipped)} unzipped "
+        f"- one artifact for every function (LoginFunction, FirstConnectionFunction, RecoveryFunction, "
+        f"AccountFunction, FeedbackFunction, SweepFunction)"
+    )
     sizes: dict[str, int] = {}
     for path in source.rglob("*"):
         if path.is_file():

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Callable, Sequence
 
 from functions.core.clock import Clock, utc_now
 from functions.core.dates import parse_date
@@ -61,8 +61,12 @@ def _login_name() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ent-admin", description="Outils du secrétariat : comptes ENT des familles.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--operator", type=_operator, default=None,
-                        help="qui fait l'opération, pour le journal (par défaut : votre nom de session)")
+    common.add_argument(
+        "--operator",
+        type=_operator,
+        default=None,
+        help="qui fait l'opération, pour le journal (par défaut : votre nom de session)",
+    )
     subcommands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str, run: Callable[..., int]) -> argparse.ArgumentParser:
@@ -74,8 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     issue.add_argument("--profile", required=True, choices=[profile.value for profile in Profile])
     issue.add_argument("--last-name", required=True, help="nom de famille")
     issue.add_argument("--first-name", required=True, help="prénom")
-    issue.add_argument("--birth-date", required=True, type=_birth_date,
-                       help="AAAA-MM-JJ : celle de l'enfant pour un parent, la sienne pour un élève")
+    issue.add_argument(
+        "--birth-date",
+        required=True,
+        type=_birth_date,
+        help="AAAA-MM-JJ : celle de l'enfant pour un parent, la sienne pour un élève",
+    )
     issue.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234A")
     issue.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
 
@@ -83,20 +91,33 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("roster", metavar="LISTE.csv", help="nom;prenom;profil;date_naissance;classe")
     roster.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234A")
     roster.add_argument("--out", required=True, metavar="LETTRES.pdf", help="fichier PDF des lettres à imprimer")
-    roster.add_argument("--skip-invalid", action="store_true", help="importer les lignes valides malgré les lignes refusées")
+    roster.add_argument(
+        "--skip-invalid", action="store_true", help="importer les lignes valides malgré les lignes refusées"
+    )
     roster.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
 
     for name, help_text, run in (
-        ("reissue", "nouveau mot de passe provisoire et nouveaux délais (même identifiant), avec sa lettre", commands.run_reissue),
-        ("reactivate", "réactiver un compte désactivé (vérifié par l'établissement), avec sa lettre", commands.run_reactivate),
+        (
+            "reissue",
+            "nouveau mot de passe provisoire et nouveaux délais (même identifiant), avec sa lettre",
+            commands.run_reissue,
+        ),
+        (
+            "reactivate",
+            "réactiver un compte désactivé (vérifié par l'établissement), avec sa lettre",
+            commands.run_reactivate,
+        ),
     ):
         renew = command(name, help_text, run)
         renew.add_argument("identifier", metavar="IDENTIFIANT")
         renew.add_argument("--out", required=True, metavar="LETTRE.pdf", help="fichier PDF de la lettre à imprimer")
 
     command("unlock", "débloquer un compte bloqué après des essais incorrects", commands.run_unlock).add_argument(
-        "identifier", metavar="IDENTIFIANT")
-    show = command("show", "afficher un compte : état, délais, adresse, blocage, derniers événements", commands.run_show)
+        "identifier", metavar="IDENTIFIANT"
+    )
+    show = command(
+        "show", "afficher un compte : état, délais, adresse, blocage, derniers événements", commands.run_show
+    )
     show.add_argument("identifier", metavar="IDENTIFIANT")
     show.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     status = command("status", "lister les comptes d'un établissement, à relancer en premier", commands.run_status)
@@ -107,11 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = command("sweep", "rappels, désactivations et suppressions dues (le balayage quotidien)", commands.run_sweep)
     sweep.add_argument("--now", type=_day, metavar="AAAA-MM-JJ", help="le jour à balayer (par défaut : aujourd'hui)")
     sweep.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
-    sweep.add_argument("--allow-future", action="store_true",
-                       help="accepter un jour à venir sans --dry-run hors de la pile locale (où c'est permis) : "
-                            "des comptes seraient désactivés avant leur date limite")
+    sweep.add_argument(
+        "--allow-future",
+        action="store_true",
+        help="accepter un jour à venir sans --dry-run hors de la pile locale (où c'est permis) : "
+        "des comptes seraient désactivés avant leur date limite",
+    )
     sweep.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
-    feedback = command("feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", commands.run_feedback)
+    feedback = command(
+        "feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", commands.run_feedback
+    )
     feedback.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     return parser
 

@@ -41,45 +41,63 @@ def run_issue(arguments: argparse.Namespace, context: Context) -> int:
 
     try:
         issued = issue_account(
-            context.store, profile=Profile(arguments.profile), first_name=arguments.first_name,
-            last_name=arguments.last_name, birth_date=arguments.birth_date, school=arguments.school,
-            now=context.now, once_per_person=True,
+            context.store,
+            profile=Profile(arguments.profile),
+            first_name=arguments.first_name,
+            last_name=arguments.last_name,
+            birth_date=arguments.birth_date,
+            school=arguments.school,
+            now=context.now,
+            once_per_person=True,
         )
     except PersonAlreadyIssued as known:
-        raise PersonAlreadyIssued(known.identifier, hint=(
-            f"Elle garde son identifiant et son mot de passe ; pour une nouvelle lettre : ent-admin reissue {known.identifier} --out lettre.pdf"
-        )) from None
+        raise PersonAlreadyIssued(
+            known.identifier,
+            hint=(
+                f"Elle garde son identifiant et son mot de passe ; pour une nouvelle lettre : ent-admin reissue {known.identifier} --out lettre.pdf"
+            ),
+        ) from None
     record(context.store, issued.account.identifier, "issued", context.now, context.operator)
     print(_issued_as_json(issued) if arguments.json else _issued_as_text(issued))
     return EXIT_OK
 
 
 def _issued_as_json(issued: IssuedAccount) -> str:
-    return json.dumps({
-        "identifier": issued.account.identifier,
-        "initial_password": issued.initial_password,
-        "activation_deadline": issued.account.activation_deadline.isoformat(),
-        "deletion_date": issued.account.deletion_date.isoformat(),
-    })
+    return json.dumps(
+        {
+            "identifier": issued.account.identifier,
+            "initial_password": issued.initial_password,
+            "activation_deadline": issued.account.activation_deadline.isoformat(),
+            "deletion_date": issued.account.deletion_date.isoformat(),
+        }
+    )
 
 
 def _issued_as_text(issued: IssuedAccount) -> str:
     account = issued.account
-    return "\n".join([
-        f"Compte créé pour {account.display_name} ({account.profile.value}, {account.school})",
-        f"  Identifiant :           {account.identifier}",
-        f"  Mot de passe initial :  {issued.initial_password}",
-        f"  À activer avant le :    {account.activation_deadline:%d/%m/%Y}",
-        f"  Supprimé s'il n'est pas activé le : {account.deletion_date:%d/%m/%Y}",
-    ])
+    return "\n".join(
+        [
+            f"Compte créé pour {account.display_name} ({account.profile.value}, {account.school})",
+            f"  Identifiant :           {account.identifier}",
+            f"  Mot de passe initial :  {issued.initial_password}",
+            f"  À activer avant le :    {account.activation_deadline:%d/%m/%Y}",
+            f"  Supprimé s'il n'est pas activé le : {account.deletion_date:%d/%m/%Y}",
+        ]
+    )
 
 
 def run_import(arguments: argparse.Namespace, context: Context) -> int:
     from secretariat.importing import describe, import_roster
 
     report = import_roster(
-        context.store, arguments.roster, school=arguments.school, out=arguments.out, now=context.now,
-        operator=context.operator, help_url=context.settings.public_url, skip_invalid=arguments.skip_invalid,
+        context.store,
+        arguments.roster,
+        school=arguments.school,
+        out=arguments.out,
+        now=context.now,
+        operator=context.operator,
+        help_url=context.settings.public_url,
+        skip_invalid=arguments.skip_invalid,
     )
     if arguments.json:
         _print_json(report.as_dict(arguments.out))
@@ -93,15 +111,21 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
     from secretariat.output import check_writable, letter_for, write_letters
 
     check_writable(arguments.out, context.settings.public_url)
-    issued = renew_credentials(context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate)
+    issued = renew_credentials(
+        context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate
+    )
     write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
-    print("\n".join([
-        f"Le compte {account.identifier} ({account.display_name}) {done}.",
-        "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
-        f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
-    ]))
+    print(
+        "\n".join(
+            [
+                f"Le compte {account.identifier} ({account.display_name}) {done}.",
+                "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
+                f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
+            ]
+        )
+    )
     return EXIT_OK
 
 
@@ -119,7 +143,9 @@ def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
 
     account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.operator)
     if was_locked_until:
-        print(f"Compte {account.identifier} débloqué (il l'était jusqu'au {paris_time(was_locked_until)}) : la famille peut réessayer.")
+        print(
+            f"Compte {account.identifier} débloqué (il l'était jusqu'au {paris_time(was_locked_until)}) : la famille peut réessayer."
+        )
     else:
         print(f"Le compte {account.identifier} n'était pas bloqué ; ses essais incorrects sont remis à zéro.")
     return EXIT_OK
@@ -148,12 +174,20 @@ def run_status(arguments: argparse.Namespace, context: Context) -> int:
     if arguments.csv:
         sys.stdout.write(school_status_csv(rows))
     elif arguments.json:
-        _print_json([
-            {"identifier": row.identifier, "last_name": row.last_name, "first_name": row.first_name,
-             "profile": row.profile.value, "state": row.state.value,
-             "activation_deadline": row.activation_deadline.isoformat(), "deletion_date": row.deletion_date.isoformat()}
-            for row in sorted(rows, key=lambda row: row.identifier)
-        ])
+        _print_json(
+            [
+                {
+                    "identifier": row.identifier,
+                    "last_name": row.last_name,
+                    "first_name": row.first_name,
+                    "profile": row.profile.value,
+                    "state": row.state.value,
+                    "activation_deadline": row.activation_deadline.isoformat(),
+                    "deletion_date": row.deletion_date.isoformat(),
+                }
+                for row in sorted(rows, key=lambda row: row.identifier)
+            ]
+        )
     else:
         print(school_status(rows, school, context.today))
     return EXIT_OK
@@ -175,8 +209,12 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
     now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
     report = run_sweep(
-        context.store, Mailer.from_settings(context.settings), today=today, now=now,
-        public_url=context.settings.public_url, dry_run=arguments.dry_run,
+        context.store,
+        Mailer.from_settings(context.settings),
+        today=today,
+        now=now,
+        public_url=context.settings.public_url,
+        dry_run=arguments.dry_run,
         # A day to come is a rehearsal: the daily runs must still start from the real last day.
         move_cursor=not future,
     )
@@ -184,8 +222,15 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
         for identifier in [*report.reminded, *report.deactivated]:  # the deleted left nothing to note it on
             record(context.store, identifier, "sweep_run_by_hand", context.now, context.operator)
     if arguments.json:
-        _print_json({**report.as_dict(), "reminded": report.reminded, "deactivated": report.deactivated,
-                     "deleted": report.deleted, "failed": report.failed})
+        _print_json(
+            {
+                **report.as_dict(),
+                "reminded": report.reminded,
+                "deactivated": report.deactivated,
+                "deleted": report.deleted,
+                "failed": report.failed,
+            }
+        )
     else:
         print(describe_sweep(report))
     return EXIT_FAILURE if report.failed else EXIT_OK

@@ -34,7 +34,9 @@ class WrongState(DomainError):
 
 def record(store: Store, identifier: str, action: str, now: datetime, operator: str, detail: str | None = None) -> None:
     """Audit an action of the secretariat, naming who did it."""
-    audit.record(store, identifier, action, now, ADMIN, detail=f"operator={operator}" + (f"; {detail}" if detail else ""))
+    audit.record(
+        store, identifier, action, now, ADMIN, detail=f"operator={operator}" + (f"; {detail}" if detail else "")
+    )
 
 
 def find_account(store: Store, identifier: str) -> Account:
@@ -42,11 +44,15 @@ def find_account(store: Store, identifier: str) -> Account:
     wanted = normalize_identifier(identifier)
     account = store.get_account(wanted) if wanted else None
     if account is None:
-        raise AccountNotFound(f"Aucun compte ne porte l'identifiant « {wanted} ». Vérifiez l'orthographe (ex. zoe.martin2).")
+        raise AccountNotFound(
+            f"Aucun compte ne porte l'identifiant « {wanted} ». Vérifiez l'orthographe (ex. zoe.martin2)."
+        )
     return account
 
 
-def renew_credentials(store: Store, identifier: str, now: datetime, operator: str, *, reactivate: bool = False) -> IssuedAccount:
+def renew_credentials(
+    store: Store, identifier: str, now: datetime, operator: str, *, reactivate: bool = False
+) -> IssuedAccount:
     """Give the account a new initial password and new deadlines from today: back to `issued`.
 
     The old password, every session and every emailed link stop working; the lock and the reminders
@@ -81,15 +87,23 @@ def renew_credentials(store: Store, identifier: str, now: datetime, operator: st
 
     saved = update_account(store, account, renewed)
     store.delete_tokens(cancelled)
-    record(store, saved.identifier, "reactivated" if reactivate else "reissued", now, operator,
-           detail=f"was {account.state.value}")
+    record(
+        store,
+        saved.identifier,
+        "reactivated" if reactivate else "reissued",
+        now,
+        operator,
+        detail=f"was {account.state.value}",
+    )
     return IssuedAccount(account=saved, initial_password=password)
 
 
 def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple[Account, datetime | None]:
     """Clear the failed guesses and the lock; return the account and the lock it had."""
     account = find_account(store, identifier)
-    locked_until = account.guesses.locked_until if account.guesses.locked_until and account.guesses.locked_until > now else None
+    locked_until = (
+        account.guesses.locked_until if account.guesses.locked_until and account.guesses.locked_until > now else None
+    )
     saved = update_account(store, account, lambda fresh: replace(fresh, guesses=cleared()))
     record(store, saved.identifier, "unlocked", now, operator)
     return saved, locked_until

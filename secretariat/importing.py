@@ -27,12 +27,22 @@ class ImportReport:
             "imported": self.imported,
             "encoding": self.roster.encoding,
             "created": [
-                {"line": person.line, "identifier": issued.account.identifier, "name": person.display_name,
-                 "profile": person.profile.value, "activation_deadline": issued.account.activation_deadline.isoformat()}
+                {
+                    "line": person.line,
+                    "identifier": issued.account.identifier,
+                    "name": person.display_name,
+                    "profile": person.profile.value,
+                    "activation_deadline": issued.account.activation_deadline.isoformat(),
+                }
                 for person, issued in self.created
             ],
             "existing": [
-                {"line": person.line, "identifier": identifier, "name": person.display_name, "profile": person.profile.value}
+                {
+                    "line": person.line,
+                    "identifier": identifier,
+                    "name": person.display_name,
+                    "profile": person.profile.value,
+                }
                 for person, identifier in self.existing
             ],
             "refused": [{"line": refusal.line, "reason": refusal.reason} for refusal in self.refused],
@@ -41,7 +51,14 @@ class ImportReport:
 
 
 def import_roster(
-    store: Store, path: str, *, school: str, out: str, now: datetime, operator: str, help_url: str,
+    store: Store,
+    path: str,
+    *,
+    school: str,
+    out: str,
+    now: datetime,
+    operator: str,
+    help_url: str,
     skip_invalid: bool = False,
 ) -> ImportReport:
     """Check every line; unless all are right (or skip_invalid), import nothing. Then issue and print."""
@@ -57,8 +74,14 @@ def import_roster(
         for person in roster.people:
             try:
                 issued = issue_account(
-                    store, profile=person.profile, first_name=person.first_name, last_name=person.last_name,
-                    birth_date=person.birth_date, school=school, now=now, once_per_person=True,
+                    store,
+                    profile=person.profile,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    birth_date=person.birth_date,
+                    school=school,
+                    now=now,
+                    once_per_person=True,
                 )
             except PersonAlreadyIssued as known:
                 report.existing.append((person, known.identifier))
@@ -76,7 +99,9 @@ def import_roster(
                 write_letters(out, letters, help_url)
             except FileProblem as problem:
                 created = ", ".join(issued.account.identifier for _, issued in report.created)
-                raise FileProblem(f"{problem.message}. Comptes créés sans lettre, à refaire avec ent-admin reissue : {created}") from None
+                raise FileProblem(
+                    f"{problem.message}. Comptes créés sans lettre, à refaire avec ent-admin reissue : {created}"
+                ) from None
     report.refused.sort(key=lambda refusal: refusal.line)
     return report
 
@@ -97,17 +122,23 @@ def describe(report: ImportReport, out: str) -> str:
             lines.append("Rien n'a été importé : aucune ligne valide.")
         return "\n".join(lines)
     for person, issued in report.created:
-        lines.append(f"  ligne {person.line} : créé        {issued.account.identifier:<28} {person.display_name} ({person.profile.value})")
+        lines.append(
+            f"  ligne {person.line} : créé        {issued.account.identifier:<28} {person.display_name} ({person.profile.value})"
+        )
     for person, identifier in report.existing:
         lines.append(
             f"  ligne {person.line} : déjà présent {identifier:<28} {person.display_name} ({person.profile.value})"
             " - garde son mot de passe, pas de nouvelle lettre"
         )
-    lines.append(f"Créés : {len(report.created)} - déjà présents : {len(report.existing)} - refusés : {len(report.refused)}")
+    lines.append(
+        f"Créés : {len(report.created)} - déjà présents : {len(report.existing)} - refusés : {len(report.refused)}"
+    )
     if report.created:
         lines.append(f"Lettres à imprimer ({len(report.created)} pages) : {out}")
     else:
         lines.append("Aucune lettre à imprimer : aucun compte créé.")
     if report.existing:
-        lines.append("Pour une nouvelle lettre à une personne déjà présente : ent-admin reissue IDENTIFIANT --out lettre.pdf")
+        lines.append(
+            "Pour une nouvelle lettre à une personne déjà présente : ent-admin reissue IDENTIFIANT --out lettre.pdf"
+        )
     return "\n".join(lines)

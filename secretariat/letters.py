@@ -34,9 +34,7 @@ class Letter:
 
 def first_connection_steps(profile: Profile, help_url: str) -> list[str]:
     """Return the numbered steps of the first connection, as the help centre tells them."""
-    birth_date = (
-        "la date de naissance de votre enfant" if profile == Profile.PARENT else "votre date de naissance"
-    )
+    birth_date = "la date de naissance de votre enfant" if profile == Profile.PARENT else "votre date de naissance"
     profile_name = "Parent" if profile == Profile.PARENT else "Élève"
     return [
         f"Ouvrez le centre d'aide {help_url} (ou scannez le code ci-dessous), "
@@ -68,8 +66,16 @@ class _Writer:
     def __init__(self, page: Page) -> None:
         self.page, self.y = page, MARGIN
 
-    def paragraph(self, text: str, *, face: str = "regular", size: float = 10.5, indent: float = 0.0,
-                  width: float = WIDTH, gap: float = 1.8) -> None:
+    def paragraph(
+        self,
+        text: str,
+        *,
+        face: str = "regular",
+        size: float = 10.5,
+        indent: float = 0.0,
+        width: float = WIDTH,
+        gap: float = 1.8,
+    ) -> None:
         leading = size * 0.47
         for line in wrap(text, face, size, width - indent):
             self.y += leading
@@ -129,11 +135,15 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     )
     box_top = write.y
     page.rectangle(MARGIN, box_top, WIDTH, 27, fill=0.93, stroke=0.55)
-    for offset, (label, value) in enumerate((("Identifiant", letter.identifier), ("Mot de passe provisoire", letter.initial_password))):
+    for offset, (label, value) in enumerate(
+        (("Identifiant", letter.identifier), ("Mot de passe provisoire", letter.initial_password))
+    ):
         baseline = box_top + 10 + offset * 10
         page.text(MARGIN + 5, baseline, f"{label} :", size=10.5)
         value_width = WIDTH - 55 - 4
-        page.text(MARGIN + 55, baseline, value, face="mono", size=min(16.0, 16 * value_width / text_width(value, "mono", 16)))
+        page.text(
+            MARGIN + 55, baseline, value, face="mono", size=min(16.0, 16 * value_width / text_width(value, "mono", 16))
+        )
     write.y = box_top + 27 + 6
     write.paragraph(f"À activer au plus tard le {letter.activation_deadline:%d/%m/%Y}.", face="bold", size=12, gap=4)
     write.paragraph("Première connexion, étape par étape", face="bold", size=12, gap=1.5)
@@ -141,7 +151,8 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
         write.numbered(number, step)
     write.paragraph(
         "C'est terminé : connectez-vous ensuite avec votre identifiant et votre nouveau mot de passe. "
-        "Le mot de passe provisoire ne sert qu'une fois ; l'identifiant, lui, ne change jamais.", gap=3,
+        "Le mot de passe provisoire ne sert qu'une fois ; l'identifiant, lui, ne change jamais.",
+        gap=3,
     )
     rule_top = write.y
     page.rectangle(MARGIN, rule_top, WIDTH, 9, stroke=0.3)
@@ -154,7 +165,8 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     )
     write.paragraph(
         f"Un compte jamais activé est supprimé après un an, le {letter.deletion_date:%d/%m/%Y}. "
-        "Il faut alors demander à l'établissement un nouvel identifiant.", gap=4,
+        "Il faut alors demander à l'établissement un nouvel identifiant.",
+        gap=4,
     )
     help_top = write.y
     text_width_mm = WIDTH - QR_SIZE - 6
@@ -163,11 +175,13 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     write.paragraph(
         "Identifiant ou mot de passe oublié, compte bloqué, courriel non reçu : les réponses y sont, "
         "pas à pas. Pour tout autre problème, adressez-vous au secrétariat de l'établissement.",
-        width=text_width_mm, gap=2,
+        width=text_width_mm,
+        gap=2,
     )
     write.paragraph(
-        "Ne communiquez jamais votre mot de passe : personne, ni l'établissement ni l'ENT, "
-        "ne vous le demandera.", size=9, width=text_width_mm,
+        "Ne communiquez jamais votre mot de passe : personne, ni l'établissement ni l'ENT, ne vous le demandera.",
+        size=9,
+        width=text_width_mm,
     )
     _draw_qr(page, help_url, A4_WIDTH_MM - MARGIN - QR_SIZE, help_top + 1)
     write.y = max(write.y, help_top + QR_SIZE + 2)

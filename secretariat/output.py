@@ -46,9 +46,15 @@ def check_writable(path: str, help_url: str) -> None:
 def _check_layout(help_url: str) -> None:
     """Lay out the longest letter possible once: a help address too long fails here, not after."""
     longest = Letter(
-        school="0751234A", display_name=("Wolfeschlegelstein " * 12)[:201], profile=Profile.ELEVE, identifier="w" * 20 + "." + "w" * 20 + "1000",
-        initial_password="W" * 10, activation_deadline=date(2027, 2, 28), deletion_date=date(2027, 11, 30),
-        issued_on=date(2026, 11, 30), classe="W" * 20,
+        school="0751234A",
+        display_name=("Wolfeschlegelstein " * 12)[:201],
+        profile=Profile.ELEVE,
+        identifier="w" * 20 + "." + "w" * 20 + "1000",
+        initial_password="W" * 10,
+        activation_deadline=date(2027, 2, 28),
+        deletion_date=date(2027, 11, 30),
+        issued_on=date(2026, 11, 30),
+        classe="W" * 20,
     )
     try:
         letters_pdf([longest], help_url)
@@ -59,10 +65,15 @@ def _check_layout(help_url: str) -> None:
 def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None) -> Letter:
     account = issued.account
     return Letter(
-        school=account.school, display_name=account.display_name, profile=account.profile,
-        identifier=account.identifier, initial_password=issued.initial_password,
-        activation_deadline=account.activation_deadline, deletion_date=account.deletion_date,
-        issued_on=issued_on, classe=classe,
+        school=account.school,
+        display_name=account.display_name,
+        profile=account.profile,
+        identifier=account.identifier,
+        initial_password=issued.initial_password,
+        activation_deadline=account.activation_deadline,
+        deletion_date=account.deletion_date,
+        issued_on=issued_on,
+        classe=classe,
     )
 
 

@@ -39,10 +39,7 @@ def text_width(text: str, face: str, size: float) -> float:
         units = MONOSPACED_WIDTH * len(text)
     else:
         widths = WIDTHS[FONTS[face]]
-        units = sum(
-            widths[byte - FIRST_CODE] if byte >= FIRST_CODE else 0
-            for byte in encodable(text).encode("cp1252")
-        )
+        units = sum(widths[byte - FIRST_CODE] if byte >= FIRST_CODE else 0 for byte in encodable(text).encode("cp1252"))
     return units / 1000 * size / MM
 
 
@@ -92,14 +89,18 @@ class Page:
 
     operations: list[bytes] = field(default_factory=list)
 
-    def text(self, x: float, y: float, text: str, *, face: str = "regular", size: float = 10.5, gray: float = 0.0) -> None:
+    def text(
+        self, x: float, y: float, text: str, *, face: str = "regular", size: float = 10.5, gray: float = 0.0
+    ) -> None:
         """Write one line whose baseline is at `y`."""
         self.operations.append(
             b"BT %.3f g /%s %.2f Tf %.2f %.2f Td %s Tj ET"
             % (gray, _RESOURCE_NAMES[face].encode(), size, x * MM, (A4_HEIGHT_MM - y) * MM, _literal(text))
         )
 
-    def rectangle(self, x: float, y: float, width: float, height: float, *, fill: float | None = None, stroke: float | None = None) -> None:
+    def rectangle(
+        self, x: float, y: float, width: float, height: float, *, fill: float | None = None, stroke: float | None = None
+    ) -> None:
         """Draw a rectangle whose top left corner is at (x, y), filled and/or outlined in gray."""
         box = b"%.3f %.3f %.3f %.3f re" % (x * MM, (A4_HEIGHT_MM - y - height) * MM, width * MM, height * MM)
         if fill is not None and stroke is not None:
@@ -137,18 +138,24 @@ class Document:
             face: add(b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>" % name.encode())
             for face, name in FONTS.items()
         }
-        font_resources = b" ".join(b"/%s %d 0 R" % (_RESOURCE_NAMES[face].encode(), number) for face, number in fonts.items())
+        font_resources = b" ".join(
+            b"/%s %d 0 R" % (_RESOURCE_NAMES[face].encode(), number) for face, number in fonts.items()
+        )
         kids = []
         for page in self.pages:
             stream = zlib.compress(page.content())
             contents = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream))
-            kids.append(add(
-                b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << %s >> >> /Contents %d 0 R >>"
-                % (pages, A4_WIDTH_MM * MM, A4_HEIGHT_MM * MM, font_resources, contents)
-            ))
+            kids.append(
+                add(
+                    b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /Font << %s >> >> /Contents %d 0 R >>"
+                    % (pages, A4_WIDTH_MM * MM, A4_HEIGHT_MM * MM, font_resources, contents)
+                )
+            )
         objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R /Lang (fr-FR) >>" % pages
         objects[pages - 1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-            b" ".join(b"%d 0 R" % kid for kid in kids), len(kids))
+            b" ".join(b"%d 0 R" % kid for kid in kids),
+            len(kids),
+        )
         info = add(b"<< /Title %s /Producer (ent-admin) >>" % _literal(self.title))
         out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
@@ -159,5 +166,9 @@ class Document:
         out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
         out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
         out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-            len(objects) + 1, catalog, info, xref)
+            len(objects) + 1,
+            catalog,
+            info,
+            xref,
+        )
         return bytes(out)

@@ -24,7 +24,7 @@ def masked(address: str | None) -> str | None:
 
 
 def printable(text: str) -> str:
-    """Return `text` with control characters shown as \uFFFD: typed by the public, read in a terminal."""
+    """Return `text` with control characters shown as \ufffd: typed by the public, read in a terminal."""
     return "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
 
 
@@ -40,13 +40,17 @@ def _lock(account: Account, now: datetime) -> datetime | None:
 def account_as_dict(account: Account, events: list[AuditEvent], now: datetime) -> dict[str, object]:
     lock = _lock(account, now)
     return {
-        "identifier": account.identifier, "state": account.state.value, "profile": account.profile.value,
-        "school": account.school, "display_name": account.display_name,
+        "identifier": account.identifier,
+        "state": account.state.value,
+        "profile": account.profile.value,
+        "school": account.school,
+        "display_name": account.display_name,
         "issued_at": account.issued_at.isoformat(),
         "activation_deadline": account.activation_deadline.isoformat(),
         "deletion_date": account.deletion_date.isoformat(),
         "activated_at": account.activated_at.isoformat() if account.activated_at else None,
-        "email_verified": account.email is not None, "email": masked(account.email),
+        "email_verified": account.email is not None,
+        "email": masked(account.email),
         "pending_email": masked(account.pending_email),
         "locked_until": lock.isoformat() if lock else None,
         "consecutive_failures": account.guesses.consecutive_failures,
@@ -78,7 +82,9 @@ def describe_account(account: Account, events: list[AuditEvent], now: datetime, 
     if account.pending_email:
         lines.append(f"  Adresse à confirmer : {masked(account.pending_email)}")
     if lock:
-        lines.append(f"  Blocage :             bloqué jusqu'au {paris_time(lock)} (ent-admin unlock {account.identifier})")
+        lines.append(
+            f"  Blocage :             bloqué jusqu'au {paris_time(lock)} (ent-admin unlock {account.identifier})"
+        )
     else:
         failures = account.guesses.consecutive_failures
         lines.append(f"  Blocage :             aucun ({failures} essai(s) incorrect(s) de suite)")
@@ -114,8 +120,12 @@ def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
         if row.state in WAITING:
             deadline = f"{row.activation_deadline:%d/%m/%Y} ({_days((row.activation_deadline - today).days)})"
         name = f"{row.first_name} {row.last_name}"
-        lines.append(f"  {row.identifier:<28} {name[:30]:<30} {row.profile.value:<7} {STATE_LABELS[row.state]:<40} {deadline}".rstrip())
-    lines.append("Total : " + ", ".join(f"{STATE_LABELS[state]} : {counts[state]}" for state in AccountState if counts[state]))
+        lines.append(
+            f"  {row.identifier:<28} {name[:30]:<30} {row.profile.value:<7} {STATE_LABELS[row.state]:<40} {deadline}".rstrip()
+        )
+    lines.append(
+        "Total : " + ", ".join(f"{STATE_LABELS[state]} : {counts[state]}" for state in AccountState if counts[state])
+    )
     return "\n".join(lines)
 
 
@@ -123,25 +133,42 @@ def school_status_csv(rows: list[SchoolAccount]) -> str:
     """Return the list as a ';' CSV that Excel opens with its accents (UTF-8 with BOM)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["identifiant", "nom", "prenom", "profil", "etat", "etat_libelle", "date_limite_activation", "date_suppression"])
+    writer.writerow(
+        ["identifiant", "nom", "prenom", "profil", "etat", "etat_libelle", "date_limite_activation", "date_suppression"]
+    )
     for row in sorted(rows, key=_follow_up_order):
         waiting = row.state in WAITING
-        writer.writerow([
-            row.identifier, row.last_name, row.first_name, row.profile.value, row.state.value, STATE_LABELS[row.state],
-            f"{row.activation_deadline:%d/%m/%Y}" if waiting else "",
-            f"{row.deletion_date:%d/%m/%Y}" if row.state != AccountState.ACTIVE else "",
-        ])
+        writer.writerow(
+            [
+                row.identifier,
+                row.last_name,
+                row.first_name,
+                row.profile.value,
+                row.state.value,
+                STATE_LABELS[row.state],
+                f"{row.activation_deadline:%d/%m/%Y}" if waiting else "",
+                f"{row.deletion_date:%d/%m/%Y}" if row.state != AccountState.ACTIVE else "",
+            ]
+        )
     return "\ufeff" + buffer.getvalue()
 
 
 def describe_sweep(report: SweepReport) -> str:
     would = "seraient " if report.dry_run else ""
-    lines = [f"Balayage du {report.today:%d/%m/%Y}" + (" (essai à blanc : rien n'a été modifié)" if report.dry_run else "")]
-    for label, identifiers in (("rappelés par courriel" if not report.dry_run else "rappelés", report.reminded),
-                               ("désactivés", report.deactivated), ("supprimés", report.deleted)):
+    lines = [
+        f"Balayage du {report.today:%d/%m/%Y}" + (" (essai à blanc : rien n'a été modifié)" if report.dry_run else "")
+    ]
+    for label, identifiers in (
+        ("rappelés par courriel" if not report.dry_run else "rappelés", report.reminded),
+        ("désactivés", report.deactivated),
+        ("supprimés", report.deleted),
+    ):
         lines.append(f"  {would}{label} ({len(identifiers)}) : {', '.join(identifiers) or '-'}")
     if report.failed:
-        lines.append(f"  échecs ({len(report.failed)}) : " + ", ".join(f"{identifier} ({error})" for identifier, error in sorted(report.failed.items())))
+        lines.append(
+            f"  échecs ({len(report.failed)}) : "
+            + ", ".join(f"{identifier} ({error})" for identifier, error in sorted(report.failed.items()))
+        )
     if not report.finished:
         lines.append("  interrompu faute de temps : relancez la commande pour finir.")
     if not report.days_read and not report.dry_run:

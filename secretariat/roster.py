@@ -18,7 +18,13 @@ from functions.core.lifecycle import Profile
 
 COLUMNS = ("nom", "prenom", "profil", "date_naissance", "classe")
 REQUIRED = COLUMNS[:4]
-LABELS = {"nom": "nom", "prenom": "prénom", "profil": "profil", "date_naissance": "date de naissance", "classe": "classe"}
+LABELS = {
+    "nom": "nom",
+    "prenom": "prénom",
+    "profil": "profil",
+    "date_naissance": "date de naissance",
+    "classe": "classe",
+}
 ALIASES = {"date_de_naissance": "date_naissance", "profile": "profil"}
 MAX_CLASS_LENGTH = 20
 PROFILES = {"parent": Profile.PARENT, "eleve": Profile.ELEVE}
@@ -142,7 +148,9 @@ def _person(number: int, values: dict[str, str], today: date, reasons: list[str]
 def read_roster(data: bytes, today: date) -> Roster:
     """Return the roster's people and, line by line, why the others are refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Roster(refusals=[Refusal(1, "fichier en UTF-16 : enregistrez-le en « CSV UTF-8 » ou « CSV (point-virgule) »")])
+        return Roster(
+            refusals=[Refusal(1, "fichier en UTF-16 : enregistrez-le en « CSV UTF-8 » ou « CSV (point-virgule) »")]
+        )
     texts, encoding = _decode([line.rstrip(b"\r") for line in data.split(b"\n")])
     roster = Roster(encoding=encoding)
     numbered = [(number, text) for number, text in enumerate(texts, start=1) if text is None or text.strip(" ;\t")]
@@ -158,7 +166,9 @@ def read_roster(data: bytes, today: date) -> Roster:
         roster.refusals.append(Refusal(header_line, "aucune ligne après l'en-tête"))
     for number, text in rows:
         if text is None:
-            roster.refusals.append(Refusal(number, f"texte illisible : ni UTF-8 ni Windows-1252 (fichier lu en {encoding})"))
+            roster.refusals.append(
+                Refusal(number, f"texte illisible : ni UTF-8 ni Windows-1252 (fichier lu en {encoding})")
+            )
             continue
         fields = [value.strip() for value in next(csv.reader([text], delimiter=";"))]
         while len(fields) > len(columns) and not fields[-1]:
@@ -168,7 +178,7 @@ def read_roster(data: bytes, today: date) -> Roster:
             reasons.append(f"{len(fields)} champs au lieu de {len(columns)} (un « ; » dans un nom ?)")
             person = None
         else:
-            person = _person(number, dict(zip(columns, fields)), today, reasons)
+            person = _person(number, dict(zip(columns, fields, strict=False)), today, reasons)
         if person is None:
             roster.refusals.append(Refusal(number, " ; ".join(reasons)))
         else:

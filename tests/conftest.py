@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime
 
 import boto3
 import pytest
@@ -101,13 +101,13 @@ def store(table: str) -> Store:
 
 
 @pytest.fixture
-def accounts(store: Store, clock: "FrozenClock"):
+def accounts(store: Store, clock: FrozenClock):
     """Make accounts in any state: `accounts.make(state=..., password=..., email=...)`."""
     return AccountFactory(store, clock)
 
 
 class AccountFactory:
-    def __init__(self, store: Store, clock: "FrozenClock") -> None:
+    def __init__(self, store: Store, clock: FrozenClock) -> None:
         self.store, self.clock = store, clock
 
     def make(
@@ -123,8 +123,13 @@ class AccountFactory:
     ) -> tuple[Account, str]:
         """Return a stored account and its password (the initial one unless `password` is given)."""
         issued = issue_account(
-            self.store, profile=profile, first_name=first_name, last_name=last_name,
-            birth_date=birth_date, school="0751234A", now=self.clock(),
+            self.store,
+            profile=profile,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            school="0751234A",
+            now=self.clock(),
         )
         account, secret = issued.account, issued.initial_password
         changes: dict = {}
@@ -144,4 +149,4 @@ class AccountFactory:
 @pytest.fixture
 def clock() -> FrozenClock:
     """A clock at 30 November 2026, 10:00 in Paris."""
-    return FrozenClock(datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))

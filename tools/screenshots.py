@@ -29,9 +29,10 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -43,8 +44,12 @@ SITE_SOURCES = ("docs", "overrides", "mkdocs.yml")
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's: never `playwright install`
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 STARTUP_SECONDS = 90
 STOP_SECONDS = 15
@@ -62,6 +67,7 @@ PIXEL_TOLERANCE = 0.002
 
 # ---------------------------------------------------------------- the site and the stack
 
+
 def newest_source_time() -> float:
     """Return the modification time of the newest file the site is built from."""
     times = []
@@ -77,8 +83,13 @@ def build_site_if_stale() -> None:
     index = ROOT / "site" / "index.html"
     if index.is_file() and index.stat().st_mtime >= newest_source_time():
         return
-    subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--quiet"], cwd=ROOT, check=True, timeout=300,
-                   env={**clean_environment(), "NO_MKDOCS_2_WARNING": "1"})
+    subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "--quiet"],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+        env={**clean_environment(), "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
@@ -106,11 +117,16 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     demo: dict[str, DemoAccount] = field(default_factory=dict)
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         """Start the stack and wait until it serves the site; raise RuntimeError if it cannot."""
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "devserver"], cwd=ROOT, env=clean_environment(PORT="0", AWS_PORT="0"),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            [sys.executable, "-m", "devserver"],
+            cwd=ROOT,
+            env=clean_environment(PORT="0", AWS_PORT="0"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
         )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -164,7 +180,7 @@ class Stack:
             self.process.stdout.close()
 
 
-def launch_chromium(playwright: "Playwright") -> "Browser":
+def launch_chromium(playwright: Playwright) -> Browser:
     """Launch Debian's Chromium headless with the flags measured here (TOOLCHAIN.md)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
@@ -197,10 +213,13 @@ _CONTENT_BOX = """(element) => {
 }"""
 
 
-def _crop(page: "Page", *selectors: str) -> bytes:
+def _crop(page: Page, *selectors: str) -> bytes:
     """Screenshot the box around the contents of every element `selectors` match, framed."""
-    boxes = [box for selector in selectors
-             for box in page.locator(selector).evaluate_all(f"(nodes) => nodes.map({_CONTENT_BOX})")]
+    boxes = [
+        box
+        for selector in selectors
+        for box in page.locator(selector).evaluate_all(f"(nodes) => nodes.map({_CONTENT_BOX})")
+    ]
     assert boxes, f"nothing to photograph: {selectors}"
     left = max(0, min(box["left"] for box in boxes) - MARGIN)
     top = max(0, min(box["top"] for box in boxes) - MARGIN)
@@ -225,7 +244,7 @@ _FRAME = f"""(clip) => {{
 }}"""
 
 
-def _settle(page: "Page") -> None:
+def _settle(page: Page) -> None:
     """Wait for the fonts, drop the focus ring and the mouse hover: only the content shows."""
     page.evaluate("document.fonts.ready")
     page.evaluate("document.activeElement && document.activeElement.blur()")
@@ -233,12 +252,12 @@ def _settle(page: "Page") -> None:
     page.evaluate("window.scrollTo(0, 0)")  # the crops are measured from the top of the page
 
 
-def _login_page(page: "Page", stack: Stack) -> None:
+def _login_page(page: Page, stack: Stack) -> None:
     page.goto(stack.url("/connexion/"))
     page.locator(".ent-form").wait_for()
 
 
-def shot_profile(page: "Page", stack: Stack) -> bytes:
+def shot_profile(page: Page, stack: Stack) -> bytes:
     """The profile choice of the login page, « Parent » chosen."""
     _login_page(page, stack)
     page.check("#login-profile-parent")
@@ -246,7 +265,7 @@ def shot_profile(page: "Page", stack: Stack) -> bytes:
     return _crop(page, ".ent-form > fieldset")
 
 
-def shot_login_form(page: "Page", stack: Stack) -> bytes:
+def shot_login_form(page: Page, stack: Stack) -> bytes:
     """The login form under the profile: the issued demo identifier, a password as dots, the links."""
     _login_page(page, stack)
     page.check("#login-profile-parent")
@@ -256,14 +275,14 @@ def shot_login_form(page: "Page", stack: Stack) -> bytes:
     return _crop(page, ".ent-form > div.ent-field", ".ent-form > .ent-submit", ".ent-form > .ent-links")
 
 
-def shot_forgotten_links(page: "Page", stack: Stack) -> bytes:
+def shot_forgotten_links(page: Page, stack: Stack) -> bytes:
     """The « Se connecter » button and, under it, the « … oublié ? » links."""
     _login_page(page, stack)
     _settle(page)
     return _crop(page, ".ent-form > .ent-submit", ".ent-form > .ent-links")
 
 
-def shot_account(page: "Page", stack: Stack) -> bytes:
+def shot_account(page: Page, stack: Stack) -> bytes:
     """Mon compte of the active demo account: its details and the password change form."""
     active = stack.demo["active"]
     _login_page(page, stack)
@@ -274,11 +293,17 @@ def shot_account(page: "Page", stack: Stack) -> bytes:
     page.wait_for_url("**/compte/")
     page.locator("[data-session-content]").wait_for()
     _settle(page)
-    return _crop(page, "h1", "[data-session-content] > .ent-details", "[data-session-content] > .ent-hint",
-                 "#changer-mot-de-passe", "form[data-api='/api/account/password']")
+    return _crop(
+        page,
+        "h1",
+        "[data-session-content] > .ent-details",
+        "[data-session-content] > .ent-hint",
+        "#changer-mot-de-passe",
+        "form[data-api='/api/account/password']",
+    )
 
 
-SHOTS: dict[str, Callable[["Page", Stack], bytes]] = {
+SHOTS: dict[str, Callable[[Page, Stack], bytes]] = {
     "connexion-profil.png": shot_profile,
     "connexion-formulaire.png": shot_login_form,
     "connexion-liens-oublies.png": shot_forgotten_links,
@@ -286,10 +311,16 @@ SHOTS: dict[str, Callable[["Page", Stack], bytes]] = {
 }
 
 
-def render(browser: "Browser", stack: Stack, name: str) -> bytes:
+def render(browser: Browser, stack: Stack, name: str) -> bytes:
     """Return the PNG of screenshot `name`, taken in a fresh browser context."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, locale="fr-FR",
-                                  timezone_id="Europe/Paris", reduced_motion="reduce", color_scheme="light")
+    context = browser.new_context(
+        viewport=VIEWPORT,
+        device_scale_factor=1,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        reduced_motion="reduce",
+        color_scheme="light",
+    )
     try:
         return SHOTS[name](context.new_page(), stack)
     finally:
@@ -328,11 +359,12 @@ _COMPARE = """async ([first, second, channelTolerance]) => {
 }"""
 
 
-def difference(page: "Page", first: bytes, second: bytes) -> str | None:
+def difference(page: Page, first: bytes, second: bytes) -> str | None:
     """Compare two PNGs decoded by Chromium; return why they differ, or None if they match."""
     page.set_content("<!doctype html><title>comparaison</title>")
-    result = page.evaluate(_COMPARE, [base64.b64encode(first).decode(), base64.b64encode(second).decode(),
-                                      CHANNEL_TOLERANCE])
+    result = page.evaluate(
+        _COMPARE, [base64.b64encode(first).decode(), base64.b64encode(second).decode(), CHANNEL_TOLERANCE]
+    )
     width, height, other_width, other_height = result["size"]
     if result["differing"] is None:
         return f"size {width}x{height} became {other_width}x{other_height}"
@@ -342,6 +374,7 @@ def difference(page: "Page", first: bytes, second: bytes) -> str | None:
 
 
 # ---------------------------------------------------------------- command line
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.screenshots", description=__doc__.splitlines()[0])

@@ -12,7 +12,13 @@ from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.web import (
-    client_info, create_flow_app, json_body, service, session_cookie, set_session_cookie, text_field,
+    client_info,
+    create_flow_app,
+    json_body,
+    service,
+    session_cookie,
+    set_session_cookie,
+    text_field,
 )
 
 blueprint = Blueprint("account", __name__)
@@ -27,11 +33,16 @@ def change_password() -> Response:
     session, account = current_session(store, session_cookie(), now)
     body = json_body()
     outcome = flow.change_password(
-        store, service("mailer"), session, account,
+        store,
+        service("mailer"),
+        session,
+        account,
         current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
         new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
         new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
-        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+        now=now,
+        public_url=service("settings").public_url,
+        client=Client(*client_info()),
     )
     response = jsonify({"status": "password_changed"})
     set_session_cookie(response, outcome.session_id, outcome.max_age)
@@ -44,10 +55,14 @@ def change_email() -> tuple[Response, int]:
     _, account = current_session(store, session_cookie(), now)
     body = json_body()
     flow.request_email_change(
-        store, service("mailer"), account,
+        store,
+        service("mailer"),
+        account,
         current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
         new_email=text_field(body, "new_email", max_length=EMAIL_MAX_LENGTH),
-        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+        now=now,
+        public_url=service("settings").public_url,
+        client=Client(*client_info()),
     )
     return jsonify({"status": "check-email"}), 202
 
@@ -61,8 +76,14 @@ def confirm_email() -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock = utc_now,
 ) -> Flask:
     """Build the account app."""
     settings = settings or Settings.from_env()
-    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock)
+    return create_flow_app(
+        __name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock
+    )

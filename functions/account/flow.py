@@ -45,7 +45,9 @@ class PasswordChanged:
     max_age: int
 
 
-def _prove_current_password(store: Store, account: Account, password: str, now: datetime, client: Client, action: str) -> Account:
+def _prove_current_password(
+    store: Store, account: Account, password: str, now: datetime, client: Client, action: str
+) -> Account:
     """Return the account if `password` is its current one; a wrong one counts as a failed guess."""
     right, account = check_secret(store, account, password, now)  # raises AccountLocked while locked
     if not right:
@@ -55,8 +57,17 @@ def _prove_current_password(store: Store, account: Account, password: str, now: 
 
 
 def change_password(
-    store: Store, mailer: Mailer, session: Session, account: Account, *, current_password: str, new_password: str,
-    new_password_confirmation: str, now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    session: Session,
+    account: Account,
+    *,
+    current_password: str,
+    new_password: str,
+    new_password_confirmation: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> PasswordChanged:
     """Replace the password, revoke every other session and link, and keep this browser logged in."""
     account = _prove_current_password(store, account, current_password, now, client, "password_change")
@@ -71,7 +82,9 @@ def change_password(
         # A pending address change is cancelled with its link: the notice about it says « change
         # your password » precisely so that this stops a change the person did not ask for.
         return replace(
-            without_tokens(fresh), password_hash=new_hash, pending_email=None,
+            without_tokens(fresh),
+            password_hash=new_hash,
+            pending_email=None,
             session_version=fresh.session_version + 1,  # every session of the old version is revoked
         )
 
@@ -85,8 +98,15 @@ def change_password(
 
 
 def request_email_change(
-    store: Store, mailer: Mailer, account: Account, *, current_password: str, new_email: str,
-    now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    account: Account,
+    *,
+    current_password: str,
+    new_email: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> Account:
     """Send a confirmation link to the new address and a notice to the old one, which stays until confirmed."""
     try:
@@ -104,19 +124,33 @@ def request_email_change(
     # The notice to the old address is required too: it is what warns a person whose session and
     # password were taken, so no change may be pending that they were not told about.
     mailer.send(
-        "email_change_confirmation", to=address, display_name=account.display_name,
-        identifier=account.identifier, link=link, link_expiry=paris_text(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
+        "email_change_confirmation",
+        to=address,
+        display_name=account.display_name,
+        identifier=account.identifier,
+        link=link,
+        link_expiry=paris_text(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
     )
     if account.email:
         mailer.send(
-            "email_change_notice", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, new_email=mask_email(address), requested_at=paris_text(now),
+            "email_change_notice",
+            to=account.email,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            new_email=mask_email(address),
+            requested_at=paris_text(now),
             help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
-    saved = update_account(store, account, lambda fresh: replace(
-        fresh, pending_email=address, live_tokens={**fresh.live_tokens, TokenKind.EMAIL_CHANGE.value: live},
-    ))
+    saved = update_account(
+        store,
+        account,
+        lambda fresh: replace(
+            fresh,
+            pending_email=address,
+            live_tokens={**fresh.live_tokens, TokenKind.EMAIL_CHANGE.value: live},
+        ),
+    )
     audit.record(store, account.identifier, "email_change_requested", now, client)
     return saved
 

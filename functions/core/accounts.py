@@ -43,7 +43,9 @@ def validate_uai(school: str) -> str:
     """Return the school's UAI code, uppercase; raise InvalidInput if malformed."""
     uai = school.strip().upper()
     if len(uai) != UAI_LENGTH or not uai[:7].isdigit() or not ("A" <= uai[7] <= "Z"):
-        raise InvalidInput("Le code UAI de l'établissement doit compter 7 chiffres et une lettre (ex. 0751234A).", field="school")
+        raise InvalidInput(
+            "Le code UAI de l'établissement doit compter 7 chiffres et une lettre (ex. 0751234A).", field="school"
+        )
     return uai
 
 

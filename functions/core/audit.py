@@ -19,7 +19,9 @@ class Client:
 SYSTEM = Client(source_ip=None, user_agent="ent-parents")
 
 
-def record(store: Store, identifier: str, action: str, now: datetime, client: Client, detail: str | None = None) -> None:
+def record(
+    store: Store, identifier: str, action: str, now: datetime, client: Client, detail: str | None = None
+) -> None:
     """Record `action` on the account (no secret ever goes in `detail`)."""
     store.add_event(
         identifier,

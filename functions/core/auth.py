@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
 
 from functions.core import audit
 from functions.core.audit import Client
@@ -35,13 +35,17 @@ def update_account(store: Store, account: Account, change: Callable[[Account], A
 
 def enforce_new_password(account: Account, new_password: str, confirmation: str) -> str:
     """Apply the password rule for this account (its identifier, names, birth date, current password)."""
-    return enforce(new_password, confirmation=confirmation, context=PolicyContext(
-        identifier=account.identifier,
-        names=(account.first_name, account.last_name),
-        birth_date=account.birth_date,
-        # The current one: the letter's initial password at first connection.
-        is_previous=lambda candidate: verify_password(account.password_hash, candidate),
-    ))
+    return enforce(
+        new_password,
+        confirmation=confirmation,
+        context=PolicyContext(
+            identifier=account.identifier,
+            names=(account.first_name, account.last_name),
+            birth_date=account.birth_date,
+            # The current one: the letter's initial password at first connection.
+            is_previous=lambda candidate: verify_password(account.password_hash, candidate),
+        ),
+    )
 
 
 def refuse_if_locked(account: Account, now: datetime) -> None:
@@ -65,7 +69,8 @@ def check_secret(store: Store, account: Account, password: str, now: datetime) -
     if account.guesses != cleared() or upgrade:
         new_hash = hash_password(password) if upgrade else None
         account = update_account(
-            store, account,
+            store,
+            account,
             lambda fresh: replace(fresh, guesses=cleared(), password_hash=new_hash or fresh.password_hash),
         )
     return True, account

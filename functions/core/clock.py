@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 Clock = Callable[[], datetime]
@@ -15,7 +15,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def utc_now() -> datetime:
     """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def paris_day(moment: datetime) -> date:

@@ -54,7 +54,8 @@ def next_due_day(
     if state == AccountState.PENDING_CONFIRMATION:
         reminder_days = [
             activation_deadline - timedelta(days=days_before)
-            for name, days_before in REMINDERS.items() if name not in reminders_sent
+            for name, days_before in REMINDERS.items()
+            if name not in reminders_sent
         ]
         return min([*reminder_days, deactivation_day])
     return deactivation_day
@@ -63,15 +64,15 @@ def next_due_day(
 def reminders_not_needed(activation_deadline: date, today: date) -> tuple[str, ...]:
     """Return the reminders whose day has come already: a fresh link was just sent instead."""
     return tuple(
-        name for name, days_before in REMINDERS.items()
-        if activation_deadline - timedelta(days=days_before) <= today
+        name for name, days_before in REMINDERS.items() if activation_deadline - timedelta(days=days_before) <= today
     )
 
 
 def due_reminder(activation_deadline: date, today: date, reminders_sent: tuple[str, ...]) -> str | None:
     """Return the reminder to send today, the latest one due when several are (a missed run)."""
     due = [
-        (days_before, name) for name, days_before in REMINDERS.items()
+        (days_before, name)
+        for name, days_before in REMINDERS.items()
         if name not in reminders_sent and activation_deadline - timedelta(days=days_before) <= today
     ]
     return min(due)[1] if due else None

@@ -31,19 +31,27 @@ USED_MESSAGES = {
 
 
 def prepare_link(
-    store: Store, account: Account, kind: TokenKind, now: datetime, public_url: str,
+    store: Store,
+    account: Account,
+    kind: TokenKind,
+    now: datetime,
+    public_url: str,
     activation_deadline: date | None = None,
 ) -> tuple[Account, str]:
     """Store a new token and return the account holding it as live (to be saved) and the URL."""
     token = new_token()
     hashed = token_hash(token)
-    store.put_token(TokenRecord(
-        token_hash=hashed,
-        kind=kind,
-        identifier=account.identifier,
-        expires_at=token_expiry(kind, now, activation_deadline),
-    ))
-    return replace(account, live_tokens={**account.live_tokens, kind.value: hashed}), f"{public_url}{LINK_PATHS[kind]}#t={token}"
+    store.put_token(
+        TokenRecord(
+            token_hash=hashed,
+            kind=kind,
+            identifier=account.identifier,
+            expires_at=token_expiry(kind, now, activation_deadline),
+        )
+    )
+    return replace(
+        account, live_tokens={**account.live_tokens, kind.value: hashed}
+    ), f"{public_url}{LINK_PATHS[kind]}#t={token}"
 
 
 def without_tokens(account: Account, *kinds: TokenKind) -> Account:
@@ -79,4 +87,6 @@ def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -
     try:
         return store.save_account_using_token(without_tokens(changed, record.kind), record.token_hash, now)
     except TokenUsed:
-        raise TokenUsed(USED_MESSAGES[record.kind], field="token", help=TOKEN_HELP_LINKS[("token_used", record.kind.value)]) from None
+        raise TokenUsed(
+            USED_MESSAGES[record.kind], field="token", help=TOKEN_HELP_LINKS[("token_used", record.kind.value)]
+        ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -34,21 +34,24 @@ class RenderedMail:
     html: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _templates(message: str) -> tuple[Template, Template, Template]:
     folder = MAIL_DIR / message
     return tuple(  # type: ignore[return-value]
-        Template((folder / name).read_text(encoding="utf-8"))
-        for name in ("subject.txt", "body.txt", "body.html")
+        Template((folder / name).read_text(encoding="utf-8")) for name in ("subject.txt", "body.txt", "body.html")
     )
 
 
 def render(message: str, **context: Any) -> RenderedMail:
     """Fill the named message with `context` (strings; lists are shown one per line)."""
     subject, text, html_body = _templates(message)
-    plain = {name: "\n".join(value) if isinstance(value, (list, tuple)) else str(value) for name, value in context.items()}
+    plain = {
+        name: "\n".join(value) if isinstance(value, (list, tuple)) else str(value) for name, value in context.items()
+    }
     escaped = {
-        name: "<br>".join(html.escape(item) for item in value) if isinstance(value, (list, tuple)) else html.escape(str(value))
+        name: "<br>".join(html.escape(item) for item in value)
+        if isinstance(value, (list, tuple))
+        else html.escape(str(value))
         for name, value in context.items()
     }
     return RenderedMail(
@@ -67,7 +70,7 @@ class Mailer:
         self.configuration_set = configuration_set
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Mailer":
+    def from_settings(cls, settings: Any) -> Mailer:
         """Return the mailer of the configured identity and SES configuration set."""
         return cls(settings.mail_from, configuration_set=settings.ses_configuration_set)
 

@@ -18,8 +18,12 @@ def send_password_changed(mailer: Mailer, account: Account, now: datetime, publi
         return "notice_no_address"
     try:
         mailer.send(
-            "password_changed", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, changed_at=paris_text(now), help_url=f"{public_url}{TAKE_BACK_PATH}",
+            "password_changed",
+            to=account.email,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            changed_at=paris_text(now),
+            help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
         # The password is already changed and sessions revoked (and, for a reset, the link spent):

@@ -49,8 +49,12 @@ class PasswordRule:
 
     def summary(self) -> str:
         """Return the rule as shown on forms and in emails."""
-        kinds = {(True, True): ", lettres ET chiffres obligatoires", (True, False): ", au moins une lettre",
-                 (False, True): ", au moins un chiffre", (False, False): ""}
+        kinds = {
+            (True, True): ", lettres ET chiffres obligatoires",
+            (True, False): ", au moins une lettre",
+            (False, True): ", au moins un chiffre",
+            (False, False): "",
+        }
         return f"{self.min_length} à {self.max_length} caractères" + kinds[self.require_letter, self.require_digit]
 
 
@@ -138,8 +142,9 @@ def blocklist() -> frozenset[str]:
     return frozenset(gzip.decompress(compressed).decode("utf-8").split())
 
 
-def check(password: str, *, confirmation: str | None = None, context: PolicyContext,
-          rule: PasswordRule = DEFAULT_RULE) -> list[Violation]:
+def check(
+    password: str, *, confirmation: str | None = None, context: PolicyContext, rule: PasswordRule = DEFAULT_RULE
+) -> list[Violation]:
     """Return every reason `password` is refused, in ViolationCode order; empty when accepted."""
     password = normalize(password)
     folded = _fold(password)
@@ -153,7 +158,8 @@ def check(password: str, *, confirmation: str | None = None, context: PolicyCont
         ViolationCode.MISSING_DIGIT: rule.require_digit and not any(ch.isdecimal() for ch in password),
         ViolationCode.CONTAINS_IDENTIFIER: has_identifier,
         ViolationCode.CONTAINS_NAME: not has_identifier and _contains_name(folded, context, rule),
-        ViolationCode.CONTAINS_BIRTH_DATE: context.birth_date is not None and _contains_date(password, context.birth_date, rule),
+        ViolationCode.CONTAINS_BIRTH_DATE: context.birth_date is not None
+        and _contains_date(password, context.birth_date, rule),
         ViolationCode.SAME_AS_PREVIOUS: context.is_previous is not None and context.is_previous(password),
         ViolationCode.TOO_COMMON: rule.use_blocklist and not blocklist().isdisjoint({password.casefold(), folded}),
         ViolationCode.MISMATCH: confirmation is not None and normalize(confirmation) != password,
@@ -161,8 +167,9 @@ def check(password: str, *, confirmation: str | None = None, context: PolicyCont
     return [_violation(code, rule) for code, failed in refused.items() if failed]
 
 
-def enforce(password: str, *, confirmation: str | None = None, context: PolicyContext,
-            rule: PasswordRule = DEFAULT_RULE) -> str:
+def enforce(
+    password: str, *, confirmation: str | None = None, context: PolicyContext, rule: PasswordRule = DEFAULT_RULE
+) -> str:
     """Return `password` normalized; raise PasswordPolicyError, else PasswordMismatch, if refused."""
     reasons = check(password, confirmation=confirmation, context=context, rule=rule)
     policy = [reason for reason in reasons if reason.code is not ViolationCode.MISMATCH]

@@ -21,7 +21,7 @@ class Settings:
     origin_verify_secret: str | None = None
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Build settings from ENT_* variables (set by infra/template.yaml on AWS)."""
         env = os.environ if environ is None else environ
         table_name = env.get("ENT_TABLE", "").strip()

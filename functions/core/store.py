@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -47,7 +48,6 @@ SCHOOL_INDEX = "by-school"
 DUE_INDEX = "by-due-day"
 # A back-to-school day can put tens of thousands of accounts on one due day: spread them.
 DUE_SHARDS = 4
-
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def _to_attribute(value: Any) -> dict[str, Any]:
 
 
 def _from_attribute(attribute: dict[str, Any]) -> Any:
-    (kind, value), = attribute.items()
+    ((kind, value),) = attribute.items()
     if kind == "S" or kind == "BOOL":
         return value
     if kind == "N":
@@ -406,20 +406,26 @@ class Store:
             raise ValueError("create_account_for_person needs account.person_fingerprint")
         person_key = _person_key(account.school, account.profile, account.person_fingerprint)
         try:
-            self.dynamodb.transact_write_items(TransactItems=[
-                {"Put": {
-                    "TableName": self.table_name,
-                    "Item": _marshal(account_to_item(account)),
-                    # The identifier is the key: two homonyms issued at once never share it.
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }},
-                {"Put": {
-                    "TableName": self.table_name,
-                    "Item": _marshal({**person_key, "type": "person", "identifier": account.identifier}),
-                    # One identifier per person: the same roster imported twice creates nobody twice.
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }},
-            ])
+            self.dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _marshal(account_to_item(account)),
+                            # The identifier is the key: two homonyms issued at once never share it.
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _marshal({**person_key, "type": "person", "identifier": account.identifier}),
+                            # One identifier per person: the same roster imported twice creates nobody twice.
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
         except ClientError as error:
             reasons = _cancellation_reasons(error)
             if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
@@ -465,15 +471,17 @@ class Store:
         )
         for page in pages:
             for item in map(_unmarshal, page.get("Items", [])):
-                rows.append(SchoolAccount(
-                    identifier=item["identifier"],
-                    profile=Profile(item["profile"]),
-                    state=AccountState(item["state"]),
-                    first_name=item["first_name"],
-                    last_name=item["last_name"],
-                    activation_deadline=date.fromisoformat(item["activation_deadline"]),
-                    deletion_date=date.fromisoformat(item["deletion_date"]),
-                ))
+                rows.append(
+                    SchoolAccount(
+                        identifier=item["identifier"],
+                        profile=Profile(item["profile"]),
+                        state=AccountState(item["state"]),
+                        first_name=item["first_name"],
+                        last_name=item["last_name"],
+                        activation_deadline=date.fromisoformat(item["activation_deadline"]),
+                        deletion_date=date.fromisoformat(item["deletion_date"]),
+                    )
+                )
         return rows
 
     # Tokens -------------------------------------------------------------------------------
@@ -482,13 +490,15 @@ class Store:
         """Store a token's hash; DynamoDB's TTL removes it some time after it expires."""
         self.dynamodb.put_item(
             TableName=self.table_name,
-            Item=_marshal({
-                **_token_key(record.token_hash),
-                "type": "token",
-                "kind": record.kind.value,
-                "identifier": record.identifier,
-                "expires_at": epoch_seconds(record.expires_at),
-            }),
+            Item=_marshal(
+                {
+                    **_token_key(record.token_hash),
+                    "type": "token",
+                    "kind": record.kind.value,
+                    "identifier": record.identifier,
+                    "expires_at": epoch_seconds(record.expires_at),
+                }
+            ),
         )
 
     def get_token(self, token_hash: str) -> TokenRecord | None:
@@ -502,7 +512,7 @@ class Store:
             token_hash=token_hash,
             kind=TokenKind(item["kind"]),
             identifier=item["identifier"],
-            expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=timezone.utc),
+            expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
             used_at=_moment(item.get("used_at")),
         )
 
@@ -510,23 +520,29 @@ class Store:
         """Mark the token used and save the account, both or neither."""
         saved = replace(account, version=account.version + 1)
         try:
-            self.dynamodb.transact_write_items(TransactItems=[
-                {"Update": {
-                    "TableName": self.table_name,
-                    "Key": _marshal(_token_key(token_hash)),
-                    "UpdateExpression": "SET used_at = :now",
-                    # Single use even under concurrent clicks: only the first request finds it unused.
-                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(used_at)",
-                    "ExpressionAttributeValues": _marshal({":now": now.isoformat()}),
-                }},
-                {"Put": {
-                    "TableName": self.table_name,
-                    "Item": _marshal(account_to_item(saved)),
-                    "ConditionExpression": "attribute_exists(pk) AND #version = :read_version",
-                    "ExpressionAttributeNames": {"#version": "version"},
-                    "ExpressionAttributeValues": _marshal({":read_version": account.version}),
-                }},
-            ])
+            self.dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": self.table_name,
+                            "Key": _marshal(_token_key(token_hash)),
+                            "UpdateExpression": "SET used_at = :now",
+                            # Single use even under concurrent clicks: only the first request finds it unused.
+                            "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(used_at)",
+                            "ExpressionAttributeValues": _marshal({":now": now.isoformat()}),
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table_name,
+                            "Item": _marshal(account_to_item(saved)),
+                            "ConditionExpression": "attribute_exists(pk) AND #version = :read_version",
+                            "ExpressionAttributeNames": {"#version": "version"},
+                            "ExpressionAttributeValues": _marshal({":read_version": account.version}),
+                        }
+                    },
+                ]
+            )
         except ClientError as error:
             reasons = _cancellation_reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
@@ -693,10 +709,14 @@ class Store:
         )
         for page in pages:
             for item in map(_unmarshal, page.get("Items", [])):
-                answers.append(Feedback(
-                    page=item["page"], helpful=bool(item["helpful"]), comment=item.get("comment"),
-                    at=datetime.fromisoformat(item["at"]),
-                ))
+                answers.append(
+                    Feedback(
+                        page=item["page"],
+                        helpful=bool(item["helpful"]),
+                        comment=item.get("comment"),
+                        at=datetime.fromisoformat(item["at"]),
+                    )
+                )
         return answers
 
     def identifiers_for_email(self, email: str) -> list[str]:
@@ -727,11 +747,13 @@ class Store:
                     TableName=self.table_name,
                     IndexName=DUE_INDEX,
                     KeyConditionExpression="due_key = :month AND due_sk BETWEEN :first AND :last",
-                    ExpressionAttributeValues=_marshal({
-                        ":month": due_key(month, shard),
-                        ":first": first_day.isoformat(),
-                        ":last": f"{last_day.isoformat()}#~",  # '~' sorts after any identifier
-                    }),
+                    ExpressionAttributeValues=_marshal(
+                        {
+                            ":month": due_key(month, shard),
+                            ":first": first_day.isoformat(),
+                            ":last": f"{last_day.isoformat()}#~",  # '~' sorts after any identifier
+                        }
+                    ),
                 )
                 for page in pages:
                     for item in page.get("Items", []):

@@ -39,7 +39,7 @@ def _lock_length(consecutive_failures: int) -> timedelta:
 
 def record_failure(state: GuessState, now: datetime) -> GuessState:
     """Return the state after one more wrong guess."""
-    recent = tuple(moment for moment in state.recent_failures if now - moment < DAY) + (now,)
+    recent = (*tuple(moment for moment in state.recent_failures if now - moment < DAY), now)
     recent = recent[-DAILY_FAILURES:]
     consecutive = state.consecutive_failures + 1
     locked_until = state.locked_until

@@ -8,9 +8,9 @@ long as the floor stays above the slowest normal known-account answer: compare i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from time import perf_counter, sleep
-from typing import Iterator
 
 
 def pad(started: float, minimum: float) -> None:

@@ -17,7 +17,10 @@ blueprint = Blueprint("feedback", __name__)
 def feedback() -> tuple[Response, int]:
     body = json_body()
     flow.record_feedback(
-        service("store"), page=body.get("page"), helpful=body.get("helpful"), comment=body.get("comment"),
+        service("store"),
+        page=body.get("page"),
+        helpful=body.get("helpful"),
+        comment=body.get("comment"),
         now=service("clock")(),
     )
     return jsonify({"status": "received"}), 202

@@ -13,7 +13,13 @@ from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.first_connection import flow
 from functions.web import (
-    clear_session_cookie, client_info, create_flow_app, json_body, service, session_cookie, text_field,
+    clear_session_cookie,
+    client_info,
+    create_flow_app,
+    json_body,
+    service,
+    session_cookie,
+    text_field,
 )
 
 blueprint = Blueprint("first_connection", __name__)
@@ -25,12 +31,16 @@ def first_connection() -> Response:
     _, account = current_session(store, session_cookie(), now, scope=SessionScope.FIRST_CONNECTION)
     body = json_body()
     flow.complete_first_connection(
-        store, service("mailer"), account,
+        store,
+        service("mailer"),
+        account,
         birth_date=text_field(body, "birth_date", max_length=10),
         email=text_field(body, "email", max_length=254),
         new_password=text_field(body, "new_password", max_length=128),
         new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
-        now=now, public_url=service("settings").public_url, client=Client(*client_info()),
+        now=now,
+        public_url=service("settings").public_url,
+        client=Client(*client_info()),
     )
     response = jsonify({"next": "check-email"})
     response.status_code = 202
@@ -42,10 +52,13 @@ def first_connection() -> Response:
 def resend() -> tuple[Response, int]:
     body = json_body()
     flow.resend_activation(
-        service("store"), service("mailer"),
+        service("store"),
+        service("mailer"),
         identifier=text_field(body, "identifier", max_length=64),
         password=text_field(body, "password", max_length=128),
-        now=service("clock")(), public_url=service("settings").public_url, client=Client(*client_info()),
+        now=service("clock")(),
+        public_url=service("settings").public_url,
+        client=Client(*client_info()),
     )
     return jsonify({"next": "check-email"}), 202
 
@@ -58,8 +71,14 @@ def activation() -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock = utc_now,
 ) -> Flask:
     """Build the first connection app."""
     settings = settings or Settings.from_env()
-    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock)
+    return create_flow_app(
+        __name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock
+    )

@@ -8,7 +8,11 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import (
-    enforce_new_password, record_wrong_guess, refuse_if_locked, update_account, verify_credentials,
+    enforce_new_password,
+    record_wrong_guess,
+    refuse_if_locked,
+    update_account,
+    verify_credentials,
 )
 from functions.core.clock import paris_day, paris_text
 from functions.core.dates import parse_date
@@ -26,7 +30,9 @@ from functions.core.tokens import TokenKind, token_expiry
 class BirthDateMismatch(DomainError):
     code = "birth_date_mismatch"
     status = 401
-    message = "La date de naissance ne correspond pas à celle connue de l'établissement (pour un parent : celle de l'enfant)."
+    message = (
+        "La date de naissance ne correspond pas à celle connue de l'établissement (pour un parent : celle de l'enfant)."
+    )
 
 
 class FirstConnectionDone(DomainError):
@@ -68,8 +74,17 @@ def _send_activation(mailer: Mailer, account: Account, to: str, link: str, publi
 
 
 def complete_first_connection(
-    store: Store, mailer: Mailer, account: Account, *, birth_date: str, email: str, new_password: str,
-    new_password_confirmation: str, now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    account: Account,
+    *,
+    birth_date: str,
+    email: str,
+    new_password: str,
+    new_password_confirmation: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> Account:
     """Check the birth date, take the email and the new password, and send the activation link."""
     if account.state != AccountState.ISSUED:
@@ -105,7 +120,14 @@ def complete_first_connection(
 
 
 def resend_activation(
-    store: Store, mailer: Mailer, *, identifier: str, password: str, now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    *,
+    identifier: str,
+    password: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> None:
     """Send a fresh activation link (the older one stops working) to the address awaiting it."""
     account = verify_credentials(store, identifier=identifier, password=password, profile=None, now=now, client=client)
@@ -120,10 +142,15 @@ def resend_activation(
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     _send_activation(mailer, account, account.pending_email, link, public_url, now)
     # The mail is out: make its link the live one (on a lost race the newer request's link wins).
-    update_account(store, account, lambda fresh: replace(
-        fresh, live_tokens={**fresh.live_tokens, "activation": with_link.live_tokens["activation"]},
-        recovery_mails=mails_this_hour(fresh.recovery_mails, now) + (now,),
-    ))
+    update_account(
+        store,
+        account,
+        lambda fresh: replace(
+            fresh,
+            live_tokens={**fresh.live_tokens, "activation": with_link.live_tokens["activation"]},
+            recovery_mails=(*mails_this_hour(fresh.recovery_mails, now), now),
+        ),
+    )
     audit.record(store, account.identifier, "activation_link_resent", now, client)
 
 
@@ -132,13 +159,18 @@ def activate(store: Store, *, token: object, now: datetime, client: Client) -> A
     record, account = open_token(store, token, TokenKind.ACTIVATION, now)
     if account.state != AccountState.PENDING_CONFIRMATION or not account.pending_email:
         raise AlreadyActive() if account.state == AccountState.ACTIVE else FirstConnectionRequired()
-    activated = redeem(store, record, replace(
-        account,
-        state=AccountState.ACTIVE,
-        email=account.pending_email,
-        pending_email=None,
-        activated_at=now,
-        recovery_mails=(),
-    ), now)
+    activated = redeem(
+        store,
+        record,
+        replace(
+            account,
+            state=AccountState.ACTIVE,
+            email=account.pending_email,
+            pending_email=None,
+            activated_at=now,
+            recovery_mails=(),
+        ),
+        now,
+    )
     audit.record(store, account.identifier, "activation", now, client)
     return activated

@@ -11,8 +11,15 @@ from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.login import flow
 from functions.web import (
-    clear_session_cookie, client_info, create_flow_app, json_body, parse_profile, service,
-    session_cookie, set_session_cookie, text_field,
+    clear_session_cookie,
+    client_info,
+    create_flow_app,
+    json_body,
+    parse_profile,
+    service,
+    session_cookie,
+    set_session_cookie,
+    text_field,
 )
 
 blueprint = Blueprint("login", __name__)
@@ -37,12 +44,14 @@ def login() -> Response:
 @blueprint.get("/api/session")
 def session() -> Response:
     _, account = current_session(service("store"), session_cookie(), service("clock")())
-    return jsonify({
-        "identifier": account.identifier,
-        "profile": account.profile.value,
-        "display_name": account.display_name,
-        "school": account.school,
-    })
+    return jsonify(
+        {
+            "identifier": account.identifier,
+            "profile": account.profile.value,
+            "display_name": account.display_name,
+            "school": account.school,
+        }
+    )
 
 
 @blueprint.post("/api/logout")

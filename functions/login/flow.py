@@ -11,7 +11,11 @@ from functions.core.auth import verify_credentials
 from functions.core.errors import AccountDeactivated, EmailConfirmationPending
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.sessions import (
-    ABSOLUTE_TIMEOUT, FIRST_CONNECTION_TIMEOUT, SessionScope, open_session, session_hash,
+    ABSOLUTE_TIMEOUT,
+    FIRST_CONNECTION_TIMEOUT,
+    SessionScope,
+    open_session,
+    session_hash,
 )
 from functions.core.store import Account, Store
 
@@ -23,13 +27,17 @@ class LoginOutcome:
     max_age: int
 
 
-def authenticate(store: Store, *, identifier: str, password: str, profile: Profile, now: datetime, client: Client) -> Account:
+def authenticate(
+    store: Store, *, identifier: str, password: str, profile: Profile, now: datetime, client: Client
+) -> Account:
     """Return the account whose password this is, if its state lets it log in.
 
     The deactivated and pending answers come only after the right password, so they reveal
     nothing to someone who does not know it.
     """
-    account = verify_credentials(store, identifier=identifier, password=password, profile=profile, now=now, client=client)
+    account = verify_credentials(
+        store, identifier=identifier, password=password, profile=profile, now=now, client=client
+    )
     if account.state == AccountState.DEACTIVATED:
         audit.record(store, account.identifier, "login_refused_deactivated", now, client)
         raise AccountDeactivated()
@@ -38,7 +46,9 @@ def authenticate(store: Store, *, identifier: str, password: str, profile: Profi
     return account
 
 
-def login(store: Store, *, identifier: str, password: str, profile: Profile, now: datetime, client: Client) -> LoginOutcome:
+def login(
+    store: Store, *, identifier: str, password: str, profile: Profile, now: datetime, client: Client
+) -> LoginOutcome:
     """Check the credentials and open a session: full, or scoped to the first connection."""
     account = authenticate(store, identifier=identifier, password=password, profile=profile, now=now, client=client)
     if account.state == AccountState.ISSUED:

@@ -25,8 +25,14 @@ def identifier() -> tuple[Response, int]:
     body = json_body()
     email = text_field(body, "email", max_length=320)  # past MAX_EMAIL_LENGTH (254) it is invalid_email
     with response_floor(RESPONSE_FLOOR):
-        flow.remind_identifiers(service("store"), service("mailer"), email=email, now=service("clock")(),
-                                public_url=service("settings").public_url, client=Client(*client_info()))
+        flow.remind_identifiers(
+            service("store"),
+            service("mailer"),
+            email=email,
+            now=service("clock")(),
+            public_url=service("settings").public_url,
+            client=Client(*client_info()),
+        )
     return jsonify(flow.IDENTIFIER_SENT), 202
 
 
@@ -35,8 +41,14 @@ def password() -> tuple[Response, int]:
     body = json_body()
     identifier = text_field(body, "identifier", max_length=64)
     with response_floor(RESPONSE_FLOOR):
-        flow.request_password_reset(service("store"), service("mailer"), identifier=identifier, now=service("clock")(),
-                                    public_url=service("settings").public_url, client=Client(*client_info()))
+        flow.request_password_reset(
+            service("store"),
+            service("mailer"),
+            identifier=identifier,
+            now=service("clock")(),
+            public_url=service("settings").public_url,
+            client=Client(*client_info()),
+        )
     return jsonify(flow.PASSWORD_SENT), 202
 
 
@@ -44,18 +56,27 @@ def password() -> tuple[Response, int]:
 def password_reset() -> Response:
     body = json_body()
     flow.reset_password(
-        service("store"), service("mailer"),
+        service("store"),
+        service("mailer"),
         token=text_field(body, "token", max_length=256, required=False),  # empty: token_invalid
         new_password=text_field(body, "new_password", max_length=128),
         new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
-        now=service("clock")(), public_url=service("settings").public_url, client=Client(*client_info()),
+        now=service("clock")(),
+        public_url=service("settings").public_url,
+        client=Client(*client_info()),
     )
     return jsonify({"status": "password_changed"})  # no session: the person logs in with the new password
 
 
 def create_app(
-    settings: Settings | None = None, *, store: Store | None = None, mailer: Mailer | None = None, clock: Clock = utc_now,
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock = utc_now,
 ) -> Flask:
     """Build the recovery app."""
     settings = settings or Settings.from_env()
-    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock)
+    return create_flow_app(
+        __name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock
+    )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Callable
 
 from functions.core import audit
 from functions.core.audit import Client
@@ -38,14 +38,14 @@ PROFILE_LABELS = {Profile.PARENT: "parent", Profile.ELEVE: "élève"}
 IDENTIFIER_SENT = {
     "status": "sent",
     "message": "Si cette adresse est celle d'un compte activé, un courriel vient d'y être envoyé avec "
-               "le ou les identifiants qui lui sont rattachés. Pensez à regarder dans les courriers indésirables.",
+    "le ou les identifiants qui lui sont rattachés. Pensez à regarder dans les courriers indésirables.",
 }
 PASSWORD_SENT = {
     "status": "sent",
     "message": "Si cet identifiant est celui d'un compte activé, un courriel vient d'être envoyé à son "
-               "adresse de messagerie avec un lien valable 1 heure pour choisir un nouveau mot de passe. "
-               "Pensez à regarder dans les courriers indésirables. Sans adresse de messagerie confirmée, "
-               "adressez-vous au secrétariat de l'établissement.",
+    "adresse de messagerie avec un lien valable 1 heure pour choisir un nouveau mot de passe. "
+    "Pensez à regarder dans les courriers indésirables. Sans adresse de messagerie confirmée, "
+    "adressez-vous au secrétariat de l'établissement.",
 }
 
 
@@ -57,7 +57,7 @@ def _count_mail(account: Account, now: datetime) -> Account:
     """Return the account with one more recovery mail this hour; raise _Capped past the cap."""
     if not may_mail(account.recovery_mails, now):
         raise _Capped()
-    return replace(account, recovery_mails=mails_this_hour(account.recovery_mails, now) + (now,))
+    return replace(account, recovery_mails=(*mails_this_hour(account.recovery_mails, now), now))
 
 
 def _uncount_mail(account: Account, now: datetime) -> Account:
@@ -83,12 +83,19 @@ def _line(account: Account) -> str:
 
 
 def remind_identifiers(
-    store: Store, mailer: Mailer, *, email: str, now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    *,
+    email: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> None:
     """Send one email listing every identifier whose verified address is `email`, if any."""
     address = normalize_email(email, field="email")
     accounts = [
-        account for account in map(store.get_account, store.identifiers_for_email(address))
+        account
+        for account in map(store.get_account, store.identifiers_for_email(address))
         # The index is eventually consistent: trust only the account read consistently.
         if account is not None and account.email and account.email.casefold() == address.casefold()
     ]
@@ -103,8 +110,11 @@ def remind_identifiers(
         return
     try:
         mailer.send(
-            "identifier_reminder", to=counted[0].email or address, identifiers=[_line(account) for account in counted],
-            login_url=f"{public_url}{LOGIN_PATH}", forgotten_password_url=f"{public_url}{TAKE_BACK_PATH}",
+            "identifier_reminder",
+            to=counted[0].email or address,
+            identifiers=[_line(account) for account in counted],
+            login_url=f"{public_url}{LOGIN_PATH}",
+            forgotten_password_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
         for account in counted:
@@ -116,7 +126,13 @@ def remind_identifiers(
 
 
 def request_password_reset(
-    store: Store, mailer: Mailer, *, identifier: str, now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    *,
+    identifier: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> None:
     """Send a reset link to the verified address of the account, if it has one and may use it."""
     identifier = normalize_identifier(identifier)
@@ -124,8 +140,10 @@ def request_password_reset(
     if account is None:
         return
     refusal = (
-        "deactivated" if account.state == AccountState.DEACTIVATED
-        else "no_verified_email" if not account.email
+        "deactivated"
+        if account.state == AccountState.DEACTIVATED
+        else "no_verified_email"
+        if not account.email
         else None
     )
     if refusal is None:
@@ -164,9 +182,14 @@ def request_password_reset(
         return
     try:
         mailer.send(
-            "password_reset", to=account.email, display_name=account.display_name,
-            identifier=account.identifier, link=link, valid_for="1 heure",
-            link_expiry=paris_text(now + LIFETIMES[TokenKind.RESET]), rule=RULE_TEXT,
+            "password_reset",
+            to=account.email,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            link=link,
+            valid_for="1 heure",
+            link_expiry=paris_text(now + LIFETIMES[TokenKind.RESET]),
+            rule=RULE_TEXT,
         )
     except MailUnavailable:
         _undo(store, account, give_back)
@@ -176,8 +199,15 @@ def request_password_reset(
 
 
 def reset_password(
-    store: Store, mailer: Mailer, *, token: object, new_password: str, new_password_confirmation: str,
-    now: datetime, public_url: str, client: Client,
+    store: Store,
+    mailer: Mailer,
+    *,
+    token: object,
+    new_password: str,
+    new_password_confirmation: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
 ) -> Account:
     """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
     record, account = _open(store, token, now)
@@ -210,5 +240,3 @@ def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Acco
         # Deactivated after the link was sent: no reset now.
         raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
     return record, account
-
-

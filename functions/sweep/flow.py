@@ -9,9 +9,9 @@ more, and a run stopped midway leaves the rest for the next.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Callable
 
 from functions.core import audit
 from functions.core.audit import SYSTEM
@@ -40,9 +40,14 @@ class SweepReport:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "today": self.today.isoformat(), "dry_run": self.dry_run, "days_read": self.days_read,
-            "finished": self.finished, "reminded": len(self.reminded), "deactivated": len(self.deactivated),
-            "deleted": len(self.deleted), "failed": sorted(self.failed),
+            "today": self.today.isoformat(),
+            "dry_run": self.dry_run,
+            "days_read": self.days_read,
+            "finished": self.finished,
+            "reminded": len(self.reminded),
+            "deactivated": len(self.deactivated),
+            "deleted": len(self.deleted),
+            "failed": sorted(self.failed),
         }
 
 
@@ -61,9 +66,13 @@ def _action(account: Account, today: date) -> str | None:
 
 
 def _deactivate(store: Store, account: Account, now: datetime) -> None:
-    store.save_account(replace(
-        without_tokens(account), state=AccountState.DEACTIVATED, session_version=account.session_version + 1,
-    ))
+    store.save_account(
+        replace(
+            without_tokens(account),
+            state=AccountState.DEACTIVATED,
+            session_version=account.session_version + 1,
+        )
+    )
     store.delete_tokens(list(account.live_tokens.values()))
     store.count_for_school(account.school, "deactivated_unactivated")
     audit.record(store, account.identifier, "deactivated_by_sweep", now, SYSTEM)
@@ -76,13 +85,18 @@ def _delete(store: Store, account: Account) -> None:
     store.count_for_school(account.school, "deleted_unactivated")
 
 
-def _remind(store: Store, mailer: Mailer, account: Account, reminder: str, now: datetime, today: date, public_url: str) -> None:
+def _remind(
+    store: Store, mailer: Mailer, account: Account, reminder: str, now: datetime, today: date, public_url: str
+) -> None:
     # Mark every reminder whose day has come, so a missed run never sends two at once.
     sent = tuple(sorted({*account.reminders_sent, *reminders_not_needed(account.activation_deadline, today)}))
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     mailer.send(
-        "activation_reminder", to=account.pending_email or "",
-        display_name=account.display_name, identifier=account.identifier, link=link,
+        "activation_reminder",
+        to=account.pending_email or "",
+        display_name=account.display_name,
+        identifier=account.identifier,
+        link=link,
         days_left=(account.activation_deadline - today).days + 1,
         activation_deadline=f"{account.activation_deadline:%d/%m/%Y}",
         help_url=f"{public_url}/activation/renvoi/",
@@ -91,7 +105,9 @@ def _remind(store: Store, mailer: Mailer, account: Account, reminder: str, now: 
     audit.record(store, account.identifier, reminder, now, SYSTEM)
 
 
-def _handle(store: Store, mailer: Mailer, account: Account, action: str, now: datetime, today: date, public_url: str) -> None:
+def _handle(
+    store: Store, mailer: Mailer, account: Account, action: str, now: datetime, today: date, public_url: str
+) -> None:
     if action == "delete":
         _delete(store, account)
     elif action == "deactivate":
@@ -101,8 +117,15 @@ def _handle(store: Store, mailer: Mailer, account: Account, action: str, now: da
 
 
 def run_sweep(
-    store: Store, mailer: Mailer, *, today: date, now: datetime, public_url: str, dry_run: bool = False,
-    time_left: Callable[[], float] = lambda: float("inf"), move_cursor: bool = True,
+    store: Store,
+    mailer: Mailer,
+    *,
+    today: date,
+    now: datetime,
+    public_url: str,
+    dry_run: bool = False,
+    time_left: Callable[[], float] = lambda: float("inf"),
+    move_cursor: bool = True,
 ) -> SweepReport:
     """Handle every account due up to `today`; stop early when `time_left()` (s) runs low."""
     report = SweepReport(today=today, dry_run=dry_run)
@@ -137,7 +160,9 @@ def run_sweep(
     return report
 
 
-def _handle_fresh(store: Store, mailer: Mailer, account: Account, action: str, now: datetime, today: date, public_url: str) -> None:
+def _handle_fresh(
+    store: Store, mailer: Mailer, account: Account, action: str, now: datetime, today: date, public_url: str
+) -> None:
     """Act on the account; if the index copy was stale, act on a fresh read instead."""
     try:
         _handle(store, mailer, account, action, now, today, public_url)

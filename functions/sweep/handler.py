@@ -25,8 +25,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     now = utc_now()
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     report = run_sweep(
-        Store(settings.table_name), Mailer.from_settings(settings),
-        today=paris_day(now), now=now, public_url=settings.public_url,
+        Store(settings.table_name),
+        Mailer.from_settings(settings),
+        today=paris_day(now),
+        now=now,
+        public_url=settings.public_url,
         time_left=(lambda: remaining() / 1000) if remaining else (lambda: float("inf")),
     )
     summary = report.as_dict()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import itertools
 import json
 import subprocess
+from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -23,14 +23,41 @@ from tools.screenshots import BIN, ROOT, Stack, build_site_if_stale, clean_envir
 SCHOOL = "0751234A"
 
 # Surnames for the accounts the tests issue: one person per account (the roster deduplicates people).
-_SURNAMES = ["Lefèvre", "Moreau", "Fournier", "Girard", "Bonnet", "Dupuis", "Lambert", "Fontaine", "Rousseau",
-             "Vincent", "Muller", "Lemaire", "Faure", "André", "Mercier", "Blanc", "Guérin", "Boyer", "Garnier",
-             "Chevalier", "Francois", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin", "Clément", "Morin"]
-_names = (f"{first}-{second}" if second else first
-          for second, first in itertools.product(["", *_SURNAMES], _SURNAMES))
+_SURNAMES = [
+    "Lefèvre",
+    "Moreau",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupuis",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lemaire",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "Francois",
+    "Legrand",
+    "Gauthier",
+    "Garcia",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+]
+_names = (f"{first}-{second}" if second else first for second, first in itertools.product(["", *_SURNAMES], _SURNAMES))
 
 
 # ---------------------------------------------------------------- session: the stack and the browser
+
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
@@ -74,6 +101,7 @@ def page(context: BrowserContext) -> Page:
 
 # ---------------------------------------------------------------- accounts
 
+
 @pytest.fixture
 def issue(stack: Stack) -> Callable[..., Account]:
     """`issue(profile=…)`: a fresh `issued` account from `ent-admin issue --json`."""
@@ -81,15 +109,33 @@ def issue(stack: Stack) -> Callable[..., Account]:
     def issue_account(profile: str = "parent", birth_date: date = date(2015, 3, 1)) -> Account:
         last_name = next(_names)
         result = subprocess.run(
-            [str(BIN / "ent-admin"), "issue", "--profile", profile, "--last-name", last_name, "--first-name", "Zoé",
-             "--birth-date", birth_date.isoformat(), "--school", SCHOOL, "--json"],
-            cwd=ROOT, env=clean_environment(**stack.env), capture_output=True, text=True, timeout=60,
+            [
+                str(BIN / "ent-admin"),
+                "issue",
+                "--profile",
+                profile,
+                "--last-name",
+                last_name,
+                "--first-name",
+                "Zoé",
+                "--birth-date",
+                birth_date.isoformat(),
+                "--school",
+                SCHOOL,
+                "--json",
+            ],
+            cwd=ROOT,
+            env=clean_environment(**stack.env),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 0, result.stderr
         issued = json.loads(result.stdout)
         identifier = issued["identifier"]
-        return Account(identifier, issued["initial_password"], "Zoé", last_name, birth_date,
-                       f"{identifier}@exemple.fr", profile)
+        return Account(
+            identifier, issued["initial_password"], "Zoé", last_name, birth_date, f"{identifier}@exemple.fr", profile
+        )
 
     return issue_account
 
@@ -101,12 +147,19 @@ def activate(stack: Stack, issue: Callable[..., Account]) -> Callable[..., Accou
     def activate_account(account: Account | None = None, new_password: str = "Girafe42Soleil") -> Account:
         account = account or issue()
         api = Api(stack)
-        status, answer = api.post("/api/login", {"identifier": account.identifier, "password": account.password,
-                                                 "profile": account.profile})
+        status, answer = api.post(
+            "/api/login", {"identifier": account.identifier, "password": account.password, "profile": account.profile}
+        )
         assert (status, answer) == (200, {"next": "first-connection"})
-        status, answer = api.post("/api/first-connection", {
-            "birth_date": account.birth_date.isoformat(), "email": account.email,
-            "new_password": new_password, "new_password_confirmation": new_password})
+        status, answer = api.post(
+            "/api/first-connection",
+            {
+                "birth_date": account.birth_date.isoformat(),
+                "email": account.email,
+                "new_password": new_password,
+                "new_password_confirmation": new_password,
+            },
+        )
         assert status == 202, answer
         token = link_in(mail_to(stack, account.email, "Activez"), "/activation/").rsplit("#t=", 1)[1]
         status, answer = Api(stack).post("/api/activation", {"token": token})

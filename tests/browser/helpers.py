@@ -36,7 +36,7 @@ class Account:
     def birth_date_fr(self) -> str:
         return self.birth_date.strftime("%d/%m/%Y")
 
-    def with_password(self, password: str) -> "Account":
+    def with_password(self, password: str) -> Account:
         return replace(self, password=password)
 
 
@@ -48,8 +48,8 @@ def is_local(url: str, stack: Stack) -> bool:
     return f"{parts.scheme}://{parts.netloc}" == stack.base_url
 
 
-
 # ---------------------------------------------------------------- mails and the API
+
 
 def mail_to(stack: Stack, address: str, subject: str) -> dict:
     """Return the newest mail to `address` whose subject contains `subject` (waiting a little)."""
@@ -97,6 +97,7 @@ class Api:
 
 
 # ---------------------------------------------------------------- pages
+
 
 def login(page: Page, stack: Stack, account: Account | DemoAccount, expect: str | None = "/compte/") -> None:
     """Log in through /connexion/ with the mouse; wait for `expect` (None: stay on the page)."""

@@ -5,19 +5,33 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import (axe_violations, error_summary, form_pages, needs_session, open_form_page,
-                                    site_pages, submit_every_form_empty)
+from tests.browser.helpers import (
+    axe_violations,
+    error_summary,
+    form_pages,
+    needs_session,
+    open_form_page,
+    site_pages,
+    submit_every_form_empty,
+)
 from tools.screenshots import Stack
 
 # The pages the help centre must have: a missing one means the site lost a form.
 EXPECTED_FORM_PAGES = {
-    "/connexion/", "/premiere-connexion/", "/activation/", "/activation/renvoi/", "/identifiant-oublie/",
-    "/mot-de-passe-oublie/", "/mot-de-passe-oublie/nouveau/", "/compte/", "/compte/email/",
+    "/connexion/",
+    "/premiere-connexion/",
+    "/activation/",
+    "/activation/renvoi/",
+    "/identifiant-oublie/",
+    "/mot-de-passe-oublie/",
+    "/mot-de-passe-oublie/nouveau/",
+    "/compte/",
+    "/compte/email/",
 }
 
 
 def test_the_site_has_every_form_page() -> None:
-    assert EXPECTED_FORM_PAGES <= set(form_pages())
+    assert set(form_pages()) >= EXPECTED_FORM_PAGES
 
 
 @pytest.mark.parametrize("path", site_pages())

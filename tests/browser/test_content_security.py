@@ -50,8 +50,10 @@ class ScriptFinder(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=…> inline event handler")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith("javascript:"):
-                self.problems.append(f"<{tag} {name}=\"{value}\">")
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.problems.append(f'<{tag} {name}="{value}">')
 
     def handle_data(self, data: str) -> None:
         if self._inline_script and data.strip():
@@ -75,7 +77,7 @@ def test_the_template_declares_a_policy_without_inline_script() -> None:
 
     assert policies, "infra/template.yaml declares no Content-Security-Policy"
     for policy in policies:
-        directives = dict((part.strip().split(" ", 1) + [""])[:2] for part in policy.split(";") if part.strip())
+        directives = dict(([*part.strip().split(" ", 1), ""])[:2] for part in policy.split(";") if part.strip())
         script_sources = directives.get("script-src", directives.get("default-src", ""))
         assert "'unsafe-inline'" not in script_sources and "'unsafe-eval'" not in script_sources, policy
         for directive, value in {"frame-ancestors": "'none'", "object-src": "'none'", "base-uri": "'none'"}.items():
@@ -105,7 +107,9 @@ def test_every_page_runs_under_the_policy_and_stays_on_the_site(browser: Browser
     page = context.new_page()
     refused: dict[str, list[str]] = {}
     console: list[str] = []
-    page.on("console", lambda message: console.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: console.append(message.text) if "Content Security Policy" in message.text else None
+    )
     try:
         for path in site_pages():
             if path == "/compte/":

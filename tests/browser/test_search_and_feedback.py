@@ -64,8 +64,11 @@ def test_yes_with_a_comment_is_posted_and_accepted(page: Page, stack: Stack) -> 
 
     assert answer.value.status == 202
     assert answer.value.request.method == "POST"
-    assert answer.value.request.post_data_json == {"page": "/aide/delais/", "helpful": True,
-                                                    "comment": "Clair et utile."}
+    assert answer.value.request.post_data_json == {
+        "page": "/aide/delais/",
+        "helpful": True,
+        "comment": "Clair et utile.",
+    }
     expect(widget.locator(".ent-feedback__status")).to_have_text("Merci, votre avis a bien été envoyé.")
 
 
@@ -87,7 +90,13 @@ def test_no_without_comment_is_sent_when_the_person_leaves(page: Page, stack: St
 
 def feedback_report(stack: Stack) -> dict:
     """Return `ent-admin feedback-report --json`: {page: {yes, no, comments}}."""
-    result = subprocess.run([str(BIN / "ent-admin"), "feedback-report", "--json"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60, env=clean_environment(**stack.env))
+    result = subprocess.run(
+        [str(BIN / "ent-admin"), "feedback-report", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=clean_environment(**stack.env),
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)

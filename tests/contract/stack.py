@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import importlib
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Flask
 
@@ -69,8 +70,9 @@ def build_dispatcher(settings: Settings, store: Store, clock: Callable[[], datet
     for route in routes():
         if route.function not in apps:
             module = importlib.import_module(f"{flow_package(route)}.app")
-            accepted = {name: value for name, value in services.items()
-                        if name in module.create_app.__code__.co_varnames}
+            accepted = {
+                name: value for name, value in services.items() if name in module.create_app.__code__.co_varnames
+            }
             apps[route.function] = module.create_app(settings, store=store, clock=clock, **accepted)
         by_path[route.path] = apps[route.function]
     return Dispatcher(by_path, fallback=next(iter(apps.values())))
@@ -91,8 +93,15 @@ class World:
         self._blocked_ip: str | None = None
 
     def account(
-        self, state: AccountState = AccountState.ACTIVE, *, email: bool = True, pending_email: bool = False,
-        locked: bool = False, recovery_mails: int = 0, password: str = PASSWORD, profile: Profile = Profile.PARENT,
+        self,
+        state: AccountState = AccountState.ACTIVE,
+        *,
+        email: bool = True,
+        pending_email: bool = False,
+        locked: bool = False,
+        recovery_mails: int = 0,
+        password: str = PASSWORD,
+        profile: Profile = Profile.PARENT,
     ) -> Account:
         """Store a new account; active and deactivated ones have a verified address unless `email=False`."""
         number = next(self._numbers)
@@ -100,16 +109,30 @@ class World:
         deadlines = deadlines_for(paris_day(now))
         identifier = f"{FIRST_NAME}.{LAST_NAME}{number}".lower()
         pending = state == AccountState.PENDING_CONFIRMATION or pending_email
-        guesses = GuessState(
-            consecutive_failures=5, locked_until=now + timedelta(minutes=1),
-            recent_failures=tuple(now - timedelta(seconds=second) for second in range(5, 0, -1)),
-        ) if locked else GuessState()
+        guesses = (
+            GuessState(
+                consecutive_failures=5,
+                locked_until=now + timedelta(minutes=1),
+                recent_failures=tuple(now - timedelta(seconds=second) for second in range(5, 0, -1)),
+            )
+            if locked
+            else GuessState()
+        )
         account = Account(
-            identifier=identifier, profile=profile, state=state, school=SCHOOL,
-            first_name=FIRST_NAME, last_name=LAST_NAME, birth_date=BIRTH_DATE,
-            password_hash=password_hash(password), issued_at=now,
-            activation_deadline=deadlines.activation_deadline, deletion_date=deadlines.deletion_date,
-            email=f"{identifier}@exemple.fr" if email and state in (AccountState.ACTIVE, AccountState.DEACTIVATED) else None,
+            identifier=identifier,
+            profile=profile,
+            state=state,
+            school=SCHOOL,
+            first_name=FIRST_NAME,
+            last_name=LAST_NAME,
+            birth_date=BIRTH_DATE,
+            password_hash=password_hash(password),
+            issued_at=now,
+            activation_deadline=deadlines.activation_deadline,
+            deletion_date=deadlines.deletion_date,
+            email=f"{identifier}@exemple.fr"
+            if email and state in (AccountState.ACTIVE, AccountState.DEACTIVATED)
+            else None,
             pending_email=f"{identifier}.nouveau@exemple.fr" if pending else None,
             activated_at=now if state == AccountState.ACTIVE else None,
             guesses=guesses,

@@ -13,21 +13,27 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jsonschema
 import pytest
 import schemathesis
 import yaml
 from botocore.exceptions import ClientError
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, negative_data_rejection, response_headers_conformance,
-    response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 from werkzeug.test import Client
 
@@ -38,7 +44,12 @@ from functions.core.sessions import COOKIE_NAME, SessionScope, session_hash
 from functions.core.store import Store
 from functions.core.tokens import TokenKind
 from tests.contract.stack import (
-    BIRTH_DATE, NEW_PASSWORD, PASSWORD, SAME_ORIGIN, World, build_dispatcher,
+    BIRTH_DATE,
+    NEW_PASSWORD,
+    PASSWORD,
+    SAME_ORIGIN,
+    World,
+    build_dispatcher,
 )
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "functions" / "openapi.yaml"
@@ -46,8 +57,13 @@ EXAMPLES = int(os.environ.get("ENT_CONTRACT_EXAMPLES", "100"))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 # Checks on every answer; negative_data_rejection only when the request is otherwise well-formed.
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def load_spec() -> dict[str, Any]:
@@ -60,6 +76,7 @@ OPERATIONS = [(path, method.upper()) for path, item in SPEC["paths"].items() for
 
 
 # --- the spec and the template ---------------------------------------------------------------
+
 
 def test_every_route_of_the_template_is_in_the_spec_and_only_those() -> None:
     declared = [(route.method, route.path) for route in routes()]
@@ -83,7 +100,9 @@ def _error_codes(response: dict[str, Any]) -> set[str]:
     if "$ref" in response:
         response = SPEC["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    return {code for part in schema.get("allOf", []) for code in part.get("properties", {}).get("error", {}).get("enum", [])}
+    return {
+        code for part in schema.get("allOf", []) for code in part.get("properties", {}).get("error", {}).get("enum", [])
+    }
 
 
 def test_every_error_code_of_the_flows_is_documented() -> None:
@@ -101,14 +120,23 @@ def test_every_error_code_of_the_flows_is_documented() -> None:
         return {sub for direct in cls.__subclasses__() for sub in {direct, *subclasses(direct)}}
 
     raised = {cls.code for cls in subclasses(DomainError) if cls.__module__.startswith("functions.")}
-    documented = {code for item in SPEC["paths"].values() for method, operation in item.items()
-                  if method in METHODS for response in operation["responses"].values() for code in _error_codes(response)}
+    documented = {
+        code
+        for item in SPEC["paths"].values()
+        for method, operation in item.items()
+        if method in METHODS
+        for response in operation["responses"].values()
+        for code in _error_codes(response)
+    }
     # Raised only by the secretariat's commands (issuing, looking an account up), never by a route.
     secretariat_only = {"identifier_taken", "account_not_found", "person_already_issued"}
-    assert raised - secretariat_only <= documented, f"undocumented codes: {sorted(raised - secretariat_only - documented)}"
+    assert raised - secretariat_only <= documented, (
+        f"undocumented codes: {sorted(raised - secretariat_only - documented)}"
+    )
 
 
 # --- the running apps -------------------------------------------------------------------------
+
 
 def call(api, case, headers: dict[str, str] | None = None):
     return case.call(app=api, headers={**SAME_ORIGIN, **(headers or {})})
@@ -147,6 +175,7 @@ def _assert_matches(documented: dict[str, Any], response) -> None:
 
 
 # --- real state for the happy paths ---------------------------------------------------------
+
 
 @dataclass
 class Picker:
@@ -218,9 +247,16 @@ def real_login(world: World, case, pick: Picker, positive: bool) -> Expect | Non
     password = pick("password", PASSWORD, PASSWORD, "Mauvais42x", GENERATED)
     profile = pick("profile", "right", "right", "wrong")
     identifier = pick("identifier as typed", "plain", "upper", "spaces")
-    _with(case, identifier={"plain": account.identifier, "upper": account.identifier.upper(),
-                            "spaces": f"  {account.identifier} "}[identifier],
-          password=password, profile=account.profile.value if profile == "right" else Profile.ELEVE.value)
+    _with(
+        case,
+        identifier={
+            "plain": account.identifier,
+            "upper": account.identifier.upper(),
+            "spaces": f"  {account.identifier} ",
+        }[identifier],
+        password=password,
+        profile=account.profile.value if profile == "right" else Profile.ELEVE.value,
+    )
     if locked:
         return 429, "account_locked"
     if password == GENERATED:
@@ -228,7 +264,8 @@ def real_login(world: World, case, pick: Picker, positive: bool) -> Expect | Non
     if password != PASSWORD or profile == "wrong":
         return 401, "invalid_credentials"
     return {
-        AccountState.ISSUED: (200, None), AccountState.ACTIVE: (200, None),
+        AccountState.ISSUED: (200, None),
+        AccountState.ACTIVE: (200, None),
         AccountState.DEACTIVATED: (403, "account_deactivated"),
         AccountState.PENDING_CONFIRMATION: (403, "email_confirmation_pending"),
     }[state]
@@ -263,8 +300,13 @@ def real_first_connection(world: World, case, pick: Picker, positive: bool) -> E
     birth = pick("birth date", "01/03/2015", "2015-03-01", "01/03/2015", "02/03/2015", "31/02/2015", GENERATED)
     email = pick("email", "valid", "valid", "invalid", GENERATED)
     password, confirmation, refusal = _password_pair(pick, PASSWORD)
-    _with(case, birth_date=birth, new_password=password, new_password_confirmation=confirmation,
-          email={"valid": "camille.durand@exemple.fr", "invalid": "pas-une-adresse"}.get(email, email))
+    _with(
+        case,
+        birth_date=birth,
+        new_password=password,
+        new_password_confirmation=confirmation,
+        email={"valid": "camille.durand@exemple.fr", "invalid": "pas-une-adresse"}.get(email, email),
+    )
     if account is None:
         return 401, "not_authenticated"
     if locked:
@@ -289,8 +331,13 @@ def real_resend(world: World, case, pick: Picker, positive: bool) -> Expect | No
         return None
     situation = pick("account", "pending", "pending", "capped", "issued", "active", "deactivated")
     locked = pick("locked", False, False, False, True)
-    state = {"pending": AccountState.PENDING_CONFIRMATION, "capped": AccountState.PENDING_CONFIRMATION,
-             "issued": AccountState.ISSUED, "active": AccountState.ACTIVE, "deactivated": AccountState.DEACTIVATED}[situation]
+    state = {
+        "pending": AccountState.PENDING_CONFIRMATION,
+        "capped": AccountState.PENDING_CONFIRMATION,
+        "issued": AccountState.ISSUED,
+        "active": AccountState.ACTIVE,
+        "deactivated": AccountState.DEACTIVATED,
+    }[situation]
     account = world.account(state, locked=locked, recovery_mails=3 if situation == "capped" else 0)
     password = pick("password", PASSWORD, PASSWORD, "Mauvais42x", GENERATED)
     _with(case, identifier=account.identifier, password=password)
@@ -301,8 +348,11 @@ def real_resend(world: World, case, pick: Picker, positive: bool) -> Expect | No
     if password != PASSWORD:
         return 401, "invalid_credentials"
     return {
-        "pending": (202, None), "capped": (429, "too_many_requests"), "issued": (400, "first_connection_required"),
-        "active": (400, "already_active"), "deactivated": (403, "account_deactivated"),
+        "pending": (202, None),
+        "capped": (429, "too_many_requests"),
+        "issued": (400, "first_connection_required"),
+        "active": (400, "already_active"),
+        "deactivated": (403, "account_deactivated"),
     }[situation]
 
 
@@ -333,8 +383,10 @@ def real_identifier_recovery(world: World, case, pick: Picker, positive: bool) -
     if choice == "unknown":
         _with(case, email="personne@exemple.fr")
         return 202, None
-    account = world.account(AccountState.DEACTIVATED if choice == "deactivated" else AccountState.ACTIVE,
-                            recovery_mails=3 if choice == "capped" else 0)
+    account = world.account(
+        AccountState.DEACTIVATED if choice == "deactivated" else AccountState.ACTIVE,
+        recovery_mails=3 if choice == "capped" else 0,
+    )
     _with(case, email=account.email.upper() if choice == "known_upper" else account.email)
     return 202, None
 
@@ -346,8 +398,15 @@ def real_password_recovery(world: World, case, pick: Picker, positive: bool) -> 
     if choice == GENERATED:
         return None
     account = world.account(
-        AccountState.DEACTIVATED if choice == "deactivated" else AccountState.ISSUED if choice == "issued" else AccountState.ACTIVE,
-        email=choice != "no_email", locked=choice == "locked", recovery_mails=3 if choice == "capped" else 0)
+        AccountState.DEACTIVATED
+        if choice == "deactivated"
+        else AccountState.ISSUED
+        if choice == "issued"
+        else AccountState.ACTIVE,
+        email=choice != "no_email",
+        locked=choice == "locked",
+        recovery_mails=3 if choice == "capped" else 0,
+    )
     _with(case, identifier=account.identifier)
     return 202, None
 
@@ -395,8 +454,11 @@ def real_change_email(world: World, case, pick: Picker, positive: bool) -> Expec
         return None if account else (401, "not_authenticated")
     current = pick("current password", PASSWORD, PASSWORD, "Mauvais42x", GENERATED)
     new_email = pick("new email", "new", "new", "same", "invalid", GENERATED)
-    address = {"new": "camille.nouvelle@exemple.fr", "invalid": "pas-une-adresse",
-               "same": account.email.upper() if account else "camille@exemple.fr"}.get(new_email, new_email)
+    address = {
+        "new": "camille.nouvelle@exemple.fr",
+        "invalid": "pas-une-adresse",
+        "same": account.email.upper() if account else "camille@exemple.fr",
+    }.get(new_email, new_email)
     _with(case, current_password=current, new_email=address)
     if account is None:
         return 401, "not_authenticated"
@@ -455,7 +517,8 @@ TRANSPORTS: dict[str, tuple[dict[str, str | None], Expect | None]] = {
 def _has_python_blank(case) -> bool:
     """Tell whether a text field is empty once stripped: the code refuses it, whatever the state."""
     return isinstance(case.body, dict) and any(
-        isinstance(value, str) and not value.strip() for name, value in case.body.items() if name != "comment")
+        isinstance(value, str) and not value.strip() for name, value in case.body.items() if name != "comment"
+    )
 
 
 def test_scenarios_cover_every_operation() -> None:
@@ -467,15 +530,27 @@ def test_operation_honours_the_contract(api, world: World, path: str, method: st
     operation = SCHEMA[path][method]
     scenario = SCENARIOS[(path, method)]
     seen: Counter[tuple[int, str | None]] = Counter()
-    strategy = st.one_of(operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
-                         operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
-    transports = ["same_origin"] * 6 + ["no_fetch_metadata", "typed_address"] if method == "GET" else [
-        "same_origin"] * 8 + sorted(set(TRANSPORTS) - {"same_origin"})
+    strategy = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+    transports = (
+        ["same_origin"] * 6 + ["no_fetch_metadata", "typed_address"]
+        if method == "GET"
+        else ["same_origin"] * 8 + sorted(set(TRANSPORTS) - {"same_origin"})
+    )
 
     @hypothesis_settings(
-        max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large,
-                               HealthCheck.large_base_example],
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
     )
     @given(case=strategy, data=st.data())
     def check(case, data: st.DataObject) -> None:
@@ -510,6 +585,7 @@ def test_operation_honours_the_contract(api, world: World, path: str, method: st
 
 # --- statuses the fuzzing cannot reach by itself --------------------------------------------
 
+
 def _example(path: str, method: str) -> Any:
     media = SPEC["paths"][path][method.lower()].get("requestBody", {}).get("content", {}).get("application/json", {})
     return media.get("example", {})
@@ -518,7 +594,10 @@ def _example(path: str, method: str) -> Any:
 def _cookie_for(world: World, path: str) -> dict[str, str]:
     if path == "/api/first-connection":
         return {COOKIE_NAME: world.session(world.account(AccountState.ISSUED), SessionScope.FIRST_CONNECTION)}
-    if path.startswith("/api/account/") and path != "/api/account/email/confirm" or path in ("/api/session", "/api/logout"):
+    if (path.startswith("/api/account/") and path != "/api/account/email/confirm") or path in (
+        "/api/session",
+        "/api/logout",
+    ):
         return {COOKIE_NAME: world.session(world.account())}
     return {}
 
@@ -538,6 +617,7 @@ def test_body_over_16_kib_is_refused_with_413(api, world: World, subtests) -> No
 
 
 # --- hostile input: documented 4xx answers, never a 500 (DESIGN §6.10) ----------------------
+
 
 def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str]):
     case = SCHEMA[path][method].Case(body=raw, cookies=cookies, media_type="application/json")
@@ -571,7 +651,9 @@ def test_lone_surrogate_in_a_text_field_is_not_a_500(api, world: World, subtests
 
 def test_feedback_page_with_a_trailing_newline_is_refused(api) -> None:
     """`page` must be a site path (`^/[A-Za-z0-9/_.\\-]*$` in the spec, where `$` is the very end)."""
-    case = SCHEMA["/api/feedback"]["POST"].Case(body={"page": "/aide/\n", "helpful": True}, media_type="application/json")
+    case = SCHEMA["/api/feedback"]["POST"].Case(
+        body={"page": "/aide/\n", "helpful": True}, media_type="application/json"
+    )
     response = call(api, case)
     case.validate_response(response, checks=CHECKS)
     assert (response.status_code, error_code(response)) == (400, "invalid_input")
@@ -582,18 +664,23 @@ class _Busy:
 
     def __getattr__(self, operation: str) -> Callable[..., Any]:
         def throttled(*args: Any, **kwargs: Any) -> Any:
-            raise ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "busy"}}, operation)
+            raise ClientError(
+                {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "busy"}}, operation
+            )
 
         return throttled
 
 
-def test_busy_table_is_a_503_with_retry_after(settings, store, clock, world: World, no_response_floor,
-                                              subtests) -> None:
+def test_busy_table_is_a_503_with_retry_after(
+    settings, store, clock, world: World, no_response_floor, subtests
+) -> None:
     busy = build_dispatcher(settings, Store(settings.table_name, dynamodb=_Busy()), clock)
     for path, method in OPERATIONS:
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
-            case = SCHEMA[path][method].Case(body=_example(path, method), cookies=cookies, media_type="application/json")
+            case = SCHEMA[path][method].Case(
+                body=_example(path, method), cookies=cookies, media_type="application/json"
+            )
             response = call(busy, case)
             case.validate_response(response, checks=[check for check in CHECKS if check is not not_a_server_error])
             assert (response.status_code, error_code(response)) == (503, "service_unavailable")
@@ -610,8 +697,12 @@ def _mail_case(world: World, path: str) -> tuple[dict[str, Any], dict[str, str]]
     if path == "/api/first-connection":
         account = world.account(AccountState.ISSUED)
         cookies = {COOKIE_NAME: world.session(account, SessionScope.FIRST_CONNECTION)}
-        return {"birth_date": f"{BIRTH_DATE:%d/%m/%Y}", "email": "camille@exemple.fr",
-                "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD}, cookies
+        return {
+            "birth_date": f"{BIRTH_DATE:%d/%m/%Y}",
+            "email": "camille@exemple.fr",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        }, cookies
     if path == "/api/first-connection/resend":
         account = world.account(AccountState.PENDING_CONFIRMATION)
         return {"identifier": account.identifier, "password": PASSWORD}, {}
@@ -621,20 +712,30 @@ def _mail_case(world: World, path: str) -> tuple[dict[str, Any], dict[str, str]]
         return {"identifier": world.account().identifier}, {}
     assert path == "/api/account/email"
     return {"current_password": PASSWORD, "new_email": "camille.nouvelle@exemple.fr"}, {
-        COOKIE_NAME: world.session(world.account())}
+        COOKIE_NAME: world.session(world.account())
+    }
 
 
-MAILING = [path for path, method in OPERATIONS
-           if "mail_unavailable" in _error_codes(SPEC["paths"][path][method.lower()]["responses"].get("503", {}))]
+MAILING = [
+    path
+    for path, method in OPERATIONS
+    if "mail_unavailable" in _error_codes(SPEC["paths"][path][method.lower()]["responses"].get("503", {}))
+]
 
 
 def test_mailing_operations_are_the_expected_ones() -> None:
-    assert sorted(MAILING) == sorted(["/api/first-connection", "/api/first-connection/resend", "/api/recovery/identifier",
-                                      "/api/recovery/password", "/api/account/email"])
+    assert sorted(MAILING) == sorted(
+        [
+            "/api/first-connection",
+            "/api/first-connection/resend",
+            "/api/recovery/identifier",
+            "/api/recovery/password",
+            "/api/account/email",
+        ]
+    )
 
 
-def test_mail_down_is_a_503_mail_unavailable(settings, store, clock, world: World, no_response_floor,
-                                             subtests) -> None:
+def test_mail_down_is_a_503_mail_unavailable(settings, store, clock, world: World, no_response_floor, subtests) -> None:
     down = build_dispatcher(settings, store, clock, mailer=Mailer(settings.mail_from, ses=_SesDown()))
     for path in MAILING:
         with subtests.test(path):
@@ -657,10 +758,11 @@ def test_logout_revokes_the_session(api, world: World, store: Store) -> None:
 def test_lock_window_is_what_retry_after_says(api, world: World, clock) -> None:
     account = world.account(locked=True)
     case = SCHEMA["/api/login"]["POST"].Case(
-        body={"identifier": account.identifier, "password": PASSWORD, "profile": "parent"}, media_type="application/json")
+        body={"identifier": account.identifier, "password": PASSWORD, "profile": "parent"},
+        media_type="application/json",
+    )
     response = call(api, case)
     case.validate_response(response, checks=CHECKS)
     assert response.status_code == 429
     clock.advance(seconds=int(response.headers["retry-after"][0]))
     assert call(api, case).status_code == 200
-

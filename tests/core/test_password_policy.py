@@ -33,8 +33,13 @@ MARIE = PolicyContext(identifier="marie.durand", names=("Marie", "Durand"), birt
 NOBODY = PolicyContext(identifier="paul.martin")
 
 
-def codes(password: str, context: PolicyContext = NOBODY, *, confirmation: str | None = None,
-          rule: PasswordRule = DEFAULT_RULE) -> list[ViolationCode]:
+def codes(
+    password: str,
+    context: PolicyContext = NOBODY,
+    *,
+    confirmation: str | None = None,
+    rule: PasswordRule = DEFAULT_RULE,
+) -> list[ViolationCode]:
     return [violation.code for violation in check(password, confirmation=confirmation, context=context, rule=rule)]
 
 
@@ -80,7 +85,9 @@ def test_accented_letters_count_as_letters(password: str) -> None:
         ("9384-7561", C.MISSING_LETTER, "Le mot de passe doit contenir au moins une lettre."),
     ],
 )
-def test_password_without_digit_or_letter_is_refused_with_reason(password: str, code: ViolationCode, message: str) -> None:
+def test_password_without_digit_or_letter_is_refused_with_reason(
+    password: str, code: ViolationCode, message: str
+) -> None:
     [violation] = check(password, context=NOBODY)
     assert (violation.code, violation.message, violation.field) == (code, message, "new_password")
 
@@ -96,7 +103,9 @@ def test_password_without_digit_or_letter_is_refused_with_reason(password: str, 
         ("xxmArIe99x", C.CONTAINS_NAME),
     ],
 )
-def test_password_containing_the_identifier_or_a_name_is_refused_in_any_case(password: str, expected: ViolationCode) -> None:
+def test_password_containing_the_identifier_or_a_name_is_refused_in_any_case(
+    password: str, expected: ViolationCode
+) -> None:
     assert codes(password, MARIE) == [expected]
 
 
@@ -118,7 +127,16 @@ def test_name_parts_shorter_than_three_letters_are_not_refused_alone() -> None:
 
 @pytest.mark.parametrize(
     "password",
-    ["Lea15032015", "Lea15/03/2015", "Lea15-03-2015", "Lea15.03.2015", "x20150315", "x2015-03-15", "Lea150315", "Lea15/03/15"],
+    [
+        "Lea15032015",
+        "Lea15/03/2015",
+        "Lea15-03-2015",
+        "Lea15.03.2015",
+        "x20150315",
+        "x2015-03-15",
+        "Lea150315",
+        "Lea15/03/15",
+    ],
 )
 def test_password_containing_the_childs_birth_date_is_refused(password: str) -> None:
     context = PolicyContext(identifier="paul.martin", birth_date=date(2015, 3, 15))
@@ -128,7 +146,9 @@ def test_password_containing_the_childs_birth_date_is_refused(password: str) -> 
 
 
 def test_birth_date_without_leading_zeros_is_refused() -> None:
-    assert codes("Zoe1/3/2015", PolicyContext(identifier="paul.martin", birth_date=date(2015, 3, 1))) == [C.CONTAINS_BIRTH_DATE]
+    assert codes("Zoe1/3/2015", PolicyContext(identifier="paul.martin", birth_date=date(2015, 3, 1))) == [
+        C.CONTAINS_BIRTH_DATE
+    ]
 
 
 @pytest.mark.parametrize("password", ["Lea16032015", "Lucas2015x", "Bateau1503"])
@@ -142,7 +162,9 @@ def test_birth_year_alone_can_be_refused_by_configuration() -> None:
     assert codes("Lucas2015x", context, rule=rule) == [C.CONTAINS_BIRTH_DATE]
 
 
-@pytest.mark.parametrize("password", ["azerty123", "password1", "PASSWORD1", "Azerty123", "marseille13", "Motdepassé1", "a1z2e3r4t5"])
+@pytest.mark.parametrize(
+    "password", ["azerty123", "password1", "PASSWORD1", "Azerty123", "marseille13", "Motdepassé1", "a1z2e3r4t5"]
+)
 def test_common_password_is_refused(password: str) -> None:
     [violation] = check(password, context=NOBODY)
     assert violation.code == C.TOO_COMMON
@@ -222,8 +244,17 @@ def test_rule_numbers_are_configurable_and_named_in_messages() -> None:
 
 def test_violation_codes_are_stable() -> None:
     assert [code.value for code in ViolationCode] == [
-        "too_short", "too_long", "forbidden_character", "missing_letter", "missing_digit", "contains_identifier",
-        "contains_name", "contains_birth_date", "same_as_previous", "too_common", "mismatch",
+        "too_short",
+        "too_long",
+        "forbidden_character",
+        "missing_letter",
+        "missing_digit",
+        "contains_identifier",
+        "contains_name",
+        "contains_birth_date",
+        "same_as_previous",
+        "too_common",
+        "mismatch",
     ]
 
 
@@ -237,7 +268,9 @@ def test_blocklist_is_read_lazily_once() -> None:
 
 
 def test_blocklist_ships_at_least_10000_lowercase_unique_entries() -> None:
-    lines = gzip.decompress(files("functions.core").joinpath(BLOCKLIST_RESOURCE).read_bytes()).decode("utf-8").splitlines()
+    lines = (
+        gzip.decompress(files("functions.core").joinpath(BLOCKLIST_RESOURCE).read_bytes()).decode("utf-8").splitlines()
+    )
     assert len(lines) >= 10_000
     assert len(set(lines)) == len(lines)
     assert all(line == normalize(line).casefold() and line.isprintable() and line.strip() == line for line in lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -99,15 +99,17 @@ def test_only_the_argon2id_hash_of_the_initial_password_is_stored(store, clock):
 @pytest.mark.parametrize(
     ("issued_on", "deadline", "deletion"),
     [
-        (datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc), date(2027, 2, 28), date(2027, 11, 30)),
-        (datetime(2027, 11, 30, 9, 0, tzinfo=timezone.utc), date(2028, 2, 29), date(2028, 11, 30)),
-        (datetime(2026, 8, 31, 9, 0, tzinfo=timezone.utc), date(2026, 11, 30), date(2027, 8, 31)),
-        (datetime(2028, 2, 29, 9, 0, tzinfo=timezone.utc), date(2028, 5, 29), date(2029, 2, 28)),
+        (datetime(2026, 11, 30, 9, 0, tzinfo=UTC), date(2027, 2, 28), date(2027, 11, 30)),
+        (datetime(2027, 11, 30, 9, 0, tzinfo=UTC), date(2028, 2, 29), date(2028, 11, 30)),
+        (datetime(2026, 8, 31, 9, 0, tzinfo=UTC), date(2026, 11, 30), date(2027, 8, 31)),
+        (datetime(2028, 2, 29, 9, 0, tzinfo=UTC), date(2028, 5, 29), date(2029, 2, 28)),
         # 23:30 UTC on 31 Dec is already 1 January in Paris: the school's day counts.
-        (datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), date(2027, 4, 1), date(2028, 1, 1)),
+        (datetime(2026, 12, 31, 23, 30, tzinfo=UTC), date(2027, 4, 1), date(2028, 1, 1)),
     ],
 )
-def test_issued_account_has_deadline_at_three_months_and_deletion_at_one_year(store, clock, issued_on, deadline, deletion):
+def test_issued_account_has_deadline_at_three_months_and_deletion_at_one_year(
+    store, clock, issued_on, deadline, deletion
+):
     clock.now = issued_on
     account = issue(store, clock).account
     assert account.state == AccountState.ISSUED

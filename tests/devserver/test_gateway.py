@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from devserver.site import StaticSite
 from devserver.template import routes
 from tests.devserver.handlers import PNG_BYTES
 
-NOW = datetime(2026, 11, 30, 9, 0, 1, 500000, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, 1, 500000, tzinfo=UTC)
 
 
 def event_for(**request: object) -> dict:
@@ -36,8 +36,13 @@ def test_event_has_the_payload_2_0_shape() -> None:
     assert event["isBase64Encoded"] is False
     assert "body" not in event and "cookies" not in event and "queryStringParameters" not in event
     context = event["requestContext"]
-    assert context["http"] == {"method": "GET", "path": "/api/echo", "protocol": "HTTP/1.1",
-                               "sourceIp": "10.0.0.7", "userAgent": "Firefox"}
+    assert context["http"] == {
+        "method": "GET",
+        "path": "/api/echo",
+        "protocol": "HTTP/1.1",
+        "sourceIp": "10.0.0.7",
+        "userAgent": "Firefox",
+    }
     assert context["routeKey"] == "GET /api/echo"
     assert context["stage"] == "$default"
     assert context["requestId"] == "id-1"
@@ -69,8 +74,9 @@ def test_headers_are_lowercase_and_repeats_joined_with_commas() -> None:
 
 
 def test_forwarding_headers_are_added_and_client_values_kept_only_for_x_forwarded_for() -> None:
-    event = event_for(headers=(("X-Forwarded-For", "6.6.6.6"), ("X-Forwarded-Proto", "https")),
-                      source_ip="10.0.0.7", server_port=8000)
+    event = event_for(
+        headers=(("X-Forwarded-For", "6.6.6.6"), ("X-Forwarded-Proto", "https")), source_ip="10.0.0.7", server_port=8000
+    )
 
     assert event["headers"]["x-forwarded-for"] == "6.6.6.6,10.0.0.7"
     assert event["headers"]["x-forwarded-proto"] == "http"
@@ -85,15 +91,18 @@ def test_cookie_header_becomes_the_cookies_list() -> None:
     assert "cookie" not in event["headers"]
 
 
-@pytest.mark.parametrize(("content_type", "body", "as_text"), [
-    ("application/json", '{"identifier": "zoé.martin"}'.encode(), True),
-    ("application/json; charset=utf-8", b'{"a": 1}', True),
-    ("text/plain", "bonjour é".encode(), True),
-    ("application/x-www-form-urlencoded", b"identifier=zo%C3%A9&profile=parent", False),
-    ("application/octet-stream", PNG_BYTES, False),
-    (None, b"no type", False),
-    ("application/json", b"\xff\xfe not utf-8", False),
-])
+@pytest.mark.parametrize(
+    ("content_type", "body", "as_text"),
+    [
+        ("application/json", '{"identifier": "zoé.martin"}'.encode(), True),
+        ("application/json; charset=utf-8", b'{"a": 1}', True),
+        ("text/plain", "bonjour é".encode(), True),
+        ("application/x-www-form-urlencoded", b"identifier=zo%C3%A9&profile=parent", False),
+        ("application/octet-stream", PNG_BYTES, False),
+        (None, b"no type", False),
+        ("application/json", b"\xff\xfe not utf-8", False),
+    ],
+)
 def test_body_is_text_or_base64_as_api_gateway_sends_it(content_type: str | None, body: bytes, as_text: bool) -> None:
     headers = (("Content-Type", content_type),) if content_type else ()
     event = event_for(method="POST", headers=headers, body=body)
@@ -103,24 +112,44 @@ def test_body_is_text_or_base64_as_api_gateway_sends_it(content_type: str | None
     assert received == body
 
 
-@pytest.mark.parametrize(("content_type", "is_text"), [
-    ("text/html", True), ("application/javascript", True), ("application/xml", True),
-    ("APPLICATION/JSON", True), ("multipart/form-data; boundary=x", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    ("content_type", "is_text"),
+    [
+        ("text/html", True),
+        ("application/javascript", True),
+        ("application/xml", True),
+        ("APPLICATION/JSON", True),
+        ("multipart/form-data; boundary=x", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_text_media_types(content_type: str | None, is_text: bool) -> None:
     assert is_text_media_type(content_type) is is_text
 
 
 def test_every_cookie_of_the_result_is_its_own_set_cookie_header() -> None:
-    answer = to_response({"statusCode": 200, "headers": {"content-type": "application/json"},
-                          "cookies": ["a=1; Secure", "b=2; HttpOnly", "c=3"], "body": "{}"})
+    answer = to_response(
+        {
+            "statusCode": 200,
+            "headers": {"content-type": "application/json"},
+            "cookies": ["a=1; Secure", "b=2; HttpOnly", "c=3"],
+            "body": "{}",
+        }
+    )
 
     assert [value for name, value in answer.headers if name == "Set-Cookie"] == ["a=1; Secure", "b=2; HttpOnly", "c=3"]
 
 
 def test_base64_result_body_is_decoded() -> None:
-    answer = to_response({"statusCode": 200, "headers": {"content-type": "image/png"},
-                          "body": base64.b64encode(PNG_BYTES).decode(), "isBase64Encoded": True})
+    answer = to_response(
+        {
+            "statusCode": 200,
+            "headers": {"content-type": "image/png"},
+            "body": base64.b64encode(PNG_BYTES).decode(),
+            "isBase64Encoded": True,
+        }
+    )
 
     assert answer.body == PNG_BYTES
     assert answer.header("content-type") == "image/png"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -27,20 +27,28 @@ def sesv2(aws: None) -> Any:
     return client
 
 
-def send(sesv2: Any, to: str = "famille@example.fr", subject: str = "Activez votre compte ENT",
-         text: str | None = TEXT, html: str | None = HTML) -> None:
+def send(
+    sesv2: Any,
+    to: str = "famille@example.fr",
+    subject: str = "Activez votre compte ENT",
+    text: str | None = TEXT,
+    html: str | None = HTML,
+) -> None:
     """Send as functions.core.mail does: SES v2, Simple content, Text and Html parts."""
     body = {}
     if text is not None:
         body["Text"] = {"Data": text, "Charset": "UTF-8"}
     if html is not None:
         body["Html"] = {"Data": html, "Charset": "UTF-8"}
-    sesv2.send_email(FromEmailAddress=SENDER, Destination={"ToAddresses": [to]},
-                     Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}})
+    sesv2.send_email(
+        FromEmailAddress=SENDER,
+        Destination={"ToAddresses": [to]},
+        Content={"Simple": {"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body}},
+    )
 
 
 def test_mailbox_json_gives_both_parts_of_a_sesv2_mail(sesv2: Any, recording: None, client: Client) -> None:
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     send(sesv2)
 
     response = client.get("/_dev/mailbox.json")
@@ -101,7 +109,8 @@ def test_text_only_mail(sesv2: Any, recording: None) -> None:
 
 def test_ses_v1_mail_is_read_too(sesv2: Any, recording: None) -> None:
     boto3.client("ses").send_email(
-        Source=SENDER, Destination={"ToAddresses": ["a@example.fr"], "CcAddresses": ["b@example.fr"]},
+        Source=SENDER,
+        Destination={"ToAddresses": ["a@example.fr"], "CcAddresses": ["b@example.fr"]},
         Message={"Subject": {"Data": "Ancien"}, "Body": {"Text": {"Data": TEXT}}},
     )
 
@@ -116,8 +125,11 @@ def test_raw_mime_mail_gives_both_parts(sesv2: Any, recording: None) -> None:
     message["Subject"], message["From"], message["To"] = "Brut", SENDER, "c@example.fr"
     message.set_content(TEXT)
     message.add_alternative(HTML, subtype="html")
-    sesv2.send_email(FromEmailAddress=SENDER, Destination={"ToAddresses": ["c@example.fr"]},
-                     Content={"Raw": {"Data": message.as_bytes()}})
+    sesv2.send_email(
+        FromEmailAddress=SENDER,
+        Destination={"ToAddresses": ["c@example.fr"]},
+        Content={"Raw": {"Data": message.as_bytes()}},
+    )
 
     (mail,) = sent_mails()
 
@@ -130,8 +142,10 @@ def test_mailbox_only_answers_get(client: Client) -> None:
 
 
 def test_html_to_text_keeps_link_addresses() -> None:
-    text = html_to_text('<html><head><style>p{}</style></head><body><p>A&eacute;</p>'
-                        '<p><a href="https://x.fr/a">Lien</a> et <a href="https://y.fr">https://y.fr</a></p></body>')
+    text = html_to_text(
+        "<html><head><style>p{}</style></head><body><p>A&eacute;</p>"
+        '<p><a href="https://x.fr/a">Lien</a> et <a href="https://y.fr">https://y.fr</a></p></body>'
+    )
 
     assert text == "Aé\n\nLien (https://x.fr/a) et https://y.fr"
 
@@ -139,5 +153,7 @@ def test_html_to_text_keeps_link_addresses() -> None:
 def test_linkify_escapes_text_and_links_addresses() -> None:
     html = linkify('<b> voir https://x.fr/a?b=1&c="2" puis http://y.fr.')
 
-    assert html == ('&lt;b&gt; voir <a href="https://x.fr/a?b=1&amp;c=">https://x.fr/a?b=1&amp;c=</a>'
-                    '&quot;2&quot; puis <a href="http://y.fr">http://y.fr</a>.')
+    assert html == (
+        '&lt;b&gt; voir <a href="https://x.fr/a?b=1&amp;c=">https://x.fr/a?b=1&amp;c=</a>'
+        '&quot;2&quot; puis <a href="http://y.fr">http://y.fr</a>.'
+    )

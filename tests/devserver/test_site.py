@@ -41,12 +41,15 @@ def test_missing_page_is_404_html_with_the_site_404_page(client: Client, path: s
     assert "outside the site" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("path", "content_type"), [
-    ("/assets/style.css", "text/css; charset=utf-8"),
-    ("/assets/logo.png", "image/png"),
-    ("/search.json", "application/json; charset=utf-8"),
-    ("/sitemap.xml.gz", "application/gzip"),
-])
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/logo.png", "image/png"),
+        ("/search.json", "application/json; charset=utf-8"),
+        ("/sitemap.xml.gz", "application/gzip"),
+    ],
+)
 def test_content_types(client: Client, path: str, content_type: str) -> None:
     response = client.get(path)
 

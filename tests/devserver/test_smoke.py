@@ -12,8 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import boto3
 import pytest
@@ -35,8 +35,11 @@ def free_port() -> int:
 
 def clean_environment(**extra: str) -> dict[str, str]:
     """The caller's environment without any AWS or ENT setting (the stack must set its own)."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("AWS_", "ENT_")) and name != "PYTHONUNBUFFERED"}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("AWS_", "ENT_")) and name != "PYTHONUNBUFFERED"
+    }
     return {**env, **extra}
 
 
@@ -47,9 +50,13 @@ class RunningStack:
         self.port, self.aws_port = free_port(), free_port()
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "devserver"], cwd=ROOT,
+            [sys.executable, "-m", "devserver"],
+            cwd=ROOT,
             env=clean_environment(PORT=str(self.port), AWS_PORT=str(self.aws_port)),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -63,8 +70,9 @@ class RunningStack:
     def output(self) -> str:
         return "\n".join(self.lines)
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.request(method, path, body=body, headers=headers or {})
@@ -108,8 +116,13 @@ class RunningStack:
 def built_site() -> None:
     """Build the help site once if nobody did."""
     if not (ROOT / "site" / "index.html").is_file():
-        subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "--quiet"], cwd=ROOT, check=True, timeout=300,
-                       env=clean_environment(NO_MKDOCS_2_WARNING="1"))
+        subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--strict", "--quiet"],
+            cwd=ROOT,
+            check=True,
+            timeout=300,
+            env=clean_environment(NO_MKDOCS_2_WARNING="1"),
+        )
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +172,12 @@ def test_prints_the_environment_and_the_demo_accounts(stack: RunningStack) -> No
 
 def test_request_bodies_never_reach_the_output(stack: RunningStack) -> None:
     marker = "Marqueur9Secret"
-    stack.request("POST", "/api/login", json.dumps({"identifier": "x", "password": marker, "profile": "parent"}).encode(),
-                  {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{stack.port}"})
+    stack.request(
+        "POST",
+        "/api/login",
+        json.dumps({"identifier": "x", "password": marker, "profile": "parent"}).encode(),
+        {"Content-Type": "application/json", "Origin": f"http://127.0.0.1:{stack.port}"},
+    )
     stack.request("GET", f"/nothing?token={marker}")
 
     time.sleep(0.2)
@@ -171,18 +188,42 @@ def test_request_bodies_never_reach_the_output(stack: RunningStack) -> None:
 def test_ent_admin_with_the_printed_environment_reaches_the_stack(stack: RunningStack) -> None:
     exported = dict(re.findall(r"^\s*export (\w+)=(\S+)$", stack.output, re.MULTILINE))
     result = subprocess.run(
-        [str(BIN / "ent-admin"), "issue", "--profile", "parent", "--last-name", "Test", "--first-name", "Zoé",
-         "--birth-date", "2015-03-01", "--school", "0751234A", "--json"],
-        cwd=ROOT, env=clean_environment(**exported), capture_output=True, text=True, timeout=60,
+        [
+            str(BIN / "ent-admin"),
+            "issue",
+            "--profile",
+            "parent",
+            "--last-name",
+            "Test",
+            "--first-name",
+            "Zoé",
+            "--birth-date",
+            "2015-03-01",
+            "--school",
+            "0751234A",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=clean_environment(**exported),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode == 0, result.stderr
     issued = json.loads(result.stdout)
-    dynamodb = boto3.client("dynamodb", endpoint_url=exported["AWS_ENDPOINT_URL"],
-                            region_name=exported["AWS_DEFAULT_REGION"], aws_access_key_id="testing",
-                            aws_secret_access_key="testing")
-    item = dynamodb.get_item(TableName=exported["ENT_TABLE"], ConsistentRead=True,
-                             Key={"pk": {"S": f"ACCOUNT#{issued['identifier']}"}, "sk": {"S": "ACCOUNT"}})["Item"]
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=exported["AWS_ENDPOINT_URL"],
+        region_name=exported["AWS_DEFAULT_REGION"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    item = dynamodb.get_item(
+        TableName=exported["ENT_TABLE"],
+        ConsistentRead=True,
+        Key={"pk": {"S": f"ACCOUNT#{issued['identifier']}"}, "sk": {"S": "ACCOUNT"}},
+    )["Item"]
     assert item["state"]["S"] == "issued"
     assert issued["identifier"] == "zoe.test"
 
@@ -211,8 +252,14 @@ def test_taken_port_is_a_clear_error(built_site: None) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "devserver"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=60, env=clean_environment(PORT=str(port), AWS_PORT=str(free_port())))
+        result = subprocess.run(
+            [sys.executable, "-m", "devserver"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=clean_environment(PORT=str(port), AWS_PORT=str(free_port())),
+        )
 
     assert result.returncode == 1
     assert f"Le port {port} (PORT) est déjà utilisé" in result.stderr

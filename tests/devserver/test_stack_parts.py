@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
@@ -13,8 +13,8 @@ from devserver import environment
 from devserver.environment import PortError, Ports, apply, check_port_free, export_lines, stack_variables
 from devserver.lambdas import Functions, LambdaContext, import_handler, scheduled_event
 from devserver.schedule import Scheduler
-from devserver.template import function_limits
 from devserver.seed import ACTIVE_EMAIL, ACTIVE_PASSWORD, credentials_table, seed_demo_accounts
+from devserver.template import function_limits
 from functions.core.lifecycle import AccountState
 from functions.core.passwords import verify_password
 from functions.core.store import Store
@@ -126,6 +126,7 @@ def test_scheduler_runs_at_start_and_survives_a_failing_handler(caplog: pytest.L
             if path == "broken":
                 raise RuntimeError("sweep failed")
             return {"status": "ok"}
+
         return handler
 
     schedules = {"Broken": {"handler": "broken"}, "Sweep": {"handler": "sweep"}}
@@ -141,9 +142,9 @@ def test_scheduler_runs_at_start_and_survives_a_failing_handler(caplog: pytest.L
 
 
 def test_demo_accounts(store: Store) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    demo = seed_demo_accounts(store, datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc))
+    demo = seed_demo_accounts(store, datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
 
     assert [account.state for account in demo] == [AccountState.ISSUED, AccountState.ACTIVE, AccountState.DEACTIVATED]
     for account in demo:

@@ -53,12 +53,14 @@ def outbox(table):
         mails = []
         for sent in backend.sent_messages:
             parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
-            mails.append({
-                "to": str(parsed["To"]),
-                "subject": str(parsed["Subject"]),
-                "text": parsed.get_body(("plain",)).get_content(),
-                "html": parsed.get_body(("html",)).get_content(),
-            })
+            mails.append(
+                {
+                    "to": str(parsed["To"]),
+                    "subject": str(parsed["Subject"]),
+                    "text": parsed.get_body(("plain",)).get_content(),
+                    "html": parsed.get_body(("html",)).get_content(),
+                }
+            )
         return mails
 
     return read

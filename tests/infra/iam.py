@@ -8,8 +8,9 @@ like P: an IAM dynamodb:LeadingKeys condition), an index name (or `*` for every 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -45,19 +46,20 @@ def load_permissions() -> dict[str, Any]:
 
 def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
     """(service, operation, where) for one function (or the secretariat) of permissions.yaml."""
-    operations = {("dynamodb", operation, where)
-                  for where, names in entry.get("dynamodb", {}).items() for operation in names}
+    operations = {
+        ("dynamodb", operation, where) for where, names in entry.get("dynamodb", {}).items() for operation in names
+    }
     operations |= {("sesv2", operation, "mail") for operation in entry.get("sesv2", [])}
     return operations
 
 
 def grants_for(operations: Iterable[tuple[str, str, str]]) -> set[Grant]:
     """The IAM grants the operations need."""
-    return {(action, where) for service, operation, where in operations
-            for action in IAM_ACTIONS[(service, operation)]}
+    return {(action, where) for service, operation, where in operations for action in IAM_ACTIONS[(service, operation)]}
 
 
 # --- the template side --------------------------------------------------------------------------
+
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
@@ -70,12 +72,19 @@ def canonical(value: Any) -> str:
 TABLE_ARN = canonical({"Fn::GetAtt": ["AccountsTable", "Arn"]})
 MAIL_RESOURCES = {
     canonical({"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}"}),
-    canonical({"Fn::Sub": [
-        "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailDomain}",
-        {"MailDomain": {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailFrom"}]}]}},
-    ]}),
-    canonical({"Fn::Sub":
-               "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfigurationSet}"}),
+    canonical(
+        {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailDomain}",
+                {"MailDomain": {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailFrom"}]}]}},
+            ]
+        }
+    ),
+    canonical(
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfigurationSet}"
+        }
+    ),
 }
 MAIL_CONDITION = {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}}
 
@@ -90,8 +99,12 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
         condition = statement.get("Condition")
         patterns: list[str] | None = None
         if condition is not None:
-            if set(condition) != {"ForAllValues:StringLike"} or set(condition["ForAllValues:StringLike"]) != {"dynamodb:LeadingKeys"}:
-                raise PolicyError(f"{action}: only a dynamodb:LeadingKeys condition (ForAllValues:StringLike) is expected")
+            if set(condition) != {"ForAllValues:StringLike"} or set(condition["ForAllValues:StringLike"]) != {
+                "dynamodb:LeadingKeys"
+            }:
+                raise PolicyError(
+                    f"{action}: only a dynamodb:LeadingKeys condition (ForAllValues:StringLike) is expected"
+                )
             patterns = _as_list(condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"])
         places = []
         for resource in resources:
@@ -115,7 +128,9 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
             raise PolicyError(f"{action}: must be limited to ses:FromAddress = MailFrom")
         return ["mail"]
     if service == "logs":
-        if own_log_group is None or [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": [own_log_group, "Arn"]})]:
+        if own_log_group is None or [canonical(r) for r in resources] != [
+            canonical({"Fn::GetAtt": [own_log_group, "Arn"]})
+        ]:
             raise PolicyError(f"{action} on {resources}: only the function's own log group")
         return ["own-log-group"]
     if service == "sqs":
@@ -154,14 +169,21 @@ def role_statements(template: dict[str, Any], function_id: str) -> tuple[list[di
     role_properties = role["Properties"]
     trust = role_properties["AssumeRolePolicyDocument"]["Statement"]
     assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
-    statements = [statement for policy in role_properties.get("Policies", [])
-                  for statement in policy["PolicyDocument"]["Statement"]]
+    statements = [
+        statement
+        for policy in role_properties.get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
     for arn in role_properties.get("ManagedPolicyArns", []):
         managed = template["Resources"][arn["Ref"]]
         assert managed["Type"] == "AWS::IAM::ManagedPolicy"
         statements += managed["Properties"]["PolicyDocument"]["Statement"]
-    log_groups = [logical_id for logical_id, resource in template["Resources"].items()
-                  if resource["Type"] == "AWS::Logs::LogGroup"
-                  and resource["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/" + properties["FunctionName"]["Fn::Sub"]}]
+    log_groups = [
+        logical_id
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+        and resource["Properties"]["LogGroupName"]
+        == {"Fn::Sub": "/aws/lambda/" + properties["FunctionName"]["Fn::Sub"]}
+    ]
     assert len(log_groups) == 1, f"{function_id} needs one log group named /aws/lambda/<its name>"
     return statements, log_groups[0]

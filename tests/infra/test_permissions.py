@@ -32,9 +32,13 @@ import pytest
 
 from devserver.template import load_template, routes
 from functions.core.lifecycle import AccountState
-from tests.functions.conftest import api, make_client, outbox  # noqa: F401 - fixtures for the journeys
 from tests.infra.iam import (
-    PolicyError, declared_operations, grants_for, load_permissions, role_statements, statement_grants,
+    PolicyError,
+    declared_operations,
+    grants_for,
+    load_permissions,
+    role_statements,
+    statement_grants,
 )
 
 PERMISSIONS = load_permissions()
@@ -42,8 +46,11 @@ FUNCTIONS = sorted(PERMISSIONS["functions"])
 
 
 def function_ids() -> set[str]:
-    return {logical_id for logical_id, resource in load_template()["Resources"].items()
-            if resource["Type"] == "AWS::Serverless::Function"}
+    return {
+        logical_id
+        for logical_id, resource in load_template()["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
 
 
 def test_every_function_is_declared():
@@ -60,7 +67,8 @@ def test_role_grants_exactly_what_the_code_calls(function_id: str):
         platform.add(("sqs:SendMessage", "dead-letter-queue"))  # failed runs (EventInvokeConfig)
     assert granted - platform == needed, (
         f"{function_id}: granted but not needed {sorted(granted - platform - needed)}, "
-        f"needed but not granted {sorted(needed - granted)}")
+        f"needed but not granted {sorted(needed - granted)}"
+    )
     assert platform <= granted
 
 
@@ -70,13 +78,16 @@ def granted_to(function_id: str) -> set[tuple[str, str]]:
 
 
 def test_only_the_sweep_deletes_accounts_and_feedback_writes_only_feedback():
-    deleting = {function_id: sorted(where for action, where in granted_to(function_id) if action == "dynamodb:DeleteItem")
-                for function_id in FUNCTIONS}
+    deleting = {
+        function_id: sorted(where for action, where in granted_to(function_id) if action == "dynamodb:DeleteItem")
+        for function_id in FUNCTIONS
+    }
     assert {function_id for function_id, places in deleting.items() if "table" in places} == {"SweepFunction"}
     # Logout and a password change delete session items, and nothing else.
     assert deleting["LoginFunction"] == deleting["AccountFunction"] == ["table[SESSION#*]"]
     assert {grant for grant in granted_to("FeedbackFunction") if grant[0].startswith("dynamodb:")} == {
-        ("dynamodb:PutItem", "table[FEEDBACK]")}
+        ("dynamodb:PutItem", "table[FEEDBACK]")
+    }
 
 
 def test_secretariat_policy_grants_what_ent_admin_needs():
@@ -102,7 +113,9 @@ def test_no_policy_in_the_template_grants_on_every_resource():
             documents = [resource["Properties"]["PolicyDocument"]]
         for document in documents:
             for statement in document["Statement"]:
-                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                resources = (
+                    statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                )
                 assert "*" not in resources, logical_id
 
 
@@ -163,10 +176,20 @@ def unexplained_and_unused(calls: set[tuple[str, str, str, str | None]], declare
     used: set[tuple[str, str, str]] = set()
     unexplained = set()
     for service, operation, where, key in calls:
-        allowing = {entry for entry in declared if entry[:2] == (service, operation) and (
-            entry[2] == where or (where == "table" and key is not None
-                                  and re.fullmatch(r"table\[.+\]", entry[2])
-                                  and fnmatch.fnmatchcase(key, entry[2][6:-1])))}
+        allowing = {
+            entry
+            for entry in declared
+            if entry[:2] == (service, operation)
+            and (
+                entry[2] == where
+                or (
+                    where == "table"
+                    and key is not None
+                    and re.fullmatch(r"table\[.+\]", entry[2])
+                    and fnmatch.fnmatchcase(key, entry[2][6:-1])
+                )
+            )
+        }
         if allowing:
             used |= allowing
         else:
@@ -176,9 +199,8 @@ def unexplained_and_unused(calls: set[tuple[str, str, str, str | None]], declare
 
 @pytest.fixture
 def recorder(table: str, monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    from functions.core.aws import client
-
     import functions.recovery.app as recovery_app
+    from functions.core.aws import client
 
     if hasattr(recovery_app, "RESPONSE_FLOOR"):
         monkeypatch.setattr(recovery_app, "RESPONSE_FLOOR", 0)  # the time floor is tested elsewhere
@@ -214,8 +236,14 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     form = {"email": "famille@exemple.fr", "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD}
     assert post("/api/first-connection", {"birth_date": "02/03/2015", **form}).status_code == 401
     assert post("/api/first-connection", {"birth_date": "01/03/2015", **form}).status_code == 202
-    assert post("/api/first-connection/resend", {"identifier": account.identifier, "password": "Mauvais123"}).status_code == 401
-    assert post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}).status_code == 202
+    assert (
+        post("/api/first-connection/resend", {"identifier": account.identifier, "password": "Mauvais123"}).status_code
+        == 401
+    )
+    assert (
+        post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}).status_code
+        == 202
+    )
     activation = token_of(outbox()[-1])
     assert post("/api/activation", {"token": "inconnu" * 4}).status_code == 400
     assert post("/api/activation", {"token": activation}).status_code == 200
@@ -226,7 +254,10 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     change = {"new_password": NEWER_PASSWORD, "new_password_confirmation": NEWER_PASSWORD}
     assert post("/api/account/password", {"current_password": "Mauvais123", **change}).status_code == 401
     assert post("/api/account/password", {"current_password": NEW_PASSWORD, **change}).status_code == 200
-    assert post("/api/account/email", {"current_password": NEWER_PASSWORD, "new_email": "nouvelle@exemple.fr"}).status_code == 202
+    assert (
+        post("/api/account/email", {"current_password": NEWER_PASSWORD, "new_email": "nouvelle@exemple.fr"}).status_code
+        == 202
+    )
     confirmation = token_of([mail for mail in outbox() if mail["to"] == "nouvelle@exemple.fr"][-1])
     assert post("/api/account/email/confirm", {"token": confirmation}).status_code == 200
     assert post("/api/account/email/confirm", {"token": confirmation}).status_code == 400
@@ -239,8 +270,13 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     reset = token_of(outbox()[-1])
     short = {"token": reset, "new_password": "court", "new_password_confirmation": "court"}
     assert post("/api/recovery/password/reset", short).status_code == 400
-    assert post("/api/recovery/password/reset", {"token": reset, "new_password": RESET_PASSWORD,
-                                                 "new_password_confirmation": RESET_PASSWORD}).status_code == 200
+    assert (
+        post(
+            "/api/recovery/password/reset",
+            {"token": reset, "new_password": RESET_PASSWORD, "new_password_confirmation": RESET_PASSWORD},
+        ).status_code
+        == 200
+    )
     # Feedback.
     assert post("/api/feedback", {"page": "/aide/", "helpful": True, "comment": "merci"}).status_code == 202
     assert post("/api/feedback", {"page": "/aide/", "helpful": "oui"}).status_code == 400
@@ -259,7 +295,9 @@ def run_the_sweep(accounts, store, settings, clock) -> None:
     try:
         for today in (deadline - timedelta(days=14), deadline + timedelta(days=1), deletion + timedelta(days=1)):
             clock.now = clock.now.replace(year=today.year, month=today.month, day=today.day)
-            report = run_sweep(store, Mailer(settings.mail_from), today=today, now=clock(), public_url=settings.public_url)
+            report = run_sweep(
+                store, Mailer(settings.mail_from), today=today, now=clock(), public_url=settings.public_url
+            )
             assert not report.failed, report.failed
     finally:
         _acting.reset(token)
@@ -274,11 +312,14 @@ def test_the_declared_operations_are_what_each_function_calls(recorder, api, acc
         declared = declared_operations(PERMISSIONS["functions"][function_id])
         unexplained, unused = unexplained_and_unused(recorder.calls.get(function_id, set()), declared)
         assert (unexplained, unused) == (set(), set()), (
-            f"{function_id}: called but not declared {sorted(unexplained, key=str)}, declared but not called {sorted(unused)}")
+            f"{function_id}: called but not declared {sorted(unexplained, key=str)}, declared but not called {sorted(unused)}"
+        )
 
 
 def test_a_call_outside_a_declared_partition_is_unexplained():
     declared = {("dynamodb", "DeleteItem", "table[SESSION#*]")}
     assert unexplained_and_unused({("dynamodb", "DeleteItem", "table", "SESSION#abc")}, declared) == (set(), set())
     assert unexplained_and_unused({("dynamodb", "DeleteItem", "table", "ACCOUNT#zoe")}, declared) == (
-        {("dynamodb", "DeleteItem", "table", "ACCOUNT#zoe")}, declared)
+        {("dynamodb", "DeleteItem", "table", "ACCOUNT#zoe")},
+        declared,
+    )

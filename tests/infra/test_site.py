@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def resources():
@@ -32,13 +34,21 @@ def distribution():
 def test_the_bucket_is_private_encrypted_and_tls_only():
     bucket = resources()["SiteBucket"]["Properties"]
     assert bucket["PublicAccessBlockConfiguration"] == {
-        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True}
-    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"][
+        "SSEAlgorithm"
+    ]
     assert bucket["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     statements = resources()["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     (deny,) = [s for s in statements if s["Effect"] == "Deny"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and deny["Action"] == "s3:*"
-    distribution_arn = {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"}
+    distribution_arn = {
+        "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${SiteDistribution}"
+    }
     for allow in (s for s in statements if s["Effect"] == "Allow"):
         assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
         assert allow["Condition"] == {"StringEquals": {"AWS:SourceArn": distribution_arn}}
@@ -56,7 +66,9 @@ def test_cloudfront_reads_the_bucket_through_origin_access_control():
     api = origins["api"]
     assert api["DomainName"] == {"Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
     assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
-    assert api["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}]
+    assert api["OriginCustomHeaders"] == [
+        {"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}
+    ]
 
 
 def test_api_requests_go_uncached_to_the_api_with_what_it_needs():
@@ -84,22 +96,34 @@ def test_security_headers(policy_id: str):
     assert headers["ContentSecurityPolicy"] == {"ContentSecurityPolicy": CSP, "Override": True}
     assert "unsafe-inline" not in CSP
     assert headers["StrictTransportSecurity"] == {
-        "AccessControlMaxAgeSec": 2 * 365 * 86400, "IncludeSubdomains": True, "Preload": True, "Override": True}
+        "AccessControlMaxAgeSec": 2 * 365 * 86400,
+        "IncludeSubdomains": True,
+        "Preload": True,
+        "Override": True,
+    }
     assert headers["ContentTypeOptions"] == {"Override": True}
     assert headers["FrameOptions"] == {"FrameOption": "DENY", "Override": True}
 
 
 def test_referrer_policy_site_wide_and_on_token_pages():
     # The API's answers carry their own no-referrer: the site policy must not override it.
-    assert headers_of("SiteHeadersPolicy")["ReferrerPolicy"] == {"ReferrerPolicy": "strict-origin-when-cross-origin", "Override": False}
+    assert headers_of("SiteHeadersPolicy")["ReferrerPolicy"] == {
+        "ReferrerPolicy": "strict-origin-when-cross-origin",
+        "Override": False,
+    }
     assert headers_of("TokenPageHeadersPolicy")["ReferrerPolicy"] == {"ReferrerPolicy": "no-referrer", "Override": True}
     behaviors = distribution()["CacheBehaviors"]
     token_pages = []
     for page in sorted((ROOT / "docs").rglob("*.md")):
         text = page.read_text(encoding="utf-8")
-        if text.startswith("---\n") and (yaml.safe_load(text.split("---\n", 2)[1]) or {}).get("referrer") == "no-referrer":
+        if (
+            text.startswith("---\n")
+            and (yaml.safe_load(text.split("---\n", 2)[1]) or {}).get("referrer") == "no-referrer"
+        ):
             relative = page.relative_to(ROOT / "docs").with_suffix("")
-            url = "/" + "/".join(relative.parent.parts) + "/" + ("" if relative.name == "index" else f"{relative.name}/")
+            url = (
+                "/" + "/".join(relative.parent.parts) + "/" + ("" if relative.name == "index" else f"{relative.name}/")
+            )
             token_pages.append(url.replace("//", "/"))
     assert len(token_pages) >= 3, token_pages
     for url in token_pages:
@@ -113,7 +137,8 @@ def test_referrer_policy_site_wide_and_on_token_pages():
 def test_missing_pages_get_the_404_page_and_custom_domain_is_optional():
     config = distribution()
     assert config["CustomErrorResponses"] == [
-        {"ErrorCode": 404, "ResponseCode": 404, "ResponsePagePath": "/404.html", "ErrorCachingMinTTL": 60}]
+        {"ErrorCode": 404, "ResponseCode": 404, "ResponsePagePath": "/404.html", "ErrorCachingMinTTL": 60}
+    ]
     # MkDocs writes /404.html itself (mkdocs-material's 404 page).
     assert config["DefaultRootObject"] == "index.html"
     template = load_template()
@@ -121,7 +146,9 @@ def test_missing_pages_get_the_404_page_and_custom_domain_is_optional():
     assert template["Parameters"]["CertificateArn"]["Default"] == ""
     assert config["Aliases"] == {"Fn::If": ["HasCustomDomain", [{"Ref": "DomainName"}], {"Ref": "AWS::NoValue"}]}
     certificate, default = config["ViewerCertificate"]["Fn::If"][1:]
-    assert certificate["AcmCertificateArn"] == {"Ref": "CertificateArn"} and certificate["SslSupportMethod"] == "sni-only"
+    assert (
+        certificate["AcmCertificateArn"] == {"Ref": "CertificateArn"} and certificate["SslSupportMethod"] == "sni-only"
+    )
     assert default == {"CloudFrontDefaultCertificate": True}
 
 
@@ -130,8 +157,13 @@ NODE = shutil.which("node")
 
 def run_directory_index(uris: list[str]) -> list[dict]:
     code = resources()["DirectoryIndexFunction"]["Properties"]["FunctionCode"]
-    script = code + "\nconst uris = " + json.dumps(uris) + ";\n" + (
-        "console.log(JSON.stringify(uris.map(u => handler({request: {uri: u, querystring: {}, headers: {}}}))));")
+    script = (
+        code
+        + "\nconst uris = "
+        + json.dumps(uris)
+        + ";\n"
+        + ("console.log(JSON.stringify(uris.map(u => handler({request: {uri: u, querystring: {}, headers: {}}}))));")
+    )
     assert NODE, "node is needed to run the CloudFront Function (Debian's nodejs)"
     result = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=30, check=True)
     return json.loads(result.stdout)
@@ -140,13 +172,24 @@ def run_directory_index(uris: list[str]) -> list[dict]:
 def test_directory_urls_are_served_from_index_html():
     function = resources()["DirectoryIndexFunction"]["Properties"]
     assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
-    associated = [b["FunctionAssociations"] for b in [distribution()["DefaultCacheBehavior"], *distribution()["CacheBehaviors"]]
-                  if b["TargetOriginId"] == "site"]
-    assert all(a == [{"EventType": "viewer-request",
-                      "FunctionARN": {"Fn::GetAtt": ["DirectoryIndexFunction", "FunctionMetadata.FunctionARN"]}}]
-               for a in associated)
+    associated = [
+        b["FunctionAssociations"]
+        for b in [distribution()["DefaultCacheBehavior"], *distribution()["CacheBehaviors"]]
+        if b["TargetOriginId"] == "site"
+    ]
+    assert all(
+        a
+        == [
+            {
+                "EventType": "viewer-request",
+                "FunctionARN": {"Fn::GetAtt": ["DirectoryIndexFunction", "FunctionMetadata.FunctionARN"]},
+            }
+        ]
+        for a in associated
+    )
     root, page, bare, asset, nested = run_directory_index(
-        ["/", "/aide/premiere-connexion/", "/connexion", "/assets/js/forms.js", "/mot-de-passe-oublie/nouveau/"])
+        ["/", "/aide/premiere-connexion/", "/connexion", "/assets/js/forms.js", "/mot-de-passe-oublie/nouveau/"]
+    )
     assert root["uri"] == "/index.html"
     assert page["uri"] == "/aide/premiere-connexion/index.html"
     assert nested["uri"] == "/mot-de-passe-oublie/nouveau/index.html"

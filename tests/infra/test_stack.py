@@ -56,14 +56,18 @@ def test_sam_translates_every_function_route_and_the_schedule(translated):
     for function in {route.function for route in routes()} | {"SweepFunction"}:
         assert types[function] == "AWS::Lambda::Function"
         # Each function runs as its own role: SAM made none (a made role would get the broad basic one).
-        assert resources[function]["Properties"]["Role"] == {"Fn::GetAtt": [function.removesuffix("Function") + "Role", "Arn"]}
+        assert resources[function]["Properties"]["Role"] == {
+            "Fn::GetAtt": [function.removesuffix("Function") + "Role", "Arn"]
+        }
         assert f"{function}Role" not in types
     body = resources["HttpApi"]["Properties"]["Body"]
     translated_routes = {(method.upper(), path) for path, item in body["paths"].items() for method in item}
     assert translated_routes == {(route.method, route.path) for route in routes()}
     (schedule,) = [resource for resource in resources.values() if resource["Type"] == "AWS::Scheduler::Schedule"]
     assert schedule["Properties"]["ScheduleExpressionTimezone"] == "Europe/Paris"
-    assert schedule["Properties"]["Target"]["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}}
+    assert schedule["Properties"]["Target"]["DeadLetterConfig"] == {
+        "Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}
+    }
     stage = resources["HttpApiApiGatewayDefaultStage"]["Properties"]
     assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
     assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
@@ -83,20 +87,33 @@ def for_moto(translated: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
             if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][0] in removed:
                 return "placeholder-" + "-".join(node["Fn::GetAtt"])
             if set(node) == {"Fn::Sub"}:
+
                 def strip(text: str) -> str:
-                    return re.sub(r"\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}",
-                                  lambda m: f"placeholder-{m.group(1)}" if m.group(1) in removed else m.group(0), text)
+                    return re.sub(
+                        r"\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}",
+                        lambda m: f"placeholder-{m.group(1)}" if m.group(1) in removed else m.group(0),
+                        text,
+                    )
+
                 value = node["Fn::Sub"]
-                return {"Fn::Sub": strip(value) if isinstance(value, str) else [strip(value[0]), placeholders(value[1])]}
+                return {
+                    "Fn::Sub": strip(value) if isinstance(value, str) else [strip(value[0]), placeholders(value[1])]
+                }
             return {key: placeholders(value) for key, value in node.items()}
         if isinstance(node, list):
             return [placeholders(item) for item in node]
         return node
 
-    kept = {logical_id: placeholders(resource) for logical_id, resource in translated["Resources"].items()
-            if logical_id not in removed}
-    outputs = {name: output for name, output in translated.get("Outputs", {}).items()
-               if not any(logical_id in json.dumps(output) for logical_id in removed)}
+    kept = {
+        logical_id: placeholders(resource)
+        for logical_id, resource in translated["Resources"].items()
+        if logical_id not in removed
+    }
+    outputs = {
+        name: output
+        for name, output in translated.get("Outputs", {}).items()
+        if not any(logical_id in json.dumps(output) for logical_id in removed)
+    }
     template = {key: value for key, value in translated.items() if key not in ("Rules",)}
     return {**template, "Resources": kept, "Outputs": outputs}, removed
 
@@ -114,13 +131,17 @@ def test_the_stack_is_created_in_moto(aws, translated):
 
     cloudformation = boto3.client("cloudformation")
     cloudformation.create_stack(
-        StackName=STACK, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"],
+        StackName=STACK,
+        TemplateBody=json.dumps(template),
+        Capabilities=["CAPABILITY_IAM"],
         Parameters=[{"ParameterKey": key, "ParameterValue": value} for key, value in PARAMETERS.items()],
     )
     (stack,) = cloudformation.describe_stacks(StackName=STACK)["Stacks"]
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
-    physical = {resource["LogicalResourceId"]: resource["PhysicalResourceId"]
-                for resource in cloudformation.list_stack_resources(StackName=STACK)["StackResourceSummaries"]}
+    physical = {
+        resource["LogicalResourceId"]: resource["PhysicalResourceId"]
+        for resource in cloudformation.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+    }
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
 
     # The table, with its indexes.
@@ -133,8 +154,14 @@ def test_the_stack_is_created_in_moto(aws, translated):
     lambda_ = boto3.client("lambda")
     logs = {group["logGroupName"]: group for group in boto3.client("logs").describe_log_groups()["logGroups"]}
     iam = boto3.client("iam")
-    for function_id in ("LoginFunction", "FirstConnectionFunction", "RecoveryFunction",
-                        "AccountFunction", "FeedbackFunction", "SweepFunction"):
+    for function_id in (
+        "LoginFunction",
+        "FirstConnectionFunction",
+        "RecoveryFunction",
+        "AccountFunction",
+        "FeedbackFunction",
+        "SweepFunction",
+    ):
         configuration = lambda_.get_function(FunctionName=physical[function_id])["Configuration"]
         assert configuration["Runtime"].startswith("python3.1")
         assert configuration["Environment"]["Variables"]["ENT_TABLE"] == table["TableName"]
@@ -154,8 +181,11 @@ def test_the_stack_is_created_in_moto(aws, translated):
     assert iam.get_policy(PolicyArn=outputs["SecretariatPolicyArn"])["Policy"]["PolicyName"]
 
     # The schedule, from the translated properties, on the functions and role the stack made.
-    (schedule_id,) = [logical_id for logical_id, resource in translated["Resources"].items()
-                      if resource["Type"] == "AWS::Scheduler::Schedule"]
+    (schedule_id,) = [
+        logical_id
+        for logical_id, resource in translated["Resources"].items()
+        if resource["Type"] == "AWS::Scheduler::Schedule"
+    ]
     create_schedule(translated["Resources"][schedule_id]["Properties"], physical)
     (listed,) = boto3.client("scheduler").list_schedules()["Schedules"]
     schedule = boto3.client("scheduler").get_schedule(Name=listed["Name"])
@@ -168,13 +198,16 @@ def test_the_stack_is_created_in_moto(aws, translated):
 
 def create_schedule(properties: dict[str, Any], physical: dict[str, str]) -> None:
     """What CloudFormation would do for AWS::Scheduler::Schedule, resolving the stack's references."""
+
     def arn_of(logical_id: str) -> str:
         name = physical[logical_id]
         if logical_id.endswith("Function"):
             return boto3.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
         if logical_id.endswith("Role"):
             return boto3.client("iam").get_role(RoleName=name)["Role"]["Arn"]
-        return boto3.client("sqs").get_queue_attributes(QueueUrl=name, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return boto3.client("sqs").get_queue_attributes(QueueUrl=name, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
 
     def resolve(node: Any) -> Any:
         if isinstance(node, dict):
@@ -189,7 +222,9 @@ def create_schedule(properties: dict[str, Any], physical: dict[str, str]) -> Non
 
     resolved = resolve(properties)
     boto3.client("scheduler").create_schedule(
-        Name=resolved["Name"], ScheduleExpression=resolved["ScheduleExpression"],
+        Name=resolved["Name"],
+        ScheduleExpression=resolved["ScheduleExpression"],
         ScheduleExpressionTimezone=resolved["ScheduleExpressionTimezone"],
-        FlexibleTimeWindow=resolved["FlexibleTimeWindow"], Target=resolved["Target"],
+        FlexibleTimeWindow=resolved["FlexibleTimeWindow"],
+        Target=resolved["Target"],
     )

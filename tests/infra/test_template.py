@@ -14,11 +14,18 @@ from devserver.template import TEMPLATE_PATH, load_template, routes, schedules, 
 
 # DESIGN §3: the API contract every route must serve.
 CONTRACT = {
-    ("POST", "/api/login"), ("GET", "/api/session"), ("POST", "/api/logout"),
-    ("POST", "/api/first-connection"), ("POST", "/api/first-connection/resend"), ("POST", "/api/activation"),
-    ("POST", "/api/recovery/identifier"), ("POST", "/api/recovery/password"),
+    ("POST", "/api/login"),
+    ("GET", "/api/session"),
+    ("POST", "/api/logout"),
+    ("POST", "/api/first-connection"),
+    ("POST", "/api/first-connection/resend"),
+    ("POST", "/api/activation"),
+    ("POST", "/api/recovery/identifier"),
+    ("POST", "/api/recovery/password"),
     ("POST", "/api/recovery/password/reset"),
-    ("POST", "/api/account/password"), ("POST", "/api/account/email"), ("POST", "/api/account/email/confirm"),
+    ("POST", "/api/account/password"),
+    ("POST", "/api/account/email"),
+    ("POST", "/api/account/email/confirm"),
     ("POST", "/api/feedback"),
 }
 
@@ -67,7 +74,11 @@ def test_table_is_on_demand_with_ttl_pitr_and_its_indexes():
     assert properties["DeletionProtectionEnabled"] is True
     assert properties["SSESpecification"] == {"SSEEnabled": True}
     assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
-    assert {index["IndexName"] for index in properties["GlobalSecondaryIndexes"]} == {"by-email", "by-due-day", "by-school"}
+    assert {index["IndexName"] for index in properties["GlobalSecondaryIndexes"]} == {
+        "by-email",
+        "by-due-day",
+        "by-school",
+    }
 
 
 def test_the_test_table_is_built_from_the_template(table):
@@ -80,8 +91,11 @@ def test_the_test_table_is_built_from_the_template(table):
 
 
 def functions_of(template):
-    return {logical_id: resource for logical_id, resource in template["Resources"].items()
-            if resource["Type"] == "AWS::Serverless::Function"}
+    return {
+        logical_id: resource
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
 
 
 def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
@@ -94,8 +108,11 @@ def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
     assert variables["ENT_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
     assert variables["ENT_ORIGIN_VERIFY"] == {"Ref": "OriginVerifySecret"}
     assert template["Parameters"]["OriginVerifySecret"]["NoEcho"] is True
-    log_groups = {resource["Properties"]["LogGroupName"]["Fn::Sub"]: resource["Properties"]
-                  for resource in template["Resources"].values() if resource["Type"] == "AWS::Logs::LogGroup"}
+    log_groups = {
+        resource["Properties"]["LogGroupName"]["Fn::Sub"]: resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
     for logical_id, function in functions_of(template).items():
         name = function["Properties"]["FunctionName"]["Fn::Sub"]
         assert log_groups["/aws/lambda/" + name]["RetentionInDays"] == 365, logical_id
@@ -106,7 +123,9 @@ def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
     template = load_template()
     properties = template["Resources"]["HttpApi"]["Properties"]
     assert properties["DefaultRouteSettings"] == {
-        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"}, "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"}}
+        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
+        "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
+    }
     assert template["Parameters"]["ThrottlingBurstLimit"]["Type"] == "Number"
     log = properties["AccessLogSettings"]
     assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
@@ -119,8 +138,11 @@ def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
 
 def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
     template = load_template()
-    alarms = [resource["Properties"] for resource in template["Resources"].values()
-              if resource["Type"] == "AWS::CloudWatch::Alarm"]
+    alarms = [
+        resource["Properties"]
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::CloudWatch::Alarm"
+    ]
     assert all(alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}] for alarm in alarms)
     errors = {alarm["Dimensions"][0]["Value"]["Ref"] for alarm in alarms if alarm["MetricName"] == "Errors"}
     assert errors == set(functions_of(template))
@@ -129,7 +151,9 @@ def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
             assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     (dead_letters,) = [alarm for alarm in alarms if alarm["Namespace"] == "AWS/SQS"]
     assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
-    assert dead_letters["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["SweepDeadLetterQueue", "QueueName"]}}]
+    assert dead_letters["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["SweepDeadLetterQueue", "QueueName"]}}
+    ]
     assert (dead_letters["Threshold"], dead_letters["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     assert any(alarm["Namespace"] == "AWS/ApiGateway" and alarm["MetricName"] == "5xx" for alarm in alarms)
     subscription = template["Resources"]["AlarmEmailSubscription"]

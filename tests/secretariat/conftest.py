@@ -49,8 +49,15 @@ def admin(env, clock, capsys):
 def write_roster(tmp_path):
     """Write a roster file: write_roster(["Martin;Zoé;parent;01/03/2015;6e B"], encoding=…, bom=…)."""
 
-    def write(lines: list[str], *, encoding: str = "utf-8", bom: bool = False, header: str = HEADER,
-              name: str = "liste.csv", newline: str = "\r\n") -> Path:
+    def write(
+        lines: list[str],
+        *,
+        encoding: str = "utf-8",
+        bom: bool = False,
+        header: str = HEADER,
+        name: str = "liste.csv",
+        newline: str = "\r\n",
+    ) -> Path:
         text = newline.join([header, *lines]) + newline
         path = tmp_path / name
         path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding))

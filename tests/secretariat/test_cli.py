@@ -11,8 +11,19 @@ from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import verify_password
 from secretariat.cli import main
 
-ISSUE = ["issue", "--profile", "parent", "--last-name", "Lefèvre-Martin", "--first-name", "Zoé",
-         "--birth-date", "2015-03-01", "--school", "0751234a"]
+ISSUE = [
+    "issue",
+    "--profile",
+    "parent",
+    "--last-name",
+    "Lefèvre-Martin",
+    "--first-name",
+    "Zoé",
+    "--birth-date",
+    "2015-03-01",
+    "--school",
+    "0751234a",
+]
 
 
 @pytest.fixture

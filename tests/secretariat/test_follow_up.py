@@ -21,16 +21,29 @@ from functions.core.tokens import TokenKind
 from tests.secretariat.conftest import read_letters
 
 
-def test_reissue_makes_the_old_password_fail_and_the_new_one_work(admin, accounts, store, clock, log_in, login_client, settings, tmp_path):
+def test_reissue_makes_the_old_password_fail_and_the_new_one_work(
+    admin, accounts, store, clock, log_in, login_client, settings, tmp_path
+):
     account, old_password = accounts.make()
     assert log_in(account.identifier, old_password).status_code == 200
     old_session = login_client.client.get_cookie("__Host-ent-session").value
-    with_link, link = prepare_link(store, store.get_account(account.identifier), TokenKind.ACTIVATION, clock(), settings.public_url)
-    store.save_account(replace(with_link, state=AccountState.PENDING_CONFIRMATION, pending_email="f@example.fr",
-                               reminders_sent=("reminder_14_days",), guesses=GuessState(5, clock() + timedelta(hours=1))))
+    with_link, link = prepare_link(
+        store, store.get_account(account.identifier), TokenKind.ACTIVATION, clock(), settings.public_url
+    )
+    store.save_account(
+        replace(
+            with_link,
+            state=AccountState.PENDING_CONFIRMATION,
+            pending_email="f@example.fr",
+            reminders_sent=("reminder_14_days",),
+            guesses=GuessState(5, clock() + timedelta(hours=1)),
+        )
+    )
     clock.advance(days=40)
 
-    result = admin("reissue", account.identifier.upper(), "--out", str(tmp_path / "lettre.pdf"), "--operator", "m.dupont")
+    result = admin(
+        "reissue", account.identifier.upper(), "--out", str(tmp_path / "lettre.pdf"), "--operator", "m.dupont"
+    )
 
     assert result.code == 0, result.err
     [letter] = read_letters(tmp_path / "lettre.pdf")
@@ -58,12 +71,16 @@ def test_reactivate_lets_a_deactivated_family_log_in_to_first_connection(admin, 
     [letter] = read_letters(tmp_path / "lettre.pdf")
     assert log_in(account.identifier, letter.password).json == {"next": "first-connection"}
     assert store.get_account(account.identifier).state == AccountState.ISSUED
-    assert {event.action for event in store.events(account.identifier)} == {"login_refused_deactivated", "reactivated", "login"}
+    assert {event.action for event in store.events(account.identifier)} == {
+        "login_refused_deactivated",
+        "reactivated",
+        "login",
+    }
 
 
 @pytest.mark.parametrize("state", [AccountState.ACTIVE, AccountState.ISSUED, AccountState.PENDING_CONFIRMATION])
 def test_reactivating_an_account_that_is_not_deactivated_is_refused(admin, accounts, store, log_in, tmp_path, state):
-    account, password = accounts.make(state=state, password="Tournesol42")
+    account, _password = accounts.make(state=state, password="Tournesol42")
     result = admin("reactivate", account.identifier, "--out", str(tmp_path / "lettre.pdf"))
     assert result.code == 2
     assert f"Le compte {account.identifier} n'est pas désactivé" in result.err and "ent-admin reissue" in result.err
@@ -71,7 +88,9 @@ def test_reactivating_an_account_that_is_not_deactivated_is_refused(admin, accou
     assert store.get_account(account.identifier).password_hash == account.password_hash
 
 
-@pytest.mark.parametrize("command", [["reissue", "--out", "x.pdf"], ["reactivate", "--out", "x.pdf"], ["unlock"], ["show"]])
+@pytest.mark.parametrize(
+    "command", [["reissue", "--out", "x.pdf"], ["reactivate", "--out", "x.pdf"], ["unlock"], ["show"]]
+)
 def test_an_unknown_identifier_is_a_clear_error(admin, tmp_path, monkeypatch, command):
     monkeypatch.chdir(tmp_path)
     result = admin(command[0], "personne.inconnue", *command[1:])
@@ -92,8 +111,13 @@ def test_unlock_lets_a_locked_family_try_again(admin, accounts, log_in):
 
 def test_show_tells_state_deadlines_masked_address_lock_and_events(admin, accounts, store, log_in, clock):
     account, password = accounts.make()
-    store.save_account(replace(store.get_account(account.identifier), state=AccountState.PENDING_CONFIRMATION,
-                               pending_email="famille.martin@example.fr"))
+    store.save_account(
+        replace(
+            store.get_account(account.identifier),
+            state=AccountState.PENDING_CONFIRMATION,
+            pending_email="famille.martin@example.fr",
+        )
+    )
     for _ in range(5):
         log_in(account.identifier, "Mauvais1234")
     clock.advance(seconds=1)
@@ -101,9 +125,16 @@ def test_show_tells_state_deadlines_masked_address_lock_and_events(admin, accoun
     assert result.code == 0
     out = result.out
     for expected in (
-        f"Compte {account.identifier}", "Zoé Martin", "parent", "0751234A", "en attente de confirmation du courriel",
-        "À activer avant le :  28/02/2027 inclus (encore 90 jours)", "Supprimé après le :   30/11/2027",
-        "Adresse vérifiée :    aucune", "Adresse à confirmer : f***@example.fr", "bloqué jusqu'au 30/11/2026 10:01",
+        f"Compte {account.identifier}",
+        "Zoé Martin",
+        "parent",
+        "0751234A",
+        "en attente de confirmation du courriel",
+        "À activer avant le :  28/02/2027 inclus (encore 90 jours)",
+        "Supprimé après le :   30/11/2027",
+        "Adresse vérifiée :    aucune",
+        "Adresse à confirmer : f***@example.fr",
+        "bloqué jusqu'au 30/11/2026 10:01",
         "login_failed",
     ):
         assert expected in out, expected
@@ -126,10 +157,28 @@ def test_show_lists_at_most_the_last_20_events(admin, accounts, store, clock):
 @pytest.fixture
 def school(admin, write_roster, tmp_path, store):
     """A school with one account in each state, and one account in another school."""
-    roster = write_roster(["Martin;Zoé;parent;01/03/2015;", "Durand;Léa;parent;02/03/2015;", "Petit;Tom;eleve;03/03/2012;", "Roux;Ana;parent;04/03/2015;"])
+    roster = write_roster(
+        [
+            "Martin;Zoé;parent;01/03/2015;",
+            "Durand;Léa;parent;02/03/2015;",
+            "Petit;Tom;eleve;03/03/2012;",
+            "Roux;Ana;parent;04/03/2015;",
+        ]
+    )
     admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "a.pdf"))
-    admin("import", str(write_roster(["Silva;Inès;parent;05/03/2015;"], name="autre.csv")), "--school", "0931234B", "--out", str(tmp_path / "b.pdf"))
-    for identifier, state in (("lea.durand", AccountState.ACTIVE), ("tom.petit", AccountState.DEACTIVATED), ("ana.roux", AccountState.PENDING_CONFIRMATION)):
+    admin(
+        "import",
+        str(write_roster(["Silva;Inès;parent;05/03/2015;"], name="autre.csv")),
+        "--school",
+        "0931234B",
+        "--out",
+        str(tmp_path / "b.pdf"),
+    )
+    for identifier, state in (
+        ("lea.durand", AccountState.ACTIVE),
+        ("tom.petit", AccountState.DEACTIVATED),
+        ("ana.roux", AccountState.PENDING_CONFIRMATION),
+    ):
         store.save_account(replace(store.get_account(identifier), state=state))
     return "0751234A"
 
@@ -154,7 +203,10 @@ def test_status_lists_the_school_families_to_follow_up_first(admin, school, no_s
     assert "en attente de confirmation du courriel" in lines[2] and "28/02/2027 (encore 90 jours)" in lines[2]
     assert "délivré (première connexion à faire)" in lines[3]
     assert "ines.silva" not in result.out
-    assert lines[-1] == "Total : délivré (première connexion à faire) : 1, en attente de confirmation du courriel : 1, actif : 1, désactivé : 1"
+    assert (
+        lines[-1]
+        == "Total : délivré (première connexion à faire) : 1, en attente de confirmation du courriel : 1, actif : 1, désactivé : 1"
+    )
 
 
 def test_status_csv_opens_in_a_spreadsheet(admin, school, no_scan):
@@ -162,8 +214,10 @@ def test_status_csv_opens_in_a_spreadsheet(admin, school, no_scan):
     assert out.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff")), delimiter=";"))
     assert [(row["identifiant"], row["etat"], row["date_limite_activation"]) for row in rows] == [
-        ("ana.roux", "pending_confirmation", "28/02/2027"), ("zoe.martin", "issued", "28/02/2027"),
-        ("tom.petit", "deactivated", ""), ("lea.durand", "active", ""),
+        ("ana.roux", "pending_confirmation", "28/02/2027"),
+        ("zoe.martin", "issued", "28/02/2027"),
+        ("tom.petit", "deactivated", ""),
+        ("lea.durand", "active", ""),
     ]
     assert rows[0]["prenom"] == "Ana" and rows[3]["date_suppression"] == ""
 

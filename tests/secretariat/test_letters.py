@@ -17,15 +17,23 @@ LONG = "Wolfeschlegelsteinhausenbergerdorff de la Tour d'Auvergne-Lauraguais"
 
 def letter(**changes) -> Letter:
     values = dict(
-        school="0751234A", display_name="Zoé Lefèvre-Martin", profile=Profile.PARENT, identifier="zoe.lefevre-martin",
-        initial_password="Ab3kPq9xYz", activation_deadline=date(2027, 2, 28), deletion_date=date(2027, 11, 30),
-        issued_on=date(2026, 11, 30), classe="6e B",
+        school="0751234A",
+        display_name="Zoé Lefèvre-Martin",
+        profile=Profile.PARENT,
+        identifier="zoe.lefevre-martin",
+        initial_password="Ab3kPq9xYz",
+        activation_deadline=date(2027, 2, 28),
+        deletion_date=date(2027, 11, 30),
+        issued_on=date(2026, 11, 30),
+        classe="6e B",
     )
     return Letter(**{**values, **changes})
 
 
 def test_one_a4_page_per_letter_with_a_title_and_french_text():
-    reader = pypdf.PdfReader(io.BytesIO(letters_pdf([letter(), letter(identifier="zoe.martin")], "https://aide.ent.example.fr")))
+    reader = pypdf.PdfReader(
+        io.BytesIO(letters_pdf([letter(), letter(identifier="zoe.martin")], "https://aide.ent.example.fr"))
+    )
     assert len(reader.pages) == 2
     assert [round(float(value)) for value in reader.pages[0].mediabox] == [0, 0, 595, 842]
     assert reader.metadata.title == TITLE
@@ -36,8 +44,10 @@ def test_one_a4_page_per_letter_with_a_title_and_french_text():
 @pytest.mark.parametrize("profile", list(Profile))
 def test_the_longest_names_identifiers_and_addresses_still_fit_one_page(profile):
     long_letter = letter(
-        display_name=f"{LONG} {LONG}"[:201], identifier="hubert-blaine-wolfe.wolfeschlegelstei1000",
-        classe="Terminale générale 3", profile=profile,
+        display_name=f"{LONG} {LONG}"[:201],
+        identifier="hubert-blaine-wolfe.wolfeschlegelstei1000",
+        classe="Terminale générale 3",
+        profile=profile,
     )
     reader = pypdf.PdfReader(io.BytesIO(letters_pdf([long_letter], "https://aide.ent.une-academie-au-nom-long.fr")))
     assert len(reader.pages) == 1

@@ -18,11 +18,16 @@ def roster_bytes(lines: list[str], encoding: str = "utf-8", header: str = HEADER
 
 
 def test_names_keep_their_accents_hyphens_and_apostrophes():
-    roster = read_roster(roster_bytes([
-        "Lefèvre-Martin;Zoé;parent;01/03/2015;6e B",
-        "N'Diaye;Aïssatou;eleve;23/04/2012;",
-        "d'Œuvre ;  Jean  Noël ;Élève;05/06/2011",
-    ]), TODAY)
+    roster = read_roster(
+        roster_bytes(
+            [
+                "Lefèvre-Martin;Zoé;parent;01/03/2015;6e B",
+                "N'Diaye;Aïssatou;eleve;23/04/2012;",
+                "d'Œuvre ;  Jean  Noël ;Élève;05/06/2011",
+            ]
+        ),
+        TODAY,
+    )
     assert roster.refusals == []
     assert [(p.line, p.last_name, p.first_name, p.profile, p.birth_date, p.classe) for p in roster.people] == [
         (2, "Lefèvre-Martin", "Zoé", Profile.PARENT, date(2015, 3, 1), "6e B"),
@@ -32,7 +37,9 @@ def test_names_keep_their_accents_hyphens_and_apostrophes():
 
 
 def test_a_windows_1252_file_is_read_as_such():
-    roster = read_roster(roster_bytes(["Lefèvre;Zoé;parent;01/03/2015;6e B", "Cœur;Chloé;parent;02/03/2015;"], "cp1252"), TODAY)
+    roster = read_roster(
+        roster_bytes(["Lefèvre;Zoé;parent;01/03/2015;6e B", "Cœur;Chloé;parent;02/03/2015;"], "cp1252"), TODAY
+    )
     assert roster.encoding == "cp1252" and roster.refusals == []
     assert [p.display_name for p in roster.people] == ["Zoé Lefèvre", "Chloé Cœur"]
 
@@ -43,7 +50,9 @@ def test_a_byte_order_mark_is_not_part_of_the_header():
 
 
 def test_header_names_may_be_written_as_people_write_them():
-    roster = read_roster(roster_bytes(["6e A;01/03/2015;Zoé;Martin;parent"], header="Classe;Date de naissance;Prénom;NOM;Profil"), TODAY)
+    roster = read_roster(
+        roster_bytes(["6e A;01/03/2015;Zoé;Martin;parent"], header="Classe;Date de naissance;Prénom;NOM;Profil"), TODAY
+    )
     assert roster.refusals == []
     assert (roster.people[0].first_name, roster.people[0].classe) == ("Zoé", "6e A")
 
@@ -70,13 +79,18 @@ def test_each_bad_line_is_refused_with_its_reason(line, reason):
 
 
 def test_every_bad_line_is_reported_not_just_the_first():
-    roster = read_roster(roster_bytes([
-        "Durand;Léa;parent;02/03/2015;",
-        "Martin;Zoé;prof;01/03/2015;",
-        "",
-        "Petit;Tom;eleve;30/02/2012;",
-        "Roux;;parent;;",
-    ]), TODAY)
+    roster = read_roster(
+        roster_bytes(
+            [
+                "Durand;Léa;parent;02/03/2015;",
+                "Martin;Zoé;prof;01/03/2015;",
+                "",
+                "Petit;Tom;eleve;30/02/2012;",
+                "Roux;;parent;;",
+            ]
+        ),
+        TODAY,
+    )
     assert [(refusal.line, refusal.reason) for refusal in roster.refusals] == [
         (3, "profil « prof » inconnu (parent ou eleve)"),
         (5, "date de naissance « 30/02/2012 » impossible : Cette date n'existe pas dans le calendrier."),
@@ -93,7 +107,9 @@ def test_an_undecodable_line_is_reported_with_its_number():
 
 
 def test_a_stray_latin_1_line_in_a_utf8_file_is_reported_not_misread():
-    data = roster_bytes(["Lefèvre;Zoé;parent;01/03/2015;", "Gaël;Noé;eleve;01/03/2012;"]) + "Hélène;Léa;parent;01/03/2015;\n".encode("cp1252")
+    data = roster_bytes(
+        ["Lefèvre;Zoé;parent;01/03/2015;", "Gaël;Noé;eleve;01/03/2012;"]
+    ) + "Hélène;Léa;parent;01/03/2015;\n".encode("cp1252")
     roster = read_roster(data, TODAY)
     assert roster.encoding == "utf-8"
     assert [(refusal.line, "illisible" in refusal.reason) for refusal in roster.refusals] == [(4, True)]

@@ -12,7 +12,11 @@ from functions.login.app import create_app as create_login_app
 from .conftest import NEW_EMAIL, NEW_PASSWORD, PASSWORD, carry_session
 
 ENDPOINTS = {
-    "/api/account/password": {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD},
+    "/api/account/password": {
+        "current_password": PASSWORD,
+        "new_password": NEW_PASSWORD,
+        "new_password_confirmation": NEW_PASSWORD,
+    },
     "/api/account/email": {"current_password": PASSWORD, "new_email": NEW_EMAIL},
 }
 
@@ -51,8 +55,9 @@ def test_expired_session_gets_401(client, clock, path):
 @pytest.mark.parametrize("path", [*ENDPOINTS, "/api/account/email/confirm"])
 @pytest.mark.parametrize("body", [[], "texte", 3, None])
 def test_a_body_that_is_not_a_json_object_is_refused(client, path, body):
-    response = client.client.post(path, data=json.dumps(body), content_type="application/json",
-                                  headers={"Origin": "https://aide.ent.example.fr"})
+    response = client.client.post(
+        path, data=json.dumps(body), content_type="application/json", headers={"Origin": "https://aide.ent.example.fr"}
+    )
     assert response.status_code == 400
     assert response.json["error"]
 

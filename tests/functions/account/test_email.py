@@ -128,7 +128,9 @@ def test_a_newer_request_replaces_the_older_link(client, account, store, outbox,
     assert store.get_account(account.identifier).email == NEW_EMAIL
 
 
-def test_confirming_the_new_address_cancels_a_reset_link_sent_to_the_old_one(client, account, store, settings, outbox, elsewhere, clock):
+def test_confirming_the_new_address_cancels_a_reset_link_sent_to_the_old_one(
+    client, account, store, settings, outbox, elsewhere, clock
+):
     request_change(client)
     fresh = store.get_account(account.identifier)
     with_reset, _ = prepare_link(store, fresh, TokenKind.RESET, clock(), settings.public_url)
@@ -139,7 +141,11 @@ def test_confirming_the_new_address_cancels_a_reset_link_sent_to_the_old_one(cli
 
 def test_email_change_needs_the_current_password(client, account, store, outbox):
     response = request_change(client, current_password="Mauvais123")
-    assert (response.status_code, response.json["error"], response.json["field"]) == (401, "current_password_incorrect", "current_password")
+    assert (response.status_code, response.json["error"], response.json["field"]) == (
+        401,
+        "current_password_incorrect",
+        "current_password",
+    )
     assert store.get_account(account.identifier).guesses.consecutive_failures == 1
     assert store.get_account(account.identifier).pending_email is None
     assert outbox() == []
@@ -155,10 +161,21 @@ def test_wrong_current_password_for_email_counts_toward_the_lock(client):
     assert locked.headers["Retry-After"]
 
 
-@pytest.mark.parametrize("new_email", [
-    "pas-une-adresse", "zoe@", "@exemple.fr", "zoe@exemple", "zoe martin@exemple.fr", "Zoé <zoe@exemple.fr>",
-    "zoe@exemple.fr\nBcc: x@y.fr", "a" * 250 + "@exemple.fr", 42, ["zoe@exemple.fr"],
-])
+@pytest.mark.parametrize(
+    "new_email",
+    [
+        "pas-une-adresse",
+        "zoe@",
+        "@exemple.fr",
+        "zoe@exemple",
+        "zoe martin@exemple.fr",
+        "Zoé <zoe@exemple.fr>",
+        "zoe@exemple.fr\nBcc: x@y.fr",
+        "a" * 250 + "@exemple.fr",
+        42,
+        ["zoe@exemple.fr"],
+    ],
+)
 def test_new_email_must_be_a_valid_address(client, account, store, outbox, new_email):
     response = request_change(client, new_email=new_email)
     assert response.status_code == 400
@@ -180,7 +197,11 @@ def test_new_email_is_required(client):
 
 def test_new_email_same_as_current_is_refused_clearly(client, outbox):
     response = request_change(client, new_email=" Zoe.Martin@EXEMPLE.fr ")
-    assert (response.status_code, response.json["error"], response.json["field"]) == (400, "email_unchanged", "new_email")
+    assert (response.status_code, response.json["error"], response.json["field"]) == (
+        400,
+        "email_unchanged",
+        "new_email",
+    )
     assert "déjà" in response.json["message"]
     assert outbox() == []
 
@@ -202,8 +223,11 @@ def test_notice_failure_also_changes_nothing(account, log_in, failing_mailer, st
 
 
 def test_links_in_emails_are_built_from_the_public_url(client, outbox):
-    client.post("/api/account/email", {"current_password": PASSWORD, "new_email": NEW_EMAIL},
-                headers={"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"})
+    client.post(
+        "/api/account/email",
+        {"current_password": PASSWORD, "new_email": NEW_EMAIL},
+        headers={"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"},
+    )
     for mail in outbox():
         assert "evil.example" not in mail["text"] + mail["html"]
     assert "https://aide.ent.example.fr/compte/email/#t=" in mail_to(outbox, NEW_EMAIL)["text"]

@@ -56,24 +56,29 @@ def test_wrong_current_password_is_not_taken_for_a_lost_session(client):
 
 def test_account_lock_from_the_login_page_also_holds_here(client, account, login_client, clock):
     for _ in range(5):
-        login_client.post("/api/login", {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"})
+        login_client.post(
+            "/api/login", {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"}
+        )
     assert change(client).status_code == 429
     clock.advance(seconds=61)
     assert change(client).status_code == 200
 
 
-@pytest.mark.parametrize(("new_password", "confirmation", "error", "field"), [
-    ("Court1", "Court1", "password_policy", "new_password"),
-    ("Seulementdeslettres", "Seulementdeslettres", "password_policy", "new_password"),
-    ("12345678901", "12345678901", "password_policy", "new_password"),
-    ("Beaucouptroplong123", "Beaucouptroplong123", "password_policy", "new_password"),
-    ("zoe.martin42", "zoe.martin42", "password_policy", "new_password"),
-    ("Martin2024ab", "Martin2024ab", "password_policy", "new_password"),
-    ("ab01032015", "ab01032015", "password_policy", "new_password"),
-    ("password123", "password123", "password_policy", "new_password"),
-    (NEW_PASSWORD, "Nuage7lunf", "password_mismatch", "new_password_confirmation"),
-    ("", "", "invalid_input", "new_password"),
-])
+@pytest.mark.parametrize(
+    ("new_password", "confirmation", "error", "field"),
+    [
+        ("Court1", "Court1", "password_policy", "new_password"),
+        ("Seulementdeslettres", "Seulementdeslettres", "password_policy", "new_password"),
+        ("12345678901", "12345678901", "password_policy", "new_password"),
+        ("Beaucouptroplong123", "Beaucouptroplong123", "password_policy", "new_password"),
+        ("zoe.martin42", "zoe.martin42", "password_policy", "new_password"),
+        ("Martin2024ab", "Martin2024ab", "password_policy", "new_password"),
+        ("ab01032015", "ab01032015", "password_policy", "new_password"),
+        ("password123", "password123", "password_policy", "new_password"),
+        (NEW_PASSWORD, "Nuage7lunf", "password_mismatch", "new_password_confirmation"),
+        ("", "", "invalid_input", "new_password"),
+    ],
+)
 def test_new_password_must_follow_the_rule(client, account, store, new_password, confirmation, error, field):
     response = change(client, new_password=new_password, new_password_confirmation=confirmation)
     assert response.status_code == 400
@@ -90,14 +95,21 @@ def test_new_password_cannot_be_the_current_one(client):
 
 def test_rule_is_not_checked_before_the_current_password(client):
     """Else « must differ from the old one » would confirm guesses of it without counting them."""
-    response = change(client, current_password="Mauvais123", new_password="Mauvais123", new_password_confirmation="Mauvais123")
+    response = change(
+        client, current_password="Mauvais123", new_password="Mauvais123", new_password_confirmation="Mauvais123"
+    )
     assert response.json["error"] == "current_password_incorrect"
 
 
 def test_password_change_revokes_other_sessions_but_keeps_this_one(client, account, log_in, login_client):
     other_device = log_in(account.identifier)
     assert change(client).status_code == 200
-    assert other_device.post("/api/account/email", {"current_password": NEW_PASSWORD, "new_email": "a@exemple.fr"}).status_code == 401
+    assert (
+        other_device.post(
+            "/api/account/email", {"current_password": NEW_PASSWORD, "new_email": "a@exemple.fr"}
+        ).status_code
+        == 401
+    )
     carry_session(client, login_client)  # the same browser, on the login app's GET /api/session
     assert login_client.get("/api/session").status_code == 200
     carry_session(other_device, login_client)
@@ -121,7 +133,7 @@ def test_two_simultaneous_changes_from_the_same_password_one_wins(account, log_i
         response = change(browser, new_password=new_password, new_password_confirmation=new_password)
         answers[new_password] = (response.status_code, (response.json or {}).get("error"))
 
-    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, wanted)]
+    threads = [threading.Thread(target=submit, args=pair) for pair in zip(browsers, wanted, strict=False)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -135,7 +147,9 @@ def test_new_password_works_at_login_and_old_one_does_not(client, account, login
     change(client)
     old = login_client.post("/api/login", {"identifier": account.identifier, "password": PASSWORD, "profile": "parent"})
     assert (old.status_code, old.json["error"]) == (401, "invalid_credentials")
-    new = login_client.post("/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"})
+    new = login_client.post(
+        "/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"}
+    )
     assert new.json == {"next": "home"}
 
 
@@ -151,7 +165,9 @@ def test_password_change_sends_a_notice_without_the_password(client, outbox):
 
 
 def test_links_in_the_notice_ignore_the_host_header(client, outbox):
-    client.post("/api/account/password", FORM, headers={"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"})
+    client.post(
+        "/api/account/password", FORM, headers={"X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}
+    )
     (mail,) = outbox()
     assert "evil.example" not in mail["text"] + mail["html"]
 

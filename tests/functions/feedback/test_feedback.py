@@ -13,7 +13,9 @@ def client(make_client):
 
 
 def test_a_yes_with_a_comment_is_stored_for_its_page(client, store):
-    response = client.post("/api/feedback", {"page": "/premiere-connexion/", "helpful": True, "comment": " Très clair "})
+    response = client.post(
+        "/api/feedback", {"page": "/premiere-connexion/", "helpful": True, "comment": " Très clair "}
+    )
     assert (response.status_code, response.json) == (202, {"status": "received"})
     (answer,) = store.feedback()
     assert (answer.page, answer.helpful, answer.comment) == ("/premiere-connexion/", True, "Très clair")
@@ -36,11 +38,17 @@ def test_bad_feedback_is_refused_with_the_field(client, body, field):
 
 
 def test_feedback_must_be_json_from_our_own_site(client):
-    as_form = client.client.post("/api/feedback", data="page=/aide/&helpful=1", content_type="application/x-www-form-urlencoded")
+    as_form = client.client.post(
+        "/api/feedback", data="page=/aide/&helpful=1", content_type="application/x-www-form-urlencoded"
+    )
     assert (as_form.status_code, as_form.json["error"]) == (415, "unsupported_media_type")
-    cross_site = client.post("/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Origin": "https://evil.example"})
+    cross_site = client.post(
+        "/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Origin": "https://evil.example"}
+    )
     assert (cross_site.status_code, cross_site.json["error"]) == (403, "forbidden")
-    fetch_cross_site = client.post("/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Sec-Fetch-Site": "cross-site"})
+    fetch_cross_site = client.post(
+        "/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
     assert fetch_cross_site.status_code == 403
 
 

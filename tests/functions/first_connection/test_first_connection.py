@@ -34,7 +34,9 @@ def login_client(make_client):
 
 def start_first_connection(login_client, client, account, password):
     """Log in with the letter's password and carry the first-connection session over."""
-    assert login_client.post("/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}).json == {"next": "first-connection"}
+    assert login_client.post(
+        "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}
+    ).json == {"next": "first-connection"}
     client.client.set_cookie("__Host-ent-session", login_client.cookie(), domain="localhost", secure=True)
 
 
@@ -67,7 +69,11 @@ def test_wrong_birth_date_is_refused_and_counts_as_a_failed_guess(client, login_
     account, initial_password = accounts.make()
     start_first_connection(login_client, client, account, initial_password)
     response = client.post("/api/first-connection", {**FORM, "birth_date": "02/03/2015"})
-    assert (response.status_code, response.json["error"], response.json["field"]) == (401, "birth_date_mismatch", "birth_date")
+    assert (response.status_code, response.json["error"], response.json["field"]) == (
+        401,
+        "birth_date_mismatch",
+        "birth_date",
+    )
     assert store.get_account(account.identifier).guesses.consecutive_failures == 1
     for _ in range(4):
         client.post("/api/first-connection", {**FORM, "birth_date": "02/03/2015"})
@@ -82,10 +88,26 @@ def test_wrong_birth_date_is_refused_and_counts_as_a_failed_guess(client, login_
         ({"email": "pas-une-adresse"}, "invalid_email", "email"),
         ({"email": ""}, "invalid_input", "email"),
         ({"new_password": "court1", "new_password_confirmation": "court1"}, "password_policy", "new_password"),
-        ({"new_password": "Tournesol42!abc", "new_password_confirmation": "Tournesol42!abc"}, "password_policy", "new_password"),
-        ({"new_password": "sansChiffres", "new_password_confirmation": "sansChiffres"}, "password_policy", "new_password"),
-        ({"new_password": "zoe.martin12", "new_password_confirmation": "zoe.martin12"}, "password_policy", "new_password"),
-        ({"new_password": "Abc01032015", "new_password_confirmation": "Abc01032015"}, "password_policy", "new_password"),
+        (
+            {"new_password": "Tournesol42!abc", "new_password_confirmation": "Tournesol42!abc"},
+            "password_policy",
+            "new_password",
+        ),
+        (
+            {"new_password": "sansChiffres", "new_password_confirmation": "sansChiffres"},
+            "password_policy",
+            "new_password",
+        ),
+        (
+            {"new_password": "zoe.martin12", "new_password_confirmation": "zoe.martin12"},
+            "password_policy",
+            "new_password",
+        ),
+        (
+            {"new_password": "Abc01032015", "new_password_confirmation": "Abc01032015"},
+            "password_policy",
+            "new_password",
+        ),
         ({"new_password_confirmation": "Tournesol43"}, "password_mismatch", "new_password_confirmation"),
         ({"new_password": ["x"]}, "invalid_input", "new_password"),
     ],
@@ -102,7 +124,10 @@ def test_bad_first_connection_input_names_the_field(client, login_client, accoun
 def test_the_letters_password_cannot_be_kept(client, login_client, accounts):
     account, initial_password = accounts.make()
     start_first_connection(login_client, client, account, initial_password)
-    response = client.post("/api/first-connection", {**FORM, "new_password": initial_password, "new_password_confirmation": initial_password})
+    response = client.post(
+        "/api/first-connection",
+        {**FORM, "new_password": initial_password, "new_password_confirmation": initial_password},
+    )
     assert response.json["error"] == "password_policy"
 
 
@@ -116,9 +141,13 @@ def test_activation_link_activates_the_account_and_then_login_opens_it(client, l
     stored = store.get_account(account.identifier)
     assert stored.state == AccountState.ACTIVE and stored.email == "famille.martin@example.fr"
     assert store.identifiers_for_email("famille.martin@example.fr") == [account.identifier]
-    login = login_client.post("/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"})
+    login = login_client.post(
+        "/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"}
+    )
     assert login.json == {"next": "home"}
-    old = login_client.post("/api/login", {"identifier": account.identifier, "password": initial_password, "profile": "parent"})
+    old = login_client.post(
+        "/api/login", {"identifier": account.identifier, "password": initial_password, "profile": "parent"}
+    )
     assert old.json["error"] == "invalid_credentials"
 
 
@@ -126,7 +155,9 @@ def test_pending_account_login_says_to_confirm_the_email(client, login_client, a
     account, initial_password = accounts.make()
     start_first_connection(login_client, client, account, initial_password)
     client.post("/api/first-connection", FORM)
-    response = login_client.post("/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"})
+    response = login_client.post(
+        "/api/login", {"identifier": account.identifier, "password": NEW_PASSWORD, "profile": "parent"}
+    )
     assert (response.status_code, response.json["error"]) == (403, "email_confirmation_pending")
 
 
@@ -193,13 +224,25 @@ def test_resend_is_limited_to_three_mails_an_hour(client, login_client, accounts
     account, initial_password = accounts.make()
     start_first_connection(login_client, client, account, initial_password)
     client.post("/api/first-connection", FORM)
-    statuses = [client.post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}).status_code for _ in range(3)]
+    statuses = [
+        client.post(
+            "/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}
+        ).status_code
+        for _ in range(3)
+    ]
     assert statuses == [202, 202, 429]
     clock.advance(hours=1, seconds=1)
-    assert client.post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}).status_code == 202
+    assert (
+        client.post(
+            "/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}
+        ).status_code
+        == 202
+    )
 
 
-def test_twenty_clicks_on_one_activation_link_activate_once(settings, store, clock, login_client, accounts, outbox, make_client):
+def test_twenty_clicks_on_one_activation_link_activate_once(
+    settings, store, clock, login_client, accounts, outbox, make_client
+):
     account, initial_password = accounts.make()
     client = make_client(create_app)
     start_first_connection(login_client, client, account, initial_password)
@@ -218,7 +261,9 @@ def test_twenty_clicks_on_one_activation_link_activate_once(settings, store, clo
     assert sorted(statuses) == [200] + [400] * 19
 
 
-def test_two_concurrent_first_connections_one_wins_the_other_is_told(make_client, login_client, accounts, store, outbox):
+def test_two_concurrent_first_connections_one_wins_the_other_is_told(
+    make_client, login_client, accounts, store, outbox
+):
     account, initial_password = accounts.make()
     clients = [make_client(create_app) for _ in range(2)]
     for each in clients:
@@ -237,7 +282,7 @@ def test_two_concurrent_first_connections_one_wins_the_other_is_told(make_client
         thread.join()
     codes = sorted(answer.status_code for answer in answers)
     assert codes[0] == 202 and codes[1] in (401, 409)
-    loser = [answer for answer in answers if answer.status_code != 202][0]
+    loser = next(answer for answer in answers if answer.status_code != 202)
     assert loser.json["error"] in ("first_connection_done", "not_authenticated") and loser.json["message"]
 
 
@@ -248,7 +293,9 @@ class FailingSes:
         raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "SendEmail")
 
 
-def test_mail_failure_answers_503_and_leaves_the_account_as_it_was(settings, make_client, login_client, accounts, store, outbox):
+def test_mail_failure_answers_503_and_leaves_the_account_as_it_was(
+    settings, make_client, login_client, accounts, store, outbox
+):
     account, initial_password = accounts.make()
     failing = make_client(create_app, mailer=Mailer(settings.mail_from, ses=FailingSes()))
     start_first_connection(login_client, failing, account, initial_password)

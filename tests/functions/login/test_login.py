@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from argon2 import PasswordHasher
 
 from functions.core.lifecycle import AccountState, Profile
@@ -39,13 +38,18 @@ def test_first_connection_session_does_not_open_the_account(client, accounts):
 
 
 def test_active_account_logs_in_and_sees_who_is_connected(client, accounts):
-    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
+    _account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
     response = log_in(client, " Zoe.Martin ", PASSWORD)
     assert response.json == {"next": "home"}
     assert "Max-Age=43200" in response.headers["Set-Cookie"]
     session = client.get("/api/session")
     assert session.status_code == 200
-    assert session.json == {"identifier": "zoe.martin", "profile": "parent", "display_name": "Zoé Martin", "school": "0751234A"}
+    assert session.json == {
+        "identifier": "zoe.martin",
+        "profile": "parent",
+        "display_name": "Zoé Martin",
+        "school": "0751234A",
+    }
 
 
 def test_wrong_password_and_unknown_identifier_get_the_same_answer(client, accounts):
@@ -63,7 +67,9 @@ def test_unknown_identifier_costs_one_argon2_verify_like_a_known_one(client, acc
     account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
     verifies: list[str] = []
     real_verify = PasswordHasher.verify
-    monkeypatch.setattr(PasswordHasher, "verify", lambda self, hash_, secret: verifies.append(hash_) or real_verify(self, hash_, secret))
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, hash_, secret: verifies.append(hash_) or real_verify(self, hash_, secret)
+    )
     log_in(client, account.identifier, "Mauvais123")
     log_in(client, "personne.inconnue", "Mauvais123")
     assert len(verifies) == 2
@@ -193,8 +199,11 @@ def test_no_more_than_25_failures_in_24_hours(client, accounts, clock):
 
 def test_login_is_audited_with_source_ip_and_user_agent(client, accounts, store, clock):
     account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD)
-    client.post("/api/login", {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"},
-                headers={"User-Agent": "Firefox/1"})
+    client.post(
+        "/api/login",
+        {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"},
+        headers={"User-Agent": "Firefox/1"},
+    )
     clock.advance(seconds=1)
     log_in(client, account.identifier, PASSWORD)
     actions = [event.action for event in store.events(account.identifier)]
@@ -209,8 +218,11 @@ def test_one_machine_guessing_across_many_accounts_is_slowed_down(make_client, a
     attacker = make_client(create_app)
     attacker.client.environ_base["REMOTE_ADDR"] = "203.0.113.7"
     for number in range(IP_FAILURES_PER_WINDOW):
-        attacker.post("/api/login", {"identifier": f"inconnu.{number}", "password": "Mauvais123", "profile": "parent"},
-                      headers={"X-Forwarded-For": f"198.51.100.{number}"})  # a forged header changes nothing
+        attacker.post(
+            "/api/login",
+            {"identifier": f"inconnu.{number}", "password": "Mauvais123", "profile": "parent"},
+            headers={"X-Forwarded-For": f"198.51.100.{number}"},
+        )  # a forged header changes nothing
     blocked = log_in(attacker, account.identifier, PASSWORD)
     assert (blocked.status_code, blocked.json["error"]) == (429, "too_many_attempts")
     assert 0 < int(blocked.headers["Retry-After"]) <= 900
@@ -232,7 +244,8 @@ def test_behind_cloudfront_only_requests_carrying_the_origin_secret_are_heard(se
     direct = log_in(client, account.identifier, PASSWORD)
     assert (direct.status_code, direct.json["error"]) == (403, "forbidden")
     through_cloudfront = client.post(
-        "/api/login", {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"},
+        "/api/login",
+        {"identifier": account.identifier, "password": "Mauvais123", "profile": "parent"},
         headers={"X-Origin-Verify": "s3cret-origin", "CloudFront-Viewer-Address": "2001:db8::7:51234"},
     )
     assert through_cloudfront.status_code == 401

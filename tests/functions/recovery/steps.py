@@ -39,10 +39,14 @@ def ask_reset(client, identifier: Any, **kwargs: Any):
 
 
 def choose_password(client, token: Any, password: str = NEW_PASSWORD, confirmation: str | None = None):
-    return client.post("/api/recovery/password/reset", {
-        "token": token, "new_password": password,
-        "new_password_confirmation": password if confirmation is None else confirmation,
-    })
+    return client.post(
+        "/api/recovery/password/reset",
+        {
+            "token": token,
+            "new_password": password,
+            "new_password_confirmation": password if confirmation is None else confirmation,
+        },
+    )
 
 
 def reset_links(mails: list[dict[str, str]]) -> list[str]:

@@ -28,8 +28,13 @@ def test_known_unknown_and_unconfirmed_addresses_get_the_same_answer(client, acc
 
 def test_one_email_lists_every_identifier_of_the_address(client, accounts, outbox):
     accounts.make(state=AccountState.ACTIVE, email=FAMILY, first_name="Léa", last_name="Durand")
-    accounts.make(state=AccountState.ACTIVE, email="Famille.Durand@example.fr", first_name="Tom", last_name="Durand",
-                  profile=Profile.ELEVE)
+    accounts.make(
+        state=AccountState.ACTIVE,
+        email="Famille.Durand@example.fr",
+        first_name="Tom",
+        last_name="Durand",
+        profile=Profile.ELEVE,
+    )
     accounts.make(state=AccountState.ACTIVE, email="autre@example.fr", first_name="Ana", last_name="Silva")
     ask_identifier(client, " FAMILLE.durand@EXAMPLE.fr ")
     [mail] = outbox()
@@ -54,7 +59,9 @@ def test_an_unknown_or_unconfirmed_address_receives_nothing(client, accounts, st
     assert outbox() == []
 
 
-@pytest.mark.parametrize("email", ["pas-une-adresse", "parent@exemple", "parent @exemple.fr", "a" * 250 + "@exemple.fr"])
+@pytest.mark.parametrize(
+    "email", ["pas-une-adresse", "parent@exemple", "parent @exemple.fr", "a" * 250 + "@exemple.fr"]
+)
 def test_a_malformed_address_is_refused_in_french(client, email, outbox):
     response = ask_identifier(client, email)
     assert response.status_code == 400
@@ -72,8 +79,12 @@ def test_a_missing_or_oversized_field_is_a_json_400(client, body):
 
 
 def test_a_body_that_is_not_json_is_a_json_400(client):
-    response = client.client.post("/api/recovery/identifier", data="{pas du json", content_type="application/json",
-                                  headers={"Origin": "https://aide.ent.example.fr"})
+    response = client.client.post(
+        "/api/recovery/identifier",
+        data="{pas du json",
+        content_type="application/json",
+        headers={"Origin": "https://aide.ent.example.fr"},
+    )
     assert response.status_code == 400
     assert response.json["error"] == "invalid_input"
 
@@ -92,7 +103,9 @@ def test_no_more_than_3_mails_an_hour_then_it_works_again(client, accounts, outb
     assert len(outbox()) == 4
 
 
-def test_when_mail_fails_the_answer_is_503_nothing_changes_and_a_retry_works(client, refusing_client, accounts, store, outbox):
+def test_when_mail_fails_the_answer_is_503_nothing_changes_and_a_retry_works(
+    client, refusing_client, accounts, store, outbox
+):
     account, _ = accounts.make(state=AccountState.ACTIVE, email=FAMILY)
     before = store.get_account(account.identifier)
     response = ask_identifier(refusing_client, FAMILY)

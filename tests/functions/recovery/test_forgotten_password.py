@@ -20,9 +20,17 @@ def test_every_identifier_gets_the_same_answer(client, accounts):
     issued, _ = accounts.make(first_name="Léo", last_name="Petit")
     pending, _ = accounts.make(state=AccountState.PENDING_CONFIRMATION, first_name="Ana", last_name="Silva")
     deactivated, _ = accounts.make(state=AccountState.DEACTIVATED, first_name="Tom", last_name="Roux")
-    answers = [ask_reset(client, name) for name in (
-        active.identifier, issued.identifier, pending.identifier, deactivated.identifier, "personne.inconnue", "<script>",
-    )]
+    answers = [
+        ask_reset(client, name)
+        for name in (
+            active.identifier,
+            issued.identifier,
+            pending.identifier,
+            deactivated.identifier,
+            "personne.inconnue",
+            "<script>",
+        )
+    ]
     assert {answer.status_code for answer in answers} == {202}
     assert all(answer.json == answers[0].json for answer in answers)
     assert active.identifier not in answers[0].get_data(as_text=True)
@@ -32,7 +40,9 @@ def test_only_an_account_with_a_confirmed_address_gets_a_link(client, accounts, 
     active, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, email=ADDRESS)
     pending, _ = accounts.make(state=AccountState.PENDING_CONFIRMATION, first_name="Ana", last_name="Silva")
     store.save_account(replace(pending, pending_email="ana@example.fr"))
-    deactivated, _ = accounts.make(state=AccountState.DEACTIVATED, email="tom@example.fr", first_name="Tom", last_name="Roux")
+    deactivated, _ = accounts.make(
+        state=AccountState.DEACTIVATED, email="tom@example.fr", first_name="Tom", last_name="Roux"
+    )
     for identifier in (active.identifier, pending.identifier, deactivated.identifier):
         ask_reset(client, identifier)
     [mail] = outbox()
@@ -92,7 +102,9 @@ def test_recovery_works_while_the_account_is_locked(client, make_client, account
     assert len(reset_links(outbox())) == 1
 
 
-def test_when_mail_fails_the_answer_is_503_and_the_account_is_as_it_was(client, refusing_client, accounts, store, outbox):
+def test_when_mail_fails_the_answer_is_503_and_the_account_is_as_it_was(
+    client, refusing_client, accounts, store, outbox
+):
     account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, email=ADDRESS)
     ask_reset(client, account.identifier)
     [older_link] = reset_links(outbox())

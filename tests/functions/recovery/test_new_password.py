@@ -16,7 +16,13 @@ from functions.login.app import create_app as create_login_app
 from functions.recovery.app import create_app
 from tests.conftest import MAIL_FROM
 from tests.functions.recovery.steps import (
-    NEW_PASSWORD, PASSWORD, NoticeFailingMailer, ask_reset, choose_password, reset_links, token_of,
+    NEW_PASSWORD,
+    PASSWORD,
+    NoticeFailingMailer,
+    ask_reset,
+    choose_password,
+    reset_links,
+    token_of,
 )
 
 ADDRESS = "zoe.parent@example.fr"
@@ -69,20 +75,28 @@ def test_the_link_still_works_just_before_the_hour(client, active, outbox, clock
     assert choose_password(client, token).status_code == 200
 
 
-@pytest.mark.parametrize("token, error", [
-    ("x" * 43, "token_invalid"),  # well formed, but no such link
-    ("abc", "token_invalid"),
-    ("not a token at all !", "token_invalid"),
-    ("a" * 200, "token_invalid"),
-    ("", "token_invalid"),
-    (None, "token_invalid"),
-    (12345, "invalid_input"),
-    ("a" * 257, "invalid_input"),
-])
+@pytest.mark.parametrize(
+    "token, error",
+    [
+        ("x" * 43, "token_invalid"),  # well formed, but no such link
+        ("abc", "token_invalid"),
+        ("not a token at all !", "token_invalid"),
+        ("a" * 200, "token_invalid"),
+        ("", "token_invalid"),
+        (None, "token_invalid"),
+        (12345, "invalid_input"),
+        ("a" * 257, "invalid_input"),
+    ],
+)
 def test_a_garbled_link_is_refused(client, active, token, error):
-    response = client.post("/api/recovery/password/reset", {
-        "token": token, "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-    })
+    response = client.post(
+        "/api/recovery/password/reset",
+        {
+            "token": token,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        },
+    )
     assert (response.status_code, response.json["error"], response.json["field"]) == (400, error, "token")
 
 
@@ -101,18 +115,28 @@ def test_a_newer_request_cancels_the_older_link(client, active, outbox):
     assert choose_password(client, newer).status_code == 200
 
 
-@pytest.mark.parametrize("password", ["Court1", "sansChiffres", "12345678901", "Zoe.Martin2024", "Azerty123", PASSWORD, "a" * 15 + "1"])
+@pytest.mark.parametrize(
+    "password", ["Court1", "sansChiffres", "12345678901", "Zoe.Martin2024", "Azerty123", PASSWORD, "a" * 15 + "1"]
+)
 def test_the_new_password_follows_the_rule(client, active, outbox, password):
     token = new_token(client, outbox, active.identifier)
     response = choose_password(client, token, password)
-    assert (response.status_code, response.json["error"], response.json["field"]) == (400, "password_policy", "new_password")
+    assert (response.status_code, response.json["error"], response.json["field"]) == (
+        400,
+        "password_policy",
+        "new_password",
+    )
     assert choose_password(client, token).status_code == 200  # a refused password does not spend the link
 
 
 def test_the_two_passwords_must_match(client, active, outbox):
     token = new_token(client, outbox, active.identifier)
     response = choose_password(client, token, NEW_PASSWORD, confirmation="Marelle58vo1")
-    assert (response.status_code, response.json["error"], response.json["field"]) == (400, "password_mismatch", "new_password_confirmation")
+    assert (response.status_code, response.json["error"], response.json["field"]) == (
+        400,
+        "password_mismatch",
+        "new_password_confirmation",
+    )
 
 
 def test_resetting_closes_every_open_session(client, active, login, outbox):
@@ -168,9 +192,15 @@ def test_a_notice_that_cannot_be_sent_does_not_undo_the_reset(make_client, activ
 
 def test_the_reset_is_audited(client, active, store, outbox):
     token = new_token(client, outbox, active.identifier)
-    client.post("/api/recovery/password/reset", {
-        "token": token, "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD,
-    }, headers={"User-Agent": "Firefox/1"})
+    client.post(
+        "/api/recovery/password/reset",
+        {
+            "token": token,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirmation": NEW_PASSWORD,
+        },
+        headers={"User-Agent": "Firefox/1"},
+    )
     [reset] = [event for event in store.events(active.identifier) if event.action == "password_reset"]
     assert (reset.detail, reset.user_agent) == ("notice_sent", "Firefox/1")
     assert token not in repr(store.events(active.identifier))
@@ -208,21 +238,31 @@ def test_twenty_simultaneous_uses_of_one_link_change_the_password_once(make_clie
 
 
 def test_a_body_that_is_not_json_is_a_json_400(client):
-    response = client.client.post("/api/recovery/password/reset", data="[]", content_type="application/json",
-                                  headers={"Origin": "https://aide.ent.example.fr"})
+    response = client.client.post(
+        "/api/recovery/password/reset",
+        data="[]",
+        content_type="application/json",
+        headers={"Origin": "https://aide.ent.example.fr"},
+    )
     assert (response.status_code, response.json["error"]) == (400, "invalid_input")
 
 
 @pytest.mark.parametrize("field", ["new_password", "new_password_confirmation"])
 def test_an_oversized_password_field_is_refused_without_hashing(client, field):
-    body = {"token": "x" * 43, "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD, field: "a1" * 100}
+    body = {
+        "token": "x" * 43,
+        "new_password": NEW_PASSWORD,
+        "new_password_confirmation": NEW_PASSWORD,
+        field: "a1" * 100,
+    }
     response = client.post("/api/recovery/password/reset", body)
     assert (response.status_code, response.json["field"]) == (400, field)
 
 
 def test_a_form_post_from_another_site_is_refused(client):
-    response = client.client.post("/api/recovery/password", data="identifier=zoe.martin",
-                                  content_type="application/x-www-form-urlencoded")
+    response = client.client.post(
+        "/api/recovery/password", data="identifier=zoe.martin", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -19,14 +19,21 @@ PASSWORD = "Tournesol42"
 
 def at(day: date) -> datetime:
     """03:00 in Paris on `day`: when the scheduler runs the sweep."""
-    return datetime.combine(day, time(3, 0), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(3, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 @pytest.fixture
 def sweep(store, settings):
     def run(day: date, mailer: Mailer | None = None, **options):
-        return run_sweep(store, mailer or Mailer(settings.mail_from), today=day, now=at(day),
-                         public_url=settings.public_url, **options)
+        return run_sweep(
+            store,
+            mailer or Mailer(settings.mail_from),
+            today=day,
+            now=at(day),
+            public_url=settings.public_url,
+            **options,
+        )
+
     return run
 
 
@@ -58,7 +65,8 @@ def test_deactivated_account_sees_contact_school_message_after_the_sweep(account
     sweep(date(2027, 3, 1))
     clock.now = at(date(2027, 3, 1))
     response = make_client(create_login_app).post(
-        "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"})
+        "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}
+    )
     assert (response.status_code, response.json["error"]) == (403, "account_deactivated")
 
 
@@ -71,7 +79,9 @@ def test_deactivation_revokes_sessions_and_links(accounts, store, sweep):
     assert after.live_tokens == {}
 
 
-def test_after_one_year_the_account_is_deleted_and_the_identifier_is_unknown(accounts, store, sweep, make_client, clock):
+def test_after_one_year_the_account_is_deleted_and_the_identifier_is_unknown(
+    accounts, store, sweep, make_client, clock
+):
     account, password = accounts.make()
     sweep(date(2027, 3, 1))
     sweep(date(2027, 11, 30))
@@ -83,7 +93,8 @@ def test_after_one_year_the_account_is_deleted_and_the_identifier_is_unknown(acc
     assert store.school_counts("0751234A") == {"deactivated_unactivated": 1, "deleted_unactivated": 1}
     clock.now = at(date(2027, 12, 1))
     response = make_client(create_login_app).post(
-        "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"})
+        "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}
+    )
     assert response.json["error"] == "invalid_credentials"
 
 
@@ -196,8 +207,16 @@ def test_deletion_by_the_sweep_lets_the_school_issue_a_new_identifier(store, swe
     from functions.core.lifecycle import Profile
 
     def issue():
-        return issue_account(store, profile=Profile.PARENT, first_name="Zoé", last_name="Martin",
-                             birth_date=date(2015, 3, 1), school="0751234A", now=clock(), once_per_person=True)
+        return issue_account(
+            store,
+            profile=Profile.PARENT,
+            first_name="Zoé",
+            last_name="Martin",
+            birth_date=date(2015, 3, 1),
+            school="0751234A",
+            now=clock(),
+            once_per_person=True,
+        )
 
     account = issue().account
     assert account.person_fingerprint
