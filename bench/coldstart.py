@@ -243,8 +243,10 @@ def _web_setup(path: Path, event: dict[str, Any], then: Callable[[], None] | Non
 def _account_resetter(dynamodb: Any) -> Callable[[], None]:
     """Put back the active account the wrong-password login tries, so it never gets locked."""
     from functions.core.lifecycle import AccountState, Profile
+    from functions.core.model import Account
     from functions.core.passwords import hash_password
-    from functions.core.store import Account, _marshal, account_to_item
+    from functions.core.store.dynamodb import marshal
+    from functions.core.store.items import account_to_item
 
     now = datetime.now(UTC)
     account = Account(
@@ -262,7 +264,7 @@ def _account_resetter(dynamodb: Any) -> Callable[[], None]:
         email="zoe.martin@exemple.fr",
         activated_at=now,
     )
-    item = _marshal(account_to_item(account))
+    item = marshal(account_to_item(account))
     return lambda: dynamodb.put_item(TableName=TABLE_NAME, Item=item)
 
 
@@ -270,7 +272,10 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
     """Give each sweep run a usual day: yesterday done, one account to deactivate, one to remind."""
     from functions.core.clock import paris_day, utc_now
     from functions.core.lifecycle import AccountState, Profile
-    from functions.core.store import Account, _marshal, account_to_item
+    from functions.core.model import Account
+    from functions.core.store.dynamodb import marshal
+    from functions.core.store.items import account_to_item
+    from functions.core.store.keys import sweep_cursor_key
 
     def reset() -> None:
         now = utc_now()
@@ -302,12 +307,10 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
             ),
         ]
         for account in accounts:
-            dynamodb.put_item(TableName=TABLE_NAME, Item=_marshal(account_to_item(account)))
+            dynamodb.put_item(TableName=TABLE_NAME, Item=marshal(account_to_item(account)))
         dynamodb.put_item(
             TableName=TABLE_NAME,
-            Item=_marshal(
-                {"pk": "SWEEP", "sk": "CURSOR", "type": "sweep", "day": (today - timedelta(days=1)).isoformat()}
-            ),
+            Item=marshal({**sweep_cursor_key(), "type": "sweep", "day": (today - timedelta(days=1)).isoformat()}),
         )
 
     return reset

@@ -63,7 +63,7 @@ def identifier(index: int) -> str:
 def _account(index: int, kind: str, due: date) -> Any:
     """An account of `kind` whose next due day is `due` (never, when active)."""
     from functions.core.lifecycle import AccountState, Profile
-    from functions.core.store import Account
+    from functions.core.model import Account
 
     name = identifier(index)
     common = dict(
@@ -136,29 +136,23 @@ def plan(index: int) -> tuple[str, date | None]:
 
 def items_of(index: int) -> list[dict[str, Any]]:
     """The items of account `index` as loaded: the account, and a deactivated one's audit event."""
-    from functions.core.store import AUDIT_RETENTION_DAYS, account_to_item
+    from functions.core.model import AuditEvent
+    from functions.core.store.items import account_to_item, event_to_item
 
     kind, due = plan(index)
     account = _account(index, kind, due or DUE_DAY)
     items = [account_to_item(account)]
     if kind == "deactivated":
         at = _moment(account.activation_deadline + timedelta(days=1))
-        items.append(
-            {
-                "pk": f"ACCOUNT#{account.identifier}",
-                "sk": f"EVENT#{at.isoformat()}#00000000",
-                "type": "event",
-                "action": "deactivated_by_sweep",
-                "at": at.isoformat(),
-                "user_agent": "ent-parents",
-                "expires_at": int(at.timestamp()) + AUDIT_RETENTION_DAYS * 86400,
-            }
-        )
+        event = AuditEvent(at=at, action="deactivated_by_sweep", user_agent="ent-parents")
+        items.append(event_to_item(account.identifier, event, "00000000"))
     return items
 
 
 def cursor_item() -> dict[str, Any]:
-    return {"pk": "SWEEP", "sk": "CURSOR", "type": "sweep", "day": (DUE_DAY - timedelta(days=1)).isoformat()}
+    from functions.core.store.keys import sweep_cursor_key
+
+    return {**sweep_cursor_key(), "type": "sweep", "day": (DUE_DAY - timedelta(days=1)).isoformat()}
 
 
 def _key(item: dict[str, Any]) -> tuple[str, str]:
@@ -167,10 +161,10 @@ def _key(item: dict[str, Any]) -> tuple[str, str]:
 
 def _write(client: Any, puts: Iterable[dict[str, Any]] = (), deletes: Iterable[tuple[str, str]] = ()) -> int:
     """batch_write_item in batches of 25 (plain Python values in, DynamoDB JSON out)."""
-    from functions.core.store import _marshal
+    from functions.core.store.dynamodb import marshal
 
-    requests = [{"PutRequest": {"Item": _marshal(item)}} for item in puts]
-    requests += [{"DeleteRequest": {"Key": _marshal({"pk": pk, "sk": sk})}} for pk, sk in deletes]
+    requests = [{"PutRequest": {"Item": marshal(item)}} for item in puts]
+    requests += [{"DeleteRequest": {"Key": marshal({"pk": pk, "sk": sk})}} for pk, sk in deletes]
     for start in range(0, len(requests), BATCH):
         pending = {TABLE_NAME: requests[start : start + BATCH]}
         while pending:
@@ -196,7 +190,7 @@ class Recorder:
     """Counts items read (after-call) and remembers every key written, to put the table back."""
 
     def __init__(self, client: Any) -> None:
-        from functions.core.store import DUE_INDEX
+        from functions.core.store.keys import DUE_INDEX
 
         self.due_index = DUE_INDEX
         self.reads = Reads()
@@ -282,7 +276,8 @@ def ours(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]:
 
 def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]:
     """What a sweep without the index does: read every item, keep the accounts with work today."""
-    from functions.core.store import _marshal, _unmarshal, account_from_item
+    from functions.core.store.dynamodb import marshal, unmarshal
+    from functions.core.store.items import account_from_item
     from functions.sweep.flow import _action, _handle_fresh
 
     found = []
@@ -293,7 +288,7 @@ def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]
             FilterExpression="#type = :account AND (deletion_date < :today "
             "OR (#state IN (:issued, :pending) AND activation_deadline <= :reminders))",
             ExpressionAttributeNames={"#type": "type", "#state": "state"},
-            ExpressionAttributeValues=_marshal(
+            ExpressionAttributeValues=marshal(
                 {
                     ":account": "account",
                     ":issued": "issued",
@@ -305,7 +300,7 @@ def naive(store: Any, mailer: Any) -> tuple[dict[str, set[str]], dict[str, str]]
         )
         for page in pages:
             for item in page.get("Items", []):
-                account = account_from_item(_unmarshal(item))
+                account = account_from_item(unmarshal(item))
                 action = _action(account, DUE_DAY)
                 if action:
                     found.append((account, action))
@@ -339,8 +334,10 @@ def _measure(
 def _restore(client: Any, recorder: Recorder) -> None:
     """Put back, as loaded, every item the sweep wrote or deleted; delete the items it created."""
     originals: dict[tuple[str, str], dict[str, Any]] = {}
+    from functions.core.store.keys import identifier_of
+
     for pk, _ in recorder.written:
-        if pk.startswith("ACCOUNT#bench."):
+        if identifier_of(pk).startswith("bench."):
             for item in items_of(int(pk.rpartition(".")[2])):
                 originals[_key(item)] = item
     originals[_key(cursor_item())] = cursor_item()
@@ -355,7 +352,8 @@ def _restore(client: Any, recorder: Recorder) -> None:
 
 def _self_check(client: Any) -> None:
     """Answers with moto's speed-ups must be moto's answers: compare one of each query."""
-    from functions.core.store import DUE_INDEX, _marshal, due_key
+    from functions.core.store.dynamodb import marshal
+    from functions.core.store.keys import DUE_INDEX, account_key, due_key, due_sort_range
 
     def queries() -> list[Any]:
         answers = []
@@ -364,11 +362,11 @@ def _self_check(client: Any) -> None:
                 TableName=TABLE_NAME,
                 IndexName=DUE_INDEX,
                 KeyConditionExpression="due_key = :m AND due_sk BETWEEN :a AND :b",
-                ExpressionAttributeValues=_marshal(
+                ExpressionAttributeValues=marshal(
                     {
                         ":m": due_key(DUE_DAY, shard),
-                        ":a": DUE_DAY.isoformat(),
-                        ":b": f"{(DUE_DAY + timedelta(days=10)).isoformat()}#~",
+                        ":a": due_sort_range(DUE_DAY, DUE_DAY + timedelta(days=10))[0],
+                        ":b": due_sort_range(DUE_DAY, DUE_DAY + timedelta(days=10))[1],
                     }
                 ),
             )
@@ -377,7 +375,7 @@ def _self_check(client: Any) -> None:
             answer = client.query(
                 TableName=TABLE_NAME,
                 KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues=_marshal({":pk": f"ACCOUNT#{identifier(index)}"}),
+                ExpressionAttributeValues=marshal({":pk": account_key(identifier(index))["pk"]}),
             )
             answers.append((answer["Items"], answer["Count"], answer["ScannedCount"]))
         return answers

@@ -14,8 +14,9 @@ from functions.core.errors import AccountNotFound, DomainError
 from functions.core.identifiers import normalize_identifier
 from functions.core.lifecycle import AccountState, deadlines_for
 from functions.core.links import without_tokens
+from functions.core.model import Account
 from functions.core.passwords import generate_initial_password, hash_password
-from functions.core.store import Account, Store
+from functions.core.store import Store
 from functions.core.throttling import cleared
 
 ADMIN = Client(source_ip=None, user_agent="ent-admin")

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functions.core.clock import PARIS
 from functions.core.emails import mask_email
 from functions.core.lifecycle import AccountState
-from functions.core.store import Account, AuditEvent, Feedback, SchoolAccount
+from functions.core.model import Account, AuditEvent, Feedback, SchoolAccount
 from functions.sweep.flow import SweepReport
 from secretariat.follow_up import STATE_LABELS
 

@@ -14,10 +14,11 @@ from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer
+from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.passwords import hash_password
 from functions.core.sessions import ABSOLUTE_TIMEOUT, Session, SessionScope, open_session
-from functions.core.store import Account, Store
+from functions.core.store import Store
 from functions.core.tokens import LIFETIMES, TokenKind
 
 

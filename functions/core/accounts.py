@@ -12,8 +12,9 @@ from functions.core.clock import paris_day
 from functions.core.errors import DomainError, IdentifierTaken, InvalidInput
 from functions.core.identifiers import _LIGATURES, base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
+from functions.core.model import Account
 from functions.core.passwords import generate_initial_password, hash_password
-from functions.core.store import Account, Store
+from functions.core.store import Store
 
 MAX_NAME_LENGTH = 100
 MAX_HOMONYMS = 1000

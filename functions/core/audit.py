@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from functions.core.store import AuditEvent, Store
+from functions.core.model import AuditEvent
+from functions.core.store import Store
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from functions.core.audit import Client
 from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated, TooManyAttempts
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
+from functions.core.model import Account
 from functions.core.password_policy import PolicyContext, enforce
 from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.sessions import Session, SessionScope, session_hash
-from functions.core.store import Account, Store
+from functions.core.store import Store
 from functions.core.throttling import IP_FAILURES_PER_WINDOW, cleared, ip_window, record_failure, retry_after
 
 MAX_SAVE_ATTEMPTS = 5

@@ -12,7 +12,8 @@ from datetime import date, datetime
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
 from functions.core.help_links import TOKEN_HELP_LINKS
-from functions.core.store import Account, Store, TokenRecord
+from functions.core.model import Account, TokenRecord
+from functions.core.store import Store
 from functions.core.tokens import TokenKind, new_token, token_expiry, token_hash
 
 # Site pages that read `#t=` and post the token; the fragment never reaches a server log.

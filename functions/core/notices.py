@@ -6,7 +6,7 @@ from datetime import datetime
 
 from functions.core.clock import paris_text
 from functions.core.mail import Mailer, MailUnavailable
-from functions.core.store import Account
+from functions.core.model import Account
 
 # Where a notice sends someone who did not make the change: take the account back.
 TAKE_BACK_PATH = "/mot-de-passe-oublie/"

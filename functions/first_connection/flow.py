@@ -21,8 +21,9 @@ from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainEr
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import open_token, prepare_link, redeem
 from functions.core.mail import Mailer
+from functions.core.model import Account
 from functions.core.passwords import hash_password
-from functions.core.store import Account, Store
+from functions.core.store import Store
 from functions.core.throttling import mails_this_hour, may_mail
 from functions.core.tokens import TokenKind, token_expiry
 

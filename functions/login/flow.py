@@ -10,6 +10,7 @@ from functions.core.audit import Client
 from functions.core.auth import verify_credentials
 from functions.core.errors import AccountDeactivated, EmailConfirmationPending
 from functions.core.lifecycle import AccountState, Profile
+from functions.core.model import Account
 from functions.core.sessions import (
     ABSOLUTE_TIMEOUT,
     FIRST_CONNECTION_TIMEOUT,
@@ -17,7 +18,7 @@ from functions.core.sessions import (
     open_session,
     session_hash,
 )
-from functions.core.store import Account, Store
+from functions.core.store import Store
 
 
 @dataclass(frozen=True)

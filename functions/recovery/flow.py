@@ -23,10 +23,11 @@ from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, redeem, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
+from functions.core.model import Account, TokenRecord
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT
 from functions.core.passwords import hash_password
-from functions.core.store import Account, Store, TokenRecord
+from functions.core.store import Store
 from functions.core.throttling import cleared, mails_this_hour, may_mail
 from functions.core.tokens import LIFETIMES, TokenKind
 

@@ -19,7 +19,8 @@ from functions.core.errors import ConcurrentUpdate
 from functions.core.lifecycle import AccountState, due_reminder, reminders_not_needed
 from functions.core.links import prepare_link, without_tokens
 from functions.core.mail import Mailer
-from functions.core.store import Account, Store
+from functions.core.model import Account
+from functions.core.store import Store
 from functions.core.tokens import TokenKind
 
 logger = logging.getLogger("ent")

@@ -22,10 +22,11 @@ from devserver.template import Route, routes
 from functions.core.clock import paris_day
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.links import prepare_link, without_tokens
+from functions.core.model import Account
 from functions.core.passwords import hash_password
 from functions.core.sessions import SessionScope, open_session
 from functions.core.settings import Settings
-from functions.core.store import Account, Store
+from functions.core.store import Store
 from functions.core.throttling import IP_FAILURES_PER_WINDOW, GuessState, ip_window
 from functions.core.tokens import TokenKind, token_hash
 

@@ -12,7 +12,9 @@ from functions.core.accounts import issue_account
 from functions.core.errors import AccountNotFound, ConcurrentUpdate, IdentifierTaken, InvalidInput
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import verify_password
-from functions.core.store import DUE_SHARDS, Store
+from functions.core.store import Store
+from functions.core.store.dynamodb import marshal
+from functions.core.store.keys import DUE_SHARDS, account_key
 
 
 def issue(store: Store, clock, first_name: str = "Zoé", last_name: str = "Martin", **overrides):
@@ -87,9 +89,7 @@ def test_initial_password_is_ten_unambiguous_letters_and_digits(store, clock):
 
 def test_only_the_argon2id_hash_of_the_initial_password_is_stored(store, clock):
     issued = issue(store, clock)
-    item = store.dynamodb.get_item(
-        TableName=store.table_name, Key={"pk": {"S": "ACCOUNT#zoe.martin"}, "sk": {"S": "ACCOUNT"}}
-    )["Item"]
+    item = store.dynamodb.get_item(TableName=store.table_name, Key=marshal(account_key("zoe.martin")))["Item"]
     assert issued.initial_password not in str(item)
     assert item["password_hash"]["S"].startswith("$argon2id$")
     assert "m=19456,t=2,p=1" in item["password_hash"]["S"]

@@ -20,6 +20,8 @@ import pytest
 
 from devserver.seed import ACTIVE_PASSWORD, STATE_LABELS
 from functions.core.lifecycle import AccountState
+from functions.core.store.dynamodb import marshal
+from functions.core.store.keys import account_key
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -222,7 +224,7 @@ def test_ent_admin_with_the_printed_environment_reaches_the_stack(stack: Running
     item = dynamodb.get_item(
         TableName=exported["ENT_TABLE"],
         ConsistentRead=True,
-        Key={"pk": {"S": f"ACCOUNT#{issued['identifier']}"}, "sk": {"S": "ACCOUNT"}},
+        Key=marshal(account_key(issued["identifier"])),
     )["Item"]
     assert item["state"]["S"] == "issued"
     assert issued["identifier"] == "zoe.test"

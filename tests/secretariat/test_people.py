@@ -10,6 +10,8 @@ import pytest
 
 from functions.core.accounts import PersonAlreadyIssued, issue_account, person_fingerprint
 from functions.core.lifecycle import Profile
+from functions.core.store.dynamodb import marshal
+from functions.core.store.keys import SCHOOL_INDEX, account_key
 
 SCHOOL = "0751234A"
 
@@ -75,9 +77,7 @@ def test_deleting_the_account_forgets_the_person(store, clock):
 
 def test_a_person_whose_account_vanished_gets_a_new_one(store, clock, table):
     identifier = issue(store, clock).account.identifier
-    boto3.client("dynamodb").delete_item(
-        TableName=table, Key={"pk": {"S": f"ACCOUNT#{identifier}"}, "sk": {"S": "ACCOUNT"}}
-    )
+    boto3.client("dynamodb").delete_item(TableName=table, Key=marshal(account_key(identifier)))
     assert issue(store, clock).account.identifier == identifier
 
 
@@ -85,9 +85,9 @@ def test_the_person_item_stays_out_of_the_school_index(store, clock, table):
     issue(store, clock)
     items = boto3.client("dynamodb").query(
         TableName=table,
-        IndexName="by-school",
+        IndexName=SCHOOL_INDEX,
         KeyConditionExpression="school = :s",
         ExpressionAttributeValues={":s": {"S": SCHOOL}},
     )["Items"]
-    assert [item["pk"]["S"] for item in items] == ["ACCOUNT#zoe.lefevre-martin"]
+    assert [item["pk"]["S"] for item in items] == [account_key("zoe.lefevre-martin")["pk"]]
     assert "password_hash" not in items[0] and "birth_date" not in items[0]  # only what the list shows

@@ -1,0 +1,90 @@
+"""The table's key shapes: the only place that spells `ACCOUNT#`, `TOKEN#`, … and the index keys."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+from functions.core.lifecycle import Profile
+
+Key = dict[str, str]
+
+EMAIL_INDEX = "by-email"
+SCHOOL_INDEX = "by-school"
+DUE_INDEX = "by-due-day"
+# A back-to-school day can put tens of thousands of accounts on one due day: spread them.
+DUE_SHARDS = 4
+
+ACCOUNT_PREFIX = "ACCOUNT#"
+EVENT_PREFIX = "EVENT#"
+FEEDBACK_PARTITION = "FEEDBACK"
+
+
+def account_key(identifier: str) -> Key:
+    return {"pk": f"{ACCOUNT_PREFIX}{identifier}", "sk": "ACCOUNT"}
+
+
+def identifier_of(pk: str) -> str:
+    """Return the identifier of an account's partition key."""
+    return pk.removeprefix(ACCOUNT_PREFIX)
+
+
+def event_key(identifier: str, at: datetime, suffix: str) -> Key:
+    """An audit event sorts by time under its account; `suffix` tells apart events of one instant."""
+    return {"pk": account_key(identifier)["pk"], "sk": f"{EVENT_PREFIX}{at.isoformat()}#{suffix}"}
+
+
+def token_key(token_hash: str) -> Key:
+    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def session_key(session_hash: str) -> Key:
+    return {"pk": f"SESSION#{session_hash}", "sk": "SESSION"}
+
+
+def person_key(school: str, profile: Profile, fingerprint: str) -> Key:
+    return {"pk": f"PERSON#{school}#{profile.value}#{fingerprint}", "sk": "PERSON"}
+
+
+def ip_failures_key(source_ip: str, window: str) -> Key:
+    return {"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"}
+
+
+def feedback_key(page: str, at: datetime, suffix: str) -> Key:
+    # One partition for every page: the report reads them all with one query, never a Scan.
+    return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.isoformat()}#{suffix}"}
+
+
+def sweep_cursor_key() -> Key:
+    return {"pk": "SWEEP", "sk": "CURSOR"}
+
+
+def school_counts_key(school: str) -> Key:
+    return {"pk": f"STATS#{school}", "sk": "COUNTS"}
+
+
+def due_shard(identifier: str) -> int:
+    return hashlib.sha256(identifier.encode()).digest()[0] % DUE_SHARDS
+
+
+def due_key(day: date, shard: int) -> str:
+    """The by-due-day partition of a month's shard."""
+    return f"{day:%Y-%m}#{shard}"
+
+
+def due_sort_key(day: date, identifier: str) -> str:
+    return f"{day.isoformat()}#{identifier}"
+
+
+def due_sort_range(first_day: date, last_day: date) -> tuple[str, str]:
+    """The due_sk bounds of the accounts due from `first_day` to `last_day`, both included."""
+    return first_day.isoformat(), f"{last_day.isoformat()}#~"  # '~' sorts after any identifier
+
+
+def due_months(first_day: date, last_day: date) -> Iterator[date]:
+    """Yield the first day of each month from `first_day`'s to `last_day`'s."""
+    month = first_day.replace(day=1)
+    while month <= last_day:
+        yield month
+        month = (month + timedelta(days=32)).replace(day=1)
