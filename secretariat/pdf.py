@@ -7,28 +7,27 @@ be searched and extracted. A character outside Windows-1252 loses its accent, or
 
 from __future__ import annotations
 
-import unicodedata
 import zlib
 from dataclasses import dataclass, field
 
+from functions.core.text import strip_accents
 from secretariat.font_metrics import FIRST_CODE, MONOSPACED_WIDTH, WIDTHS
 
 MM = 72 / 25.4  # PDF units (points) per millimetre
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 FONTS = {"regular": "Helvetica", "bold": "Helvetica-Bold", "mono": "Courier-Bold"}
 _RESOURCE_NAMES = {face: f"F{number}" for number, face in enumerate(FONTS, start=1)}
-_NO_DECOMPOSITION = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"})
 
 
 def encodable(text: str) -> str:
     """Return `text` as Windows-1252 can write it: accents dropped only where it must."""
     kept = []
-    for character in text.translate(_NO_DECOMPOSITION):
+    for character in text:
         try:
             character.encode("cp1252")
             kept.append(character)
         except UnicodeEncodeError:
-            base = "".join(c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c))
+            base = strip_accents(character)
             kept.append(base if base and base.isascii() else "?")
     return "".join(kept)
 

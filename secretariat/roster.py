@@ -15,6 +15,7 @@ from functions.core.accounts import MAX_NAME_LENGTH
 from functions.core.dates import parse_date
 from functions.core.errors import InvalidInput
 from functions.core.lifecycle import Profile
+from functions.core.text import fold
 
 COLUMNS = ("nom", "prenom", "profil", "date_naissance", "classe")
 REQUIRED = COLUMNS[:4]
@@ -58,8 +59,8 @@ class Roster:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace(" ", "_").replace("-", "_")
+    """Fold a column name or profile as the roster's aliases are written (« Prénom » → « prenom »)."""
+    return fold(text.strip()).replace(" ", "_").replace("-", "_")
 
 
 def _decode(raw_lines: list[bytes]) -> tuple[list[str | None], str]:

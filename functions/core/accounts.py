@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from functions.core.clock import paris_day
 from functions.core.errors import DomainError, IdentifierTaken, InvalidInput
-from functions.core.identifiers import _LIGATURES, base_identifier, candidates
+from functions.core.identifiers import base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.model import Account
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
+from functions.core.text import fold
 
 MAX_NAME_LENGTH = 100
 MAX_HOMONYMS = 1000
@@ -60,8 +60,7 @@ def _validate_name(value: str, field: str, label: str) -> str:
 
 
 def _folded(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name.translate(_LIGATURES).casefold())
-    letters = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    letters = fold(name)
     return " ".join(re.sub(r"['’`]", "", letters).replace("-", " ").split())
 
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
+from functions.core.text import fold
+
 MAX_PART_LENGTH = 20
-# Letters NFKD does not decompose into ASCII.
-_LIGATURES = str.maketrans(
-    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"}
-)
 IDENTIFIER_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]{0,62}[a-z0-9])?$")
 
 
 def ascii_part(name: str) -> str:
     """Lowercase ASCII of a name: accents stripped, apostrophes dropped, spaces as hyphens."""
-    folded = unicodedata.normalize("NFKD", name.translate(_LIGATURES))
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_only = fold(name).encode("ascii", "ignore").decode("ascii")
     ascii_only = re.sub(r"['’`]", "", ascii_only)
     ascii_only = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
     return ascii_only[:MAX_PART_LENGTH].strip("-")

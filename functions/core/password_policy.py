@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,11 +22,11 @@ from functools import cache
 from importlib.resources import files
 
 from functions.core.errors import DomainError
+from functions.core.text import canonical, fold
 
 PASSWORD_FIELD = "new_password"
 CONFIRMATION_FIELD = "new_password_confirmation"
 BLOCKLIST_RESOURCE = "data/common-passwords.txt.gz"
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
@@ -132,7 +131,7 @@ class PasswordMismatch(DomainError):
 
 def normalize(password: str) -> str:
     """Return `password` in NFC, the form that is checked, hashed and verified."""
-    return unicodedata.normalize("NFC", password)
+    return canonical(password)
 
 
 @cache
@@ -147,7 +146,7 @@ def check(
 ) -> list[Violation]:
     """Return every reason `password` is refused, in ViolationCode order; empty when accepted."""
     password = normalize(password)
-    folded = _fold(password)
+    folded = fold(password)
     has_identifier = _contains_identifier(folded, context.identifier)
     refused = {
         ViolationCode.TOO_SHORT: len(password) < rule.min_length,
@@ -187,7 +186,7 @@ def _violation(code: ViolationCode, rule: PasswordRule) -> Violation:
 
 def _contains_identifier(folded: str, identifier: str) -> bool:
     """Tell whether the identifier is inside, with or without its dot (« marie.durand », « mariedurand »)."""
-    written = _fold(identifier.strip())
+    written = fold(identifier.strip())
     compact = re.sub(r"[\W_]+", "", written)
     return any(form in folded for form in (written, compact) if form)
 
@@ -195,14 +194,8 @@ def _contains_identifier(folded: str, identifier: str) -> bool:
 def _contains_name(folded: str, context: PolicyContext, rule: PasswordRule) -> bool:
     """Tell whether a part of a name (« jean », « pierre » of « Jean-Pierre ») is inside."""
     texts = (context.identifier, *context.names)
-    parts = {part for text in texts for part in _NOT_LETTERS.split(_fold(text))}
+    parts = {part for text in texts for part in _NOT_LETTERS.split(fold(text))}
     return any(len(part) >= rule.min_name_part_length and part in folded for part in parts)
-
-
-def _fold(text: str) -> str:
-    """Lowercase without accents: « Hélène » and « HELENE » both give « helene »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _contains_date(password: str, day: date, rule: PasswordRule) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from functions.core.text import canonical
 
 # OWASP's argon2id floor (m=19 MiB, t=2, p=1). Raising these rehashes on the next login.
 ARGON2_MEMORY_KIB = 19 * 1024
@@ -32,8 +33,7 @@ def hasher() -> PasswordHasher:
 
 
 def _canonical(password: str) -> str:
-    # A Mac types "é" decomposed, a phone composed: hash one form only.
-    return unicodedata.normalize("NFC", password)
+    return canonical(password)  # hash one form only
 
 
 def hash_password(password: str) -> str:
