@@ -8,7 +8,6 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.accounts import IssuedAccount
 from functions.core.audit import Client
-from functions.core.auth import update_account
 from functions.core.clock import paris_day
 from functions.core.errors import AccountNotFound, DomainError
 from functions.core.identifiers import normalize_identifier
@@ -86,7 +85,7 @@ def renew_credentials(
             reminders_sent=(),
         )
 
-    saved = update_account(store, account, renewed)
+    saved = store.update_account(account, renewed)
     store.delete_tokens(cancelled)
     record(
         store,
@@ -105,6 +104,6 @@ def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple
     locked_until = (
         account.guesses.locked_until if account.guesses.locked_until and account.guesses.locked_until > now else None
     )
-    saved = update_account(store, account, lambda fresh: replace(fresh, guesses=cleared()))
+    saved = store.update_account(account, lambda fresh: replace(fresh, guesses=cleared()))
     record(store, saved.identifier, "unlocked", now, operator)
     return saved, locked_until

@@ -7,12 +7,12 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import MAX_SAVE_ATTEMPTS, check_secret, enforce_new_password, update_account
+from functions.core.auth import check_secret, enforce_new_password
 from functions.core.clock import paris_text
 from functions.core.emails import InvalidEmail, mask_email, normalize_email
-from functions.core.errors import ConcurrentUpdate, DomainError, TokenExpired
+from functions.core.errors import DomainError, TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
-from functions.core.links import open_token, prepare_link, redeem, without_tokens
+from functions.core.links import prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
@@ -89,7 +89,7 @@ def change_password(
             session_version=fresh.session_version + 1,  # every session of the old version is revoked
         )
 
-    saved = update_account(store, account, change)
+    saved = store.update_account(account, change)
     store.delete_session(session.session_hash)
     session_id, fresh_session = open_session(saved.identifier, SessionScope.FULL, saved.session_version, now)
     store.put_session(fresh_session)
@@ -143,8 +143,7 @@ def request_email_change(
             help_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
-    saved = update_account(
-        store,
+    saved = store.update_account(
         account,
         lambda fresh: replace(
             fresh,
@@ -158,16 +157,13 @@ def request_email_change(
 
 def confirm_email(store: Store, *, token: object, now: datetime, client: Client) -> Account:
     """Make the pending address of this link the verified one (recovery and identifier reminders)."""
-    for _ in range(MAX_SAVE_ATTEMPTS):
-        record, account = open_token(store, token, TokenKind.EMAIL_CHANGE, now)
+
+    def confirmed(account: Account) -> Account:
         if not account.pending_email:
             raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.EMAIL_CHANGE.value)])
         # A reset link sent to the old address stops working: that mailbox is no longer the account's.
-        changed = without_tokens(replace(account, email=account.pending_email, pending_email=None), TokenKind.RESET)
-        try:
-            saved = redeem(store, record, changed, now)
-        except ConcurrentUpdate:
-            continue  # the account changed since it was read (a login, say): read it again
-        audit.record(store, saved.identifier, "email_changed", now, client)
-        return saved
-    raise ConcurrentUpdate()
+        return without_tokens(replace(account, email=account.pending_email, pending_email=None), TokenKind.RESET)
+
+    saved = use_link(store, token, TokenKind.EMAIL_CHANGE, now, confirmed)
+    audit.record(store, saved.identifier, "email_changed", now, client)
+    return saved

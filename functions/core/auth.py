@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.errors import AccountLocked, ConcurrentUpdate, InvalidCredentials, NotAuthenticated, TooManyAttempts
+from functions.core.errors import AccountLocked, InvalidCredentials, NotAuthenticated, TooManyAttempts
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import Account
@@ -17,21 +16,6 @@ from functions.core.passwords import burn_verify_time, hash_password, needs_reha
 from functions.core.sessions import Session, SessionScope, session_hash
 from functions.core.store import Store
 from functions.core.throttling import IP_FAILURES_PER_WINDOW, cleared, ip_window, record_failure, retry_after
-
-MAX_SAVE_ATTEMPTS = 5
-
-
-def update_account(store: Store, account: Account, change: Callable[[Account], Account]) -> Account:
-    """Apply `change` and save, re-reading and re-applying when a concurrent request won."""
-    for _ in range(MAX_SAVE_ATTEMPTS):
-        try:
-            return store.save_account(change(account))
-        except ConcurrentUpdate:
-            fresh = store.get_account(account.identifier)
-            if fresh is None:
-                raise
-            account = fresh
-    raise ConcurrentUpdate()
 
 
 def enforce_new_password(account: Account, new_password: str, confirmation: str) -> str:
@@ -58,7 +42,7 @@ def refuse_if_locked(account: Account, now: datetime) -> None:
 
 def record_wrong_guess(store: Store, account: Account, now: datetime) -> Account:
     """Count one wrong password, birth date or current password."""
-    return update_account(store, account, lambda fresh: replace(fresh, guesses=record_failure(fresh.guesses, now)))
+    return store.update_account(account, lambda fresh: replace(fresh, guesses=record_failure(fresh.guesses, now)))
 
 
 def check_secret(store: Store, account: Account, password: str, now: datetime) -> tuple[bool, Account]:
@@ -69,8 +53,7 @@ def check_secret(store: Store, account: Account, password: str, now: datetime) -
     upgrade = needs_rehash(account.password_hash)
     if account.guesses != cleared() or upgrade:
         new_hash = hash_password(password) if upgrade else None
-        account = update_account(
-            store,
+        account = store.update_account(
             account,
             lambda fresh: replace(fresh, guesses=cleared(), password_hash=new_hash or fresh.password_hash),
         )

@@ -7,12 +7,14 @@ or a deactivation cancels the older ones without looking for them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.model import Account, TokenRecord
+from functions.core.retries import retry_on_conflict
 from functions.core.store import Store
 from functions.core.tokens import TokenKind, new_token, token_expiry, token_hash
 
@@ -91,3 +93,26 @@ def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -
         raise TokenUsed(
             USED_MESSAGES[record.kind], field="token", help=TOKEN_HELP_LINKS[("token_used", record.kind.value)]
         ) from None
+
+
+def use_link(
+    store: Store,
+    token: object,
+    kind: TokenKind,
+    now: datetime,
+    change: Callable[[Account], Account],
+    *,
+    opened: tuple[TokenRecord, Account] | None = None,
+) -> Account:
+    """Apply `change` to the link's account and use the link, both or neither.
+
+    If the account changed since it was read (a login, say), the link and the account are read
+    again and `change` re-applied; `opened` is what the caller already read, used for the first try.
+    """
+    first = [opened] if opened else []
+
+    def attempt() -> Account:
+        record, account = first.pop() if first else open_token(store, token, kind, now)
+        return redeem(store, record, change(account), now)
+
+    return retry_on_conflict(attempt)

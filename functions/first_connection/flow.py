@@ -11,7 +11,6 @@ from functions.core.auth import (
     enforce_new_password,
     record_wrong_guess,
     refuse_if_locked,
-    update_account,
     verify_credentials,
 )
 from functions.core.clock import paris_day, paris_text
@@ -19,7 +18,7 @@ from functions.core.dates import parse_date
 from functions.core.emails import normalize_email
 from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
 from functions.core.lifecycle import AccountState, reminders_not_needed
-from functions.core.links import open_token, prepare_link, redeem
+from functions.core.links import prepare_link, use_link
 from functions.core.mail import Mailer
 from functions.core.model import Account
 from functions.core.passwords import hash_password
@@ -143,8 +142,7 @@ def resend_activation(
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     _send_activation(mailer, account, account.pending_email, link, public_url, now)
     # The mail is out: make its link the live one (on a lost race the newer request's link wins).
-    update_account(
-        store,
+    store.update_account(
         account,
         lambda fresh: replace(
             fresh,
@@ -157,21 +155,19 @@ def resend_activation(
 
 def activate(store: Store, *, token: object, now: datetime, client: Client) -> Account:
     """Activate the account of this link: its pending address becomes the verified one."""
-    record, account = open_token(store, token, TokenKind.ACTIVATION, now)
-    if account.state != AccountState.PENDING_CONFIRMATION or not account.pending_email:
-        raise AlreadyActive() if account.state == AccountState.ACTIVE else FirstConnectionRequired()
-    activated = redeem(
-        store,
-        record,
-        replace(
+
+    def activated(account: Account) -> Account:
+        if account.state != AccountState.PENDING_CONFIRMATION or not account.pending_email:
+            raise AlreadyActive() if account.state == AccountState.ACTIVE else FirstConnectionRequired()
+        return replace(
             account,
             state=AccountState.ACTIVE,
             email=account.pending_email,
             pending_email=None,
             activated_at=now,
             recovery_mails=(),
-        ),
-        now,
-    )
-    audit.record(store, account.identifier, "activation", now, client)
-    return activated
+        )
+
+    saved = use_link(store, token, TokenKind.ACTIVATION, now, activated)
+    audit.record(store, saved.identifier, "activation", now, client)
+    return saved

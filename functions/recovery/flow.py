@@ -14,14 +14,14 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import MAX_SAVE_ATTEMPTS, enforce_new_password, update_account
+from functions.core.auth import enforce_new_password
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
-from functions.core.errors import ConcurrentUpdate, TokenExpired
+from functions.core.errors import TokenExpired
 from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
-from functions.core.links import open_token, prepare_link, redeem, without_tokens
+from functions.core.links import open_token, prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.model import Account, TokenRecord
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
@@ -71,7 +71,7 @@ def _uncount_mail(account: Account, now: datetime) -> Account:
 def _undo(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
     """Put back what was reserved for a mail SES refused; best effort, the 503 is raised anyway."""
     try:
-        update_account(store, account, change)
+        store.update_account(account, change)
     except Exception as error:  # whatever failed here, the mail failure is the answer: only log it
         logger.warning(json.dumps({"recovery_undo_failed": type(error).__name__}))
 
@@ -104,7 +104,7 @@ def remind_identifiers(
     for account in accounts:
         # Counted before sending, by a conditional write: concurrent requests cannot exceed the cap.
         try:
-            counted.append(update_account(store, account, lambda fresh: _count_mail(fresh, now)))
+            counted.append(store.update_account(account, lambda fresh: _count_mail(fresh, now)))
         except _Capped:
             audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="capped")
     if not counted:
@@ -177,7 +177,7 @@ def request_password_reset(
         return _uncount_mail(replace(fresh, live_tokens=tokens), now)
 
     try:
-        account = update_account(store, account, take_link)
+        account = store.update_account(account, take_link)
     except _Capped:  # a concurrent request took the last mail of the hour
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
         return
@@ -214,22 +214,20 @@ def reset_password(
     record, account = _open(store, token, now)
     password = enforce_new_password(account, new_password, new_password_confirmation)
     new_hash = hash_password(password)
-    for _ in range(MAX_SAVE_ATTEMPTS):
-        changed = replace(
-            without_tokens(account),  # every outstanding link: activation, reset, address change
+
+    def reset(fresh: Account) -> Account:
+        if fresh.state == AccountState.DEACTIVATED:  # deactivated since the link was opened
+            raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
+        return replace(
+            without_tokens(fresh),  # every outstanding link: activation, reset, address change
             password_hash=new_hash,
-            session_version=account.session_version + 1,  # every session is revoked
+            session_version=fresh.session_version + 1,  # every session is revoked
             guesses=cleared(),  # recovery is the way out of a lock
         )
-        try:
-            # Uses the token and saves the account in one transaction: of concurrent uses of the
-            # same link exactly one wins, the others get token_used.
-            saved = redeem(store, record, changed, now)
-            break
-        except ConcurrentUpdate:  # the account changed since it was read (a failed login…)
-            record, account = _open(store, token, now)
-    else:
-        raise ConcurrentUpdate()
+
+    # Uses the token and saves the account in one transaction: of concurrent uses of the same link
+    # exactly one wins, the others get token_used.
+    saved = use_link(store, token, TokenKind.RESET, now, reset, opened=(record, account))
     notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
     return saved

@@ -307,3 +307,25 @@ def test_mail_failure_answers_503_and_leaves_the_account_as_it_was(
     working = make_client(create_app)
     start_first_connection(login_client, working, account, initial_password)
     assert working.post("/api/first-connection", FORM).status_code == 202
+
+
+def test_activation_retries_when_the_account_changed_meanwhile(
+    client, login_client, accounts, store, outbox, monkeypatch
+):
+    """A failed login landing between the link's read and its use does not make activation fail."""
+    account, initial_password = accounts.make()
+    start_first_connection(login_client, client, account, initial_password)
+    client.post("/api/first-connection", FORM)
+    token = activation_token(outbox()[0])
+    original = store.save_account_using_token
+    interfered = []
+
+    def with_a_login_in_between(changed, token_hash, now):
+        if not interfered:
+            interfered.append(store.save_account(store.get_account(account.identifier)))
+        return original(changed, token_hash, now)
+
+    monkeypatch.setattr(store, "save_account_using_token", with_a_login_in_between)
+    response = client.post("/api/activation", {"token": token})
+    assert (response.status_code, response.json) == (200, {"status": "active"})
+    assert interfered and store.get_account(account.identifier).state == AccountState.ACTIVE
