@@ -66,8 +66,12 @@ def test_cloudfront_reads_the_bucket_through_origin_access_control():
     api = origins["api"]
     assert api["DomainName"] == {"Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
     assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    # The secret from the stack's Secrets Manager secret (test_template checks where it comes from).
     assert api["OriginCustomHeaders"] == [
-        {"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}
+        {
+            "HeaderName": "X-Origin-Verify",
+            "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"},
+        }
     ]
 
 

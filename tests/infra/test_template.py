@@ -106,8 +106,7 @@ def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
     assert globals_["CodeUri"] == "../build/lambda/"  # `make package`'s one artifact, shared
     variables = globals_["Environment"]["Variables"]
     assert variables["ENT_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
-    assert variables["ENT_ORIGIN_VERIFY"] == {"Ref": "OriginVerifySecret"}
-    assert template["Parameters"]["OriginVerifySecret"]["NoEcho"] is True
+    assert variables["ENT_ORIGIN_VERIFY"] == ORIGIN_SECRET  # test_the_origin_secret_is_made_by_the_stack
     log_groups = {
         resource["Properties"]["LogGroupName"]["Fn::Sub"]: resource["Properties"]
         for resource in template["Resources"].values()
@@ -117,6 +116,36 @@ def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
         name = function["Properties"]["FunctionName"]["Fn::Sub"]
         assert log_groups["/aws/lambda/" + name]["RetentionInDays"] == 365, logical_id
     assert all(group["RetentionInDays"] == 365 for group in log_groups.values())
+
+
+# One dynamic reference, resolved by CloudFormation at deploy time: the functions (ENT_ORIGIN_VERIFY,
+# read by functions/core/settings.py) and CloudFront's origin header get the same value.
+ORIGIN_SECRET = {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"}
+
+
+def test_the_origin_secret_is_made_by_the_stack_and_no_parameter_holds_a_secret():
+    template = load_template()
+    secret = template["Resources"]["OriginVerifySecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    generated = secret["Properties"]["GenerateSecretString"]
+    # 48 letters and digits (~285 bits): a header value without escaping, as web.py compares it.
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    assert generated.get("IncludeSpace") is False
+    assert "SecretString" not in secret["Properties"]  # never written in the template
+    # No parameter carries a secret: none is NoEcho, none is named like one.
+    for name, parameter in template["Parameters"].items():
+        assert not parameter.get("NoEcho"), name
+        assert not any(word in name.lower() for word in ("secret", "password", "token", "key")), name
+    # Secrets Manager's reference works in any property; ssm-secure would not in these two.
+    text = TEMPLATE_PATH.read_text(encoding="utf-8")
+    assert "resolve:ssm-secure" not in text
+    assert text.count("{{resolve:secretsmanager:${OriginVerifySecret}}}") == 2
+    (origin,) = [
+        origin
+        for origin in template["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+        if origin["Id"] == "api"
+    ]
+    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": ORIGIN_SECRET}]
 
 
 def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
