@@ -69,7 +69,10 @@ def test_sam_translates_every_function_route_and_the_schedule(translated):
         "Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}
     }
     stage = resources["HttpApiApiGatewayDefaultStage"]["Properties"]
-    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+    http_api = load_template()["Resources"]["HttpApi"]["Properties"]
+    assert stage["DefaultRouteSettings"] == http_api["DefaultRouteSettings"]
+    assert stage["RouteSettings"] == http_api["RouteSettings"]
+    assert set(stage["RouteSettings"]) <= {f"{method.upper()} {path}" for method, path in translated_routes}
     assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
 
 

@@ -148,14 +148,67 @@ def test_the_origin_secret_is_made_by_the_stack_and_no_parameter_holds_a_secret(
     assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": ORIGIN_SECRET}]
 
 
-def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
+def throttle(settings: dict, template: dict) -> tuple[int, int]:
+    """A route setting's (rate, burst), its Fn::FindInMap resolved from the template's Mappings."""
+
+    def value(node):
+        if isinstance(node, dict):
+            (name, top, second) = node["Fn::FindInMap"]
+            return template["Mappings"][name][top][second]
+        return node
+
+    return value(settings["ThrottlingRateLimit"]), value(settings["ThrottlingBurstLimit"])
+
+
+def route_throttles() -> dict[str, tuple[int, int]]:
+    """Each routed "METHOD path": its own RouteSettings' throttle, else DefaultRouteSettings'."""
     template = load_template()
     properties = template["Resources"]["HttpApi"]["Properties"]
-    assert properties["DefaultRouteSettings"] == {
-        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
-        "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
-    }
-    assert template["Parameters"]["ThrottlingBurstLimit"]["Type"] == "Number"
+    default = throttle(properties["DefaultRouteSettings"], template)
+    own = {key: throttle(settings, template) for key, settings in properties.get("RouteSettings", {}).items()}
+    return {f"{route.method} {route.path}": own.get(f"{route.method} {route.path}", default) for route in routes()}
+
+
+# Where a client can guess (a password, a birth date, a link) or make the service send a mail.
+GUESSING_PREFIXES = ("/api/login", "/api/first-connection", "/api/recovery")
+
+
+def test_every_route_setting_names_a_routed_route():
+    # API Gateway refuses a stage whose RouteSettings name a route it does not have.
+    settings = load_template()["Resources"]["HttpApi"]["Properties"]["RouteSettings"]
+    assert set(settings) <= {f"{route.method} {route.path}" for route in routes()}
+
+
+def test_every_guessing_route_has_its_own_throttle_tighter_than_the_session():
+    settings = load_template()["Resources"]["HttpApi"]["Properties"]["RouteSettings"]
+    throttles = route_throttles()
+    session_rate, session_burst = throttles["GET /api/session"]
+    guessing = [key for key in throttles if key.split(" ", 1)[1].startswith(GUESSING_PREFIXES)]
+    assert len(guessing) == 6, guessing  # login, first connection and resend, the three of recovery
+    for key in guessing:
+        assert key in settings, f"{key} runs on the default throttle, the session's"
+        rate, burst = throttles[key]
+        assert rate < session_rate and burst < session_burst, key
+    # The feedback form is anonymous writes: tighter too.
+    assert throttles["POST /api/feedback"] < (session_rate, session_burst)
+
+
+def test_the_throttles_hold_the_rentree_and_stay_under_the_account_limits():
+    throttles = route_throttles()
+    # The rentrée: 150 first connections a second at the peak (README "Throttles").
+    rate, burst = throttles["POST /api/first-connection"]
+    assert rate >= 150 and burst >= 300
+    # After a first connection come a login and session checks: those routes keep up with it.
+    assert throttles["POST /api/login"][0] < throttles["GET /api/session"][0]
+    assert throttles["GET /api/session"][0] >= 2 * rate
+    for key, (rate, burst) in throttles.items():
+        # API Gateway's default account limits, per region, shared by every API of the account.
+        assert 1 <= rate <= 10_000 and rate <= burst <= 5_000, key
+
+
+def test_the_api_logs_each_request_without_query_or_body():
+    template = load_template()
+    properties = template["Resources"]["HttpApi"]["Properties"]
     log = properties["AccessLogSettings"]
     assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
     fields = json.loads(log["Format"])
