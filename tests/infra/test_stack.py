@@ -3,8 +3,9 @@
 samtranslator runs offline once the managed-policy loader is stubbed (no function uses a managed
 policy by name: each has its own role) and CodeUri is an s3:// address (as `sam deploy` makes it).
 moto's CloudFormation creates the table, roles, managed policies, log groups, queue, topic, bucket
-and functions; it has no models for the API, CloudFront, SES, the alarms or the scheduler: those
-are taken out (references to them become placeholders), and the schedule is created through moto's
+and functions; it has no models for the API and its domain, CloudFront, SES, Secrets Manager, the
+alarms or the scheduler: those are taken out (references to them become placeholders, so the
+origin secret's dynamic reference stays unresolved), and the schedule is created through moto's
 EventBridge Scheduler API from the translated properties. moto ignores TTL, PITR and the
 architecture: test_template checks them in the template itself.
 """
@@ -25,7 +26,10 @@ from devserver.template import load_template, routes
 
 ARTIFACTS = "ent-parents-artifacts"
 STACK = "ent-parents"
-PARAMETERS: dict[str, str] = {}
+PARAMETERS = {
+    "ApiDomainName": "api.aide.ent.example.fr",
+    "ApiCertificateArn": "arn:aws:acm:eu-west-3:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+}
 
 
 class _NoManagedPolicies:
@@ -68,6 +72,10 @@ def test_sam_translates_every_function_route_and_the_schedule(translated):
     assert schedule["Properties"]["Target"]["DeadLetterConfig"] == {
         "Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}
     }
+    # The default execute-api endpoint is off; the custom domain maps to the stage SAM made.
+    (server,) = body["servers"]
+    assert server["x-amazon-apigateway-endpoint-configuration"] == {"disableExecuteApiEndpoint": True}
+    assert resources["ApiDomainMapping"]["Properties"]["Stage"] == {"Ref": "HttpApiApiGatewayDefaultStage"}
     stage = resources["HttpApiApiGatewayDefaultStage"]["Properties"]
     http_api = load_template()["Resources"]["HttpApi"]["Properties"]
     assert stage["DefaultRouteSettings"] == http_api["DefaultRouteSettings"]

@@ -218,6 +218,38 @@ def test_the_api_logs_each_request_without_query_or_body():
         assert unwanted not in logged
 
 
+def test_cloudfront_is_the_only_way_in_the_api_answers_on_its_custom_domain_only():
+    template = load_template()
+    resources = template["Resources"]
+    assert resources["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"] is True
+    domain = resources["ApiDomain"]
+    assert domain["Type"] == "AWS::ApiGatewayV2::DomainName"
+    assert domain["Properties"]["DomainName"] == {"Ref": "ApiDomainName"}
+    assert domain["Properties"]["DomainNameConfigurations"] == [
+        {"CertificateArn": {"Ref": "ApiCertificateArn"}, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}
+    ]
+    mapping = resources["ApiDomainMapping"]
+    assert mapping["Type"] == "AWS::ApiGatewayV2::ApiMapping"
+    assert mapping["Properties"] == {
+        "DomainName": {"Ref": "ApiDomain"},
+        "ApiId": {"Ref": "HttpApi"},
+        "Stage": {"Ref": "HttpApi.Stage"},
+    }
+    # Both are required (no default): without them CloudFront would have no origin for /api.
+    parameters = template["Parameters"]
+    assert "Default" not in parameters["ApiDomainName"] and "Default" not in parameters["ApiCertificateArn"]
+    assert ":acm:us-east-1:" not in parameters["ApiCertificateArn"]["AllowedPattern"]  # the API's region
+    assert template["Rules"]["ApiDomainIsNotTheSite"]["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ApiDomainName"}, {"Ref": "DomainName"}]}]
+    }
+    # Nothing reaches, nor names, the execute-api endpoint any more.
+    assert "execute-api" not in json.dumps([resources, template["Outputs"]])
+    assert template["Outputs"]["ApiUrl"]["Value"] == {"Fn::Sub": "https://${ApiDomainName}"}
+    assert template["Outputs"]["ApiDomainTarget"]["Value"] == {
+        "Fn::Sub": "${ApiDomainName} CNAME ${ApiDomain.RegionalDomainName}"
+    }
+
+
 def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
     template = load_template()
     alarms = [
