@@ -138,3 +138,9 @@ def test_the_main_stack_puts_the_web_acl_in_front_of_cloudfront_when_given():
     assert template["Conditions"]["HasWebAcl"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}
     distribution = template["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
     assert distribution["WebACLId"] == {"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]}
+
+
+def test_the_readme_deploys_the_web_acl_in_us_east_1():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if "cloudformation deploy" in line and "infra/waf.yaml" in line]
+    assert commands and all("--region us-east-1" in command for command in commands)
