@@ -64,10 +64,15 @@ def test_cloudfront_reads_the_bucket_through_origin_access_control():
     control = resources()["SiteOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
     assert (control["OriginAccessControlOriginType"], control["SigningBehavior"]) == ("s3", "always")
     api = origins["api"]
-    assert api["DomainName"] == {"Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    # The API's custom domain: its execute-api endpoint is disabled (test_template).
+    assert api["DomainName"] == {"Ref": "ApiDomainName"}
     assert api["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    # The secret from the stack's Secrets Manager secret (test_template checks where it comes from).
     assert api["OriginCustomHeaders"] == [
-        {"HeaderName": "X-Origin-Verify", "HeaderValue": {"Ref": "OriginVerifySecret"}}
+        {
+            "HeaderName": "X-Origin-Verify",
+            "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"},
+        }
     ]
 
 

@@ -3,8 +3,9 @@
 samtranslator runs offline once the managed-policy loader is stubbed (no function uses a managed
 policy by name: each has its own role) and CodeUri is an s3:// address (as `sam deploy` makes it).
 moto's CloudFormation creates the table, roles, managed policies, log groups, queue, topic, bucket
-and functions; it has no models for the API, CloudFront, SES, the alarms or the scheduler: those
-are taken out (references to them become placeholders), and the schedule is created through moto's
+and functions; it has no models for the API and its domain, CloudFront, SES, Secrets Manager, the
+alarms or the scheduler: those are taken out (references to them become placeholders, so the
+origin secret's dynamic reference stays unresolved), and the schedule is created through moto's
 EventBridge Scheduler API from the translated properties. moto ignores TTL, PITR and the
 architecture: test_template checks them in the template itself.
 """
@@ -25,7 +26,10 @@ from devserver.template import load_template, routes
 
 ARTIFACTS = "ent-parents-artifacts"
 STACK = "ent-parents"
-PARAMETERS = {"OriginVerifySecret": "o" * 43}
+PARAMETERS = {
+    "ApiDomainName": "api.aide.ent.example.fr",
+    "ApiCertificateArn": "arn:aws:acm:eu-west-3:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+}
 
 
 class _NoManagedPolicies:
@@ -68,8 +72,15 @@ def test_sam_translates_every_function_route_and_the_schedule(translated):
     assert schedule["Properties"]["Target"]["DeadLetterConfig"] == {
         "Arn": {"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]}
     }
+    # The default execute-api endpoint is off; the custom domain maps to the stage SAM made.
+    (server,) = body["servers"]
+    assert server["x-amazon-apigateway-endpoint-configuration"] == {"disableExecuteApiEndpoint": True}
+    assert resources["ApiDomainMapping"]["Properties"]["Stage"] == {"Ref": "HttpApiApiGatewayDefaultStage"}
     stage = resources["HttpApiApiGatewayDefaultStage"]["Properties"]
-    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+    http_api = load_template()["Resources"]["HttpApi"]["Properties"]
+    assert stage["DefaultRouteSettings"] == http_api["DefaultRouteSettings"]
+    assert stage["RouteSettings"] == http_api["RouteSettings"]
+    assert set(stage["RouteSettings"]) <= {f"{method.upper()} {path}" for method, path in translated_routes}
     assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
 
 
@@ -165,6 +176,8 @@ def test_the_stack_is_created_in_moto(aws, translated):
         configuration = lambda_.get_function(FunctionName=physical[function_id])["Configuration"]
         assert configuration["Runtime"].startswith("python3.1")
         assert configuration["Environment"]["Variables"]["ENT_TABLE"] == table["TableName"]
+        # CloudFormation resolves it at deploy time (moto has no Secrets Manager model: a placeholder).
+        assert configuration["Environment"]["Variables"]["ENT_ORIGIN_VERIFY"].startswith("{{resolve:secretsmanager:")
         role = iam.get_role(RoleName=physical[function_id.removesuffix("Function") + "Role"])["Role"]
         assert configuration["Role"] == role["Arn"]
         assert logs[f"/aws/lambda/{configuration['FunctionName']}"]["retentionInDays"] == 365

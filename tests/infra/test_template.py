@@ -106,8 +106,7 @@ def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
     assert globals_["CodeUri"] == "../build/lambda/"  # `make package`'s one artifact, shared
     variables = globals_["Environment"]["Variables"]
     assert variables["ENT_SES_CONFIGURATION_SET"] == {"Ref": "MailConfigurationSet"}
-    assert variables["ENT_ORIGIN_VERIFY"] == {"Ref": "OriginVerifySecret"}
-    assert template["Parameters"]["OriginVerifySecret"]["NoEcho"] is True
+    assert variables["ENT_ORIGIN_VERIFY"] == ORIGIN_SECRET  # test_the_origin_secret_is_made_by_the_stack
     log_groups = {
         resource["Properties"]["LogGroupName"]["Fn::Sub"]: resource["Properties"]
         for resource in template["Resources"].values()
@@ -119,14 +118,97 @@ def test_functions_run_a_current_python_on_arm64_with_their_own_log_group():
     assert all(group["RetentionInDays"] == 365 for group in log_groups.values())
 
 
-def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
+# One dynamic reference, resolved by CloudFormation at deploy time: the functions (ENT_ORIGIN_VERIFY,
+# read by functions/core/settings.py) and CloudFront's origin header get the same value.
+ORIGIN_SECRET = {"Fn::Sub": "{{resolve:secretsmanager:${OriginVerifySecret}}}"}
+
+
+def test_the_origin_secret_is_made_by_the_stack_and_no_parameter_holds_a_secret():
+    template = load_template()
+    secret = template["Resources"]["OriginVerifySecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    generated = secret["Properties"]["GenerateSecretString"]
+    # 48 letters and digits (~285 bits): a header value without escaping, as web.py compares it.
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    assert generated.get("IncludeSpace") is False
+    assert "SecretString" not in secret["Properties"]  # never written in the template
+    # No parameter carries a secret: none is NoEcho, none is named like one.
+    for name, parameter in template["Parameters"].items():
+        assert not parameter.get("NoEcho"), name
+        assert not any(word in name.lower() for word in ("secret", "password", "token", "key")), name
+    # Secrets Manager's reference works in any property; ssm-secure would not in these two.
+    text = TEMPLATE_PATH.read_text(encoding="utf-8")
+    assert "resolve:ssm-secure" not in text
+    assert text.count("{{resolve:secretsmanager:${OriginVerifySecret}}}") == 2
+    (origin,) = [
+        origin
+        for origin in template["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["Origins"]
+        if origin["Id"] == "api"
+    ]
+    assert origin["OriginCustomHeaders"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": ORIGIN_SECRET}]
+
+
+def throttle(settings: dict, template: dict) -> tuple[int, int]:
+    """A route setting's (rate, burst), its Fn::FindInMap resolved from the template's Mappings."""
+
+    def value(node):
+        if isinstance(node, dict):
+            (name, top, second) = node["Fn::FindInMap"]
+            return template["Mappings"][name][top][second]
+        return node
+
+    return value(settings["ThrottlingRateLimit"]), value(settings["ThrottlingBurstLimit"])
+
+
+def route_throttles() -> dict[str, tuple[int, int]]:
+    """Each routed "METHOD path": its own RouteSettings' throttle, else DefaultRouteSettings'."""
     template = load_template()
     properties = template["Resources"]["HttpApi"]["Properties"]
-    assert properties["DefaultRouteSettings"] == {
-        "ThrottlingBurstLimit": {"Ref": "ThrottlingBurstLimit"},
-        "ThrottlingRateLimit": {"Ref": "ThrottlingRateLimit"},
-    }
-    assert template["Parameters"]["ThrottlingBurstLimit"]["Type"] == "Number"
+    default = throttle(properties["DefaultRouteSettings"], template)
+    own = {key: throttle(settings, template) for key, settings in properties.get("RouteSettings", {}).items()}
+    return {f"{route.method} {route.path}": own.get(f"{route.method} {route.path}", default) for route in routes()}
+
+
+# Where a client can guess (a password, a birth date, a link) or make the service send a mail.
+GUESSING_PREFIXES = ("/api/login", "/api/first-connection", "/api/recovery")
+
+
+def test_every_route_setting_names_a_routed_route():
+    # API Gateway refuses a stage whose RouteSettings name a route it does not have.
+    settings = load_template()["Resources"]["HttpApi"]["Properties"]["RouteSettings"]
+    assert set(settings) <= {f"{route.method} {route.path}" for route in routes()}
+
+
+def test_every_guessing_route_has_its_own_throttle_tighter_than_the_session():
+    settings = load_template()["Resources"]["HttpApi"]["Properties"]["RouteSettings"]
+    throttles = route_throttles()
+    session_rate, session_burst = throttles["GET /api/session"]
+    guessing = [key for key in throttles if key.split(" ", 1)[1].startswith(GUESSING_PREFIXES)]
+    assert len(guessing) == 6, guessing  # login, first connection and resend, the three of recovery
+    for key in guessing:
+        assert key in settings, f"{key} runs on the default throttle, the session's"
+        rate, burst = throttles[key]
+        assert rate < session_rate and burst < session_burst, key
+    # The feedback form is anonymous writes: tighter too.
+    assert throttles["POST /api/feedback"] < (session_rate, session_burst)
+
+
+def test_the_throttles_hold_the_rentree_and_stay_under_the_account_limits():
+    throttles = route_throttles()
+    # The rentrée: 150 first connections a second at the peak (README "Throttles").
+    rate, burst = throttles["POST /api/first-connection"]
+    assert rate >= 150 and burst >= 300
+    # After a first connection come a login and session checks: those routes keep up with it.
+    assert throttles["POST /api/login"][0] < throttles["GET /api/session"][0]
+    assert throttles["GET /api/session"][0] >= 2 * rate
+    for key, (rate, burst) in throttles.items():
+        # API Gateway's default account limits, per region, shared by every API of the account.
+        assert 1 <= rate <= 10_000 and rate <= burst <= 5_000, key
+
+
+def test_the_api_logs_each_request_without_query_or_body():
+    template = load_template()
+    properties = template["Resources"]["HttpApi"]["Properties"]
     log = properties["AccessLogSettings"]
     assert log["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
     fields = json.loads(log["Format"])
@@ -134,6 +216,38 @@ def test_the_api_is_throttled_and_logs_each_request_without_query_or_body():
     logged = " ".join(fields.values())
     for unwanted in ("$context.path", "querystring", "$input", "body", "$request"):
         assert unwanted not in logged
+
+
+def test_cloudfront_is_the_only_way_in_the_api_answers_on_its_custom_domain_only():
+    template = load_template()
+    resources = template["Resources"]
+    assert resources["HttpApi"]["Properties"]["DisableExecuteApiEndpoint"] is True
+    domain = resources["ApiDomain"]
+    assert domain["Type"] == "AWS::ApiGatewayV2::DomainName"
+    assert domain["Properties"]["DomainName"] == {"Ref": "ApiDomainName"}
+    assert domain["Properties"]["DomainNameConfigurations"] == [
+        {"CertificateArn": {"Ref": "ApiCertificateArn"}, "EndpointType": "REGIONAL", "SecurityPolicy": "TLS_1_2"}
+    ]
+    mapping = resources["ApiDomainMapping"]
+    assert mapping["Type"] == "AWS::ApiGatewayV2::ApiMapping"
+    assert mapping["Properties"] == {
+        "DomainName": {"Ref": "ApiDomain"},
+        "ApiId": {"Ref": "HttpApi"},
+        "Stage": {"Ref": "HttpApi.Stage"},
+    }
+    # Both are required (no default): without them CloudFront would have no origin for /api.
+    parameters = template["Parameters"]
+    assert "Default" not in parameters["ApiDomainName"] and "Default" not in parameters["ApiCertificateArn"]
+    assert ":acm:us-east-1:" not in parameters["ApiCertificateArn"]["AllowedPattern"]  # the API's region
+    assert template["Rules"]["ApiDomainIsNotTheSite"]["Assertions"][0]["Assert"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ApiDomainName"}, {"Ref": "DomainName"}]}]
+    }
+    # Nothing reaches, nor names, the execute-api endpoint any more.
+    assert "execute-api" not in json.dumps([resources, template["Outputs"]])
+    assert template["Outputs"]["ApiUrl"]["Value"] == {"Fn::Sub": "https://${ApiDomainName}"}
+    assert template["Outputs"]["ApiDomainTarget"]["Value"] == {
+        "Fn::Sub": "${ApiDomainName} CNAME ${ApiDomain.RegionalDomainName}"
+    }
 
 
 def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
