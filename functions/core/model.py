@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from functions.core.lifecycle import AccountState, Profile, next_due_day
-from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
 
 # Audit events are kept one year (DynamoDB's TTL removes them).
@@ -33,7 +32,6 @@ class Account:
     pending_email: str | None = None
     activated_at: datetime | None = None
     session_version: int = 0
-    guesses: GuessState = field(default_factory=GuessState)
     # Hash of the one live token per purpose: a new one, or a password change, cancels the old.
     live_tokens: dict[str, str] = field(default_factory=dict)
     recovery_mails: tuple[datetime, ...] = ()  # sent in the last hour, for the 3-per-hour cap

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import enforce_new_password
+from functions.core.auth import enforce_new_password, trust_device
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import TokenExpired
@@ -28,7 +28,7 @@ from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT
 from functions.core.passwords import hash_password
 from functions.core.store import Store
-from functions.core.throttling import cleared, mails_this_hour, may_mail
+from functions.core.throttling import mails_this_hour, may_mail
 from functions.core.tokens import LIFETIMES, TokenKind
 
 logger = logging.getLogger("ent")
@@ -181,6 +181,10 @@ def request_password_reset(
     except _Capped:  # a concurrent request took the last mail of the hour
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
         return
+    if not account.email:  # the verified address went away since the first read
+        _undo(store, account, give_back)
+        audit.record(store, account.identifier, "password_reset_requested", now, client, detail="no_verified_email")
+        return
     try:
         mailer.send(
             "password_reset",
@@ -209,8 +213,12 @@ def reset_password(
     now: datetime,
     public_url: str,
     client: Client,
-) -> Account:
-    """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
+) -> str:
+    """Set the new password of the link's account, revoke its sessions and links, clear its lock.
+
+    Return the device cookie of this browser: it proved the mailbox, so it keeps its own guess
+    budget even while strangers keep the account's other budgets locked.
+    """
     record, account = _open(store, token, now)
     password = enforce_new_password(account, new_password, new_password_confirmation)
     new_hash = hash_password(password)
@@ -222,15 +230,15 @@ def reset_password(
             without_tokens(fresh),  # every outstanding link: activation, reset, address change
             password_hash=new_hash,
             session_version=fresh.session_version + 1,  # every session is revoked
-            guesses=cleared(),  # recovery is the way out of a lock
         )
 
     # Uses the token and saves the account in one transaction: of concurrent uses of the same link
     # exactly one wins, the others get token_used.
     saved = use_link(store, token, TokenKind.RESET, now, reset, opened=(record, account))
+    store.forget_guesses(saved.identifier)  # recovery is the way out of a lock
     notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
-    return saved
+    return trust_device(store, saved, client, now)
 
 
 def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Account]:

@@ -19,7 +19,12 @@
 |   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
 | accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
 | page feedback, every page in one query | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback, feedback  |
-| failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
+| attempts of a client address (v6: /64) | pk=IP#<address>, sk=FAILURES#<window start> | reserve, give_back      |
+| guesses of one secret and budget       | pk=GUESSES#<identifier>, sk=<secret>#<budget> | guess_state, save_guess_state |
+| untrusted failures of an account       | pk=GUESSES#<identifier>, sk=UNTRUSTED#<window> | reserve, give_back   |
+| every count of an identifier           | pk=GUESSES#<identifier>                     | guess_states, forget_guesses |
+| failed guess at an unknown identifier  | pk=GUESSES#<identifier>, sk=EVENT#<time>#.. | add_guess_event         |
+| a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
 
@@ -34,10 +39,11 @@ from functions.core.store.accounts import AccountOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
+from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 
 
-class Store(AccountOperations, LinkOperations, EventOperations, CounterOperations, FeedbackOperations):
+class Store(AccountOperations, LinkOperations, EventOperations, GuessOperations, CounterOperations, FeedbackOperations):
     """Typed access to the accounts table."""
 
 

@@ -47,8 +47,37 @@ def person_key(school: str, profile: Profile, fingerprint: str) -> Key:
     return {"pk": f"PERSON#{school}#{profile.value}#{fingerprint}", "sk": "PERSON"}
 
 
-def ip_failures_key(source_ip: str, window: str) -> Key:
-    return {"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"}
+def ip_failures_key(address_key: str, window: str) -> Key:
+    """Attempts of one client address (IPv6: its /64) in a counting window."""
+    return {"pk": f"IP#{address_key}", "sk": f"FAILURES#{window}"}
+
+
+GUESSES_PREFIX = "GUESSES#"
+
+
+def guesses_partition(identifier: str) -> str:
+    """Every guess count of an identifier, known or not (so both answer alike), is under it."""
+    return f"{GUESSES_PREFIX}{identifier}"
+
+
+def guess_key(identifier: str, secret: str, budget: str) -> Key:
+    """The count of one secret (password, birth date) for one budget (a device, an address)."""
+    return {"pk": guesses_partition(identifier), "sk": f"{secret}#{budget}"}
+
+
+def untrusted_key(identifier: str, window: str) -> Key:
+    """Failures of the untrusted budgets of an account, all addresses together, in a window."""
+    return {"pk": guesses_partition(identifier), "sk": f"UNTRUSTED#{window}"}
+
+
+def guess_event_key(identifier: str, at: datetime, suffix: str) -> Key:
+    """A failed guess at an identifier that has no account: audited like one that has."""
+    return {"pk": guesses_partition(identifier), "sk": f"{EVENT_PREFIX}{at.isoformat()}#{suffix}"}
+
+
+def device_key(device_hash: str, identifier: str) -> Key:
+    """A browser that logged in to this account (the hash of its device cookie)."""
+    return {"pk": f"DEVICE#{device_hash}", "sk": f"{ACCOUNT_PREFIX}{identifier}"}
 
 
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
