@@ -60,7 +60,7 @@ def _login_name() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ent-admin", description="Outils du secrétariat : comptes ENT des familles.")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--operator",
         type=_operator,

@@ -33,7 +33,9 @@ class Context:
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    from secretariat.output import json_text
+
+    print(json_text(value))
 
 
 def run_issue(arguments: argparse.Namespace, context: Context) -> int:
@@ -74,10 +76,12 @@ def _issued_as_json(issued: IssuedAccount) -> str:
 
 
 def _issued_as_text(issued: IssuedAccount) -> str:
+    from secretariat.output import printable
+
     account = issued.account
     return "\n".join(
         [
-            f"Compte créé pour {account.display_name} ({account.profile.value}, {account.school})",
+            f"Compte créé pour {printable(account.display_name)} ({account.profile.value}, {account.school})",
             f"  Identifiant :           {account.identifier}",
             f"  Mot de passe initial :  {issued.initial_password}",
             f"  À activer avant le :    {account.activation_deadline:%d/%m/%Y}",
