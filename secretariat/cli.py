@@ -128,12 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = command("sweep", "rappels, désactivations et suppressions dues (le balayage quotidien)", commands.run_sweep)
     sweep.add_argument("--now", type=_day, metavar="AAAA-MM-JJ", help="le jour à balayer (par défaut : aujourd'hui)")
     sweep.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
-    sweep.add_argument(
-        "--allow-future",
-        action="store_true",
-        help="accepter un jour à venir sans --dry-run hors de la pile locale (où c'est permis) : "
-        "des comptes seraient désactivés avant leur date limite",
-    )
+    # No longer a way to sweep a day to come on AWS: still accepted, so that an old script gets the
+    # French refusal rather than argparse's; on the local stack a day to come needs no flag.
+    sweep.add_argument("--allow-future", action="store_true", help=argparse.SUPPRESS)
     sweep.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     feedback = command(
         "feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", commands.run_feedback

@@ -205,10 +205,14 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
 
     today = arguments.now or context.today
     future = today > context.today
-    if future and not (arguments.dry_run or arguments.allow_future or _on_local_stack()):
-        raise DomainError(
-            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour désactiverait des comptes avant leur "
-            "date limite. Ajoutez --dry-run pour voir ce qui se passerait ce jour-là."
+    # No flag lets a day to come be swept on a real AWS account: every school's accounts not yet
+    # active would be deactivated or deleted before their deadlines. A rehearsal is for the local stack.
+    if future and not arguments.dry_run and not _on_local_stack(context.store):
+        raise FutureSweepRefused(
+            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour sur un vrai compte AWS désactiverait "
+            "et supprimerait, avant leur date limite, les comptes pas encore activés de tous les établissements. "
+            "Ce n'est possible que sur la pile locale (make run), pour une répétition. "
+            "Ajoutez --dry-run pour voir ce qui se passerait ce jour-là, sans rien modifier."
         )
     # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
     now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
@@ -240,13 +244,35 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     return EXIT_FAILURE if report.failed else EXIT_OK
 
 
-def _on_local_stack() -> bool:
-    """Tell whether AWS is the local stack (`make run`), where moving the clock is a demo."""
-    import os
+class FutureSweepRefused(DomainError):
+    code = "future_sweep_refused"
+    status = 409
+
+
+def _on_local_stack(store: Store) -> bool:
+    """Tell whether AWS is the local stack (`make run`), where moving the clock is a demo.
+
+    Read from the endpoints the sweep's clients really use (the table's and the mail's), not from
+    AWS_ENDPOINT_URL alone: AWS_ENDPOINT_URL_DYNAMODB or a profile's endpoint_url can point elsewhere.
+    """
+    from functions.core.aws import client
+
+    return all(
+        _loopback(endpoint) for endpoint in (store.dynamodb.meta.endpoint_url, client("sesv2").meta.endpoint_url)
+    )
+
+
+def _loopback(endpoint: str | None) -> bool:
+    import ipaddress
     from urllib.parse import urlparse
 
-    host = urlparse(os.environ.get("AWS_ENDPOINT_URL", "")).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
+    host = urlparse(endpoint or "").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: only "localhost" is taken as this machine
+        return False
 
 
 def run_feedback(arguments: argparse.Namespace, context: Context) -> int:

@@ -242,30 +242,6 @@ def test_sweep_past_three_months_deactivates_and_dry_run_changes_nothing(admin, 
     assert any(event.detail == "operator=m.dupont" for event in store.events(account.identifier))
 
 
-def test_sweep_of_a_day_to_come_needs_dry_run_or_allow_future(admin, accounts, store):
-    account, _ = accounts.make()
-    refused = admin("sweep", "--now", "01/03/2027")
-    assert refused.code == 2 and "pas encore arrivé" in refused.err and "--dry-run" in refused.err
-    assert store.get_account(account.identifier).state == AccountState.ISSUED
-    assert admin("sweep", "--now", "01/03/2027", "--allow-future").code == 0
-    assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
-    assert store.sweep_cursor() is None  # a rehearsed day never moves the daily runs' cursor
-
-
-def test_on_the_local_stack_a_day_to_come_can_be_swept_as_a_demo(admin, accounts, store, monkeypatch):
-    account, _ = accounts.make()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:8001")
-    from secretariat.commands import _on_local_stack
-
-    assert _on_local_stack()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://dynamodb.eu-west-3.amazonaws.com")
-    assert not _on_local_stack()
-    monkeypatch.delenv("AWS_ENDPOINT_URL")  # moto answers in-process; pretend we are local
-    monkeypatch.setattr("secretariat.commands._on_local_stack", lambda: True)
-    assert admin("sweep", "--now", "2027-03-01").code == 0
-    assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
-
-
 def test_sweep_the_day_before_the_deadline_deactivates_no_one(admin, accounts, store):
     account, _ = accounts.make()
     result = admin("sweep", "--now", "28/02/2027", "--dry-run", "--json")
