@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         renew = command(name, help_text, run)
         renew.add_argument("identifier", metavar="IDENTIFIANT")
         renew.add_argument("--out", required=True, metavar="LETTRE.pdf", help="fichier PDF de la lettre à imprimer")
+        if name == "reissue":
+            renew.add_argument(
+                "--confirm",
+                action="store_true",
+                help="exigé pour un compte actif, qu'il retire à la famille ; elle en est avertie par courriel",
+            )
 
     command("unlock", "débloquer un compte bloqué après des essais incorrects", commands.run_unlock).add_argument(
         "identifier", metavar="IDENTIFIANT"

@@ -111,25 +111,39 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from functions.core.mail import Mailer
     from secretariat.follow_up import renew_credentials
-    from secretariat.output import check_writable, letter_for, write_letters
+    from secretariat.output import check_writable, letter_for, printable, write_letters
+    from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
-    issued = renew_credentials(
-        context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate
+    issued, notice = renew_credentials(
+        context.store,
+        arguments.identifier,
+        context.now,
+        context.operator,
+        reactivate=reactivate,
+        confirm=getattr(arguments, "confirm", False),
+        mailer=None if reactivate else Mailer.from_settings(context.settings),
+        public_url=context.settings.public_url,
     )
     write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
-    print(
-        "\n".join(
-            [
-                f"Le compte {account.identifier} ({account.display_name}) {done}.",
-                "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
-                f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
-            ]
+    lines = [
+        f"Le compte {account.identifier} ({printable(account.display_name)}) {done}.",
+        "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
+        f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
+    ]
+    address = printable(masked(account.email) or "")
+    if notice == "notice_sent":
+        lines.append(f"  La famille en a été avertie par courriel à son adresse vérifiée ({address}).")
+    print("\n".join(lines))
+    if notice == "notice_not_sent":
+        print(
+            f"ent-admin: attention : le courriel qui avertit la famille ({address}) n'a pas pu partir ; prévenez-la.",
+            file=sys.stderr,
         )
-    )
     return EXIT_OK
 
 

@@ -1,4 +1,8 @@
-"""The secretariat's follow-up of one account: new letter, reactivation, unlock. No output here."""
+"""The secretariat's follow-up of one account: new letter, reactivation, unlock. No output here.
+
+A new letter for an active account takes it from the family: only with `confirm`, and the family
+hears of it at its verified address (mail `account_reissued`).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from functions.core import audit
 from functions.core.accounts import IssuedAccount
 from functions.core.audit import Client
 from functions.core.auth import update_account
-from functions.core.clock import paris_day
+from functions.core.clock import paris_day, paris_text
 from functions.core.errors import AccountNotFound, DomainError
 from functions.core.identifiers import normalize_identifier
 from functions.core.lifecycle import AccountState, deadlines_for
 from functions.core.links import without_tokens
+from functions.core.mail import Mailer, MailUnavailable
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Account, Store
 from functions.core.throttling import cleared
@@ -27,8 +32,19 @@ STATE_LABELS = {
 }
 
 
+# Where the reissue notice sends a family: what the letter is, and to contact the school.
+REISSUED_HELP_PATH = "/aide/courrier/"
+
+
 class WrongState(DomainError):
     code = "wrong_state"
+    status = 409
+
+
+class ConfirmationNeeded(DomainError):
+    """Reissuing an active account takes it from the family: the secretariat must say it means it."""
+
+    code = "confirmation_needed"
     status = 409
 
 
@@ -51,12 +67,23 @@ def find_account(store: Store, identifier: str) -> Account:
 
 
 def renew_credentials(
-    store: Store, identifier: str, now: datetime, operator: str, *, reactivate: bool = False
-) -> IssuedAccount:
+    store: Store,
+    identifier: str,
+    now: datetime,
+    operator: str,
+    *,
+    reactivate: bool = False,
+    confirm: bool = False,
+    mailer: Mailer | None = None,
+    public_url: str = "",
+) -> tuple[IssuedAccount, str | None]:
     """Give the account a new initial password and new deadlines from today: back to `issued`.
 
     The old password, every session and every emailed link stop working; the lock and the reminders
-    are cleared; the identifier stays. `reactivate` accepts a deactivated account only.
+    are cleared; the identifier stays. `reactivate` accepts a deactivated account only. A reissue
+    refuses an active account unless `confirm` (ConfirmationNeeded, nothing changed), and tells the
+    verified address, if any, through `mailer`. Returns the renewed account and what became of the
+    notice (None: no verified address or no notice for this action).
     """
     account = find_account(store, identifier)
     password = generate_initial_password()
@@ -69,6 +96,14 @@ def renew_credentials(
             raise WrongState(
                 f"Le compte {fresh.identifier} n'est pas désactivé (état : {STATE_LABELS[fresh.state]}) : "
                 f"rien à réactiver. Pour un nouveau mot de passe : ent-admin reissue {fresh.identifier}."
+            )
+        if not reactivate and fresh.state == AccountState.ACTIVE and not confirm:
+            raise ConfirmationNeeded(
+                f"Le compte {fresh.identifier} est actif : la famille s'en sert avec son propre mot de passe. "
+                "Une nouvelle lettre le lui retirerait : son mot de passe, ses sessions et ses liens ne "
+                "fonctionneraient plus jusqu'à une nouvelle première connexion. Rien n'a été modifié. "
+                "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
+                "elle en sera avertie à son adresse vérifiée."
             )
         cancelled[:] = fresh.live_tokens.values()
         return replace(
@@ -87,15 +122,38 @@ def renew_credentials(
 
     saved = update_account(store, account, renewed)
     store.delete_tokens(cancelled)
+    notice = None if reactivate or mailer is None else send_reissued_notice(mailer, saved, now, public_url)
     record(
         store,
         saved.identifier,
         "reactivated" if reactivate else "reissued",
         now,
         operator,
-        detail=f"was {account.state.value}",
+        detail=f"was {account.state.value}" + (f"; {notice}" if notice else ""),
     )
-    return IssuedAccount(account=saved, initial_password=password)
+    return IssuedAccount(account=saved, initial_password=password), notice
+
+
+def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str | None:
+    """Tell the verified address that a new letter replaced the password; what happened, for the audit.
+
+    None when there is no verified address. Best effort, as the other notices: the account is
+    already renewed, and the letter is still to be printed.
+    """
+    if not account.email:
+        return None
+    try:
+        mailer.send(
+            "account_reissued",
+            to=account.email,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            reissued_at=paris_text(now),
+            help_url=f"{public_url}{REISSUED_HELP_PATH}",
+        )
+    except MailUnavailable:
+        return "notice_not_sent"
+    return "notice_sent"
 
 
 def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple[Account, datetime | None]:
