@@ -159,8 +159,10 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now) -> int:
         print(f"ent-admin: configuration : {error}", file=sys.stderr)
         return EXIT_USAGE
     except DomainError as error:
+        from secretariat.output import printable
+
         field = f" ({error.field})" if error.field else ""
-        print(f"ent-admin: erreur{field} : {error.message}", file=sys.stderr)
+        print(f"ent-admin: erreur{field} : {printable(error.message)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # AWS unreachable, missing table, credentials...
         from botocore.exceptions import BotoCoreError, ClientError

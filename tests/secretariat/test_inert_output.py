@@ -162,3 +162,9 @@ def test_json_text_escapes_what_printable_hides_and_loses_nothing():
     assert "\ud800" not in text and "\U000e0041" not in text
     assert "très" in text and "\\u2028" in text and "\\udb40\\udc41" in text
     assert json.loads(text) == value
+
+
+def test_an_error_message_cannot_drive_the_terminal(admin, env):
+    # The identifier typed comes back in « Aucun compte ne porte l'identifiant … ».
+    result = admin("show", "zoe\x1b[2J.martin\u202e")
+    assert result.code == 2 and "\x1b" not in result.err and "\u202e" not in result.err
