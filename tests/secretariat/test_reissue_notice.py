@@ -137,3 +137,21 @@ def test_reactivate_has_no_confirm_flag(admin, accounts, tmp_path):
     account, _ = accounts.make(state=AccountState.DEACTIVATED)
     result = admin("reactivate", account.identifier, "--confirm", "--out", str(tmp_path / "l.pdf"))
     assert result.code == 2 and not (tmp_path / "l.pdf").exists()
+
+
+def test_an_account_activated_while_the_reissue_was_read_is_not_taken(
+    admin, accounts, store, outbox, tmp_path, monkeypatch
+):
+    # The secretariat looked at an issued account; the family activated it before the write landed.
+    from dataclasses import replace
+
+    import secretariat.follow_up
+
+    account, _ = accounts.make(email=ADDRESS)
+    stale = store.get_account(account.identifier)
+    store.save_account(replace(stale, state=AccountState.ACTIVE))
+    monkeypatch.setattr(secretariat.follow_up, "find_account", lambda store, identifier: stale)
+    result = admin("reissue", account.identifier, "--out", str(tmp_path / "l.pdf"))
+    assert result.code == 2 and "est actif" in result.err
+    assert store.get_account(account.identifier).state == AccountState.ACTIVE
+    assert not (tmp_path / "l.pdf").exists() and outbox() == []
