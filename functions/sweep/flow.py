@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from functions.core import audit
 from functions.core.audit import SYSTEM
-from functions.core.errors import ConcurrentUpdate
+from functions.core.errors import AccountNotFound, ConcurrentUpdate
 from functions.core.lifecycle import AccountState, due_reminder, reminders_not_needed
 from functions.core.links import prepare_link, without_tokens
 from functions.core.mail import Mailer
@@ -67,6 +67,8 @@ def _action(account: Account, today: date) -> str | None:
 
 
 def _deactivate(store: Store, account: Account, now: datetime) -> None:
+    # save_account writes only over the version read, so only over the state read: an account
+    # activated, reissued or reactivated since is not deactivated (ConcurrentUpdate, then re-read).
     store.save_account(
         replace(
             without_tokens(account),
@@ -80,9 +82,11 @@ def _deactivate(store: Store, account: Account, now: datetime) -> None:
 
 
 def _delete(store: Store, account: Account) -> None:
-    # Sessions and links of such an account expired months ago; DynamoDB's TTL removed them.
-    store.delete_tokens(list(account.live_tokens.values()))
+    # Deleted only if still the version and state read (ConcurrentUpdate otherwise), the account
+    # item first: a refused deletion deletes nothing, not even its links. Its sessions and links
+    # expired months ago (DynamoDB's TTL removes them); those it still names go now.
     store.delete_account(account.identifier, known=account)  # already read: only its events are
+    store.delete_tokens(list(account.live_tokens.values()))
     store.count_for_school(account.school, "deleted_unactivated")
 
 
@@ -145,8 +149,9 @@ def run_sweep(
             _note(report, account.identifier, action)
             continue
         try:
-            _handle_fresh(store, mailer, account, action, now, today, public_url)
-            _note(report, account.identifier, action)
+            done = _handle_fresh(store, mailer, account, action, now, today, public_url)
+            if done:
+                _note(report, account.identifier, done)
         except Exception as error:  # one account failing must not stop the others
             report.failed[account.identifier] = type(error).__name__
             logger.warning('{"sweep_failed": "%s", "error": "%s"}', account.identifier, type(error).__name__)
@@ -163,15 +168,23 @@ def run_sweep(
 
 def _handle_fresh(
     store: Store, mailer: Mailer, account: Account, action: str, now: datetime, today: date, public_url: str
-) -> None:
-    """Act on the account; if the index copy was stale, act on a fresh read instead."""
+) -> str | None:
+    """Act on the account; if the index copy was stale, decide again on a fresh read.
+
+    Every write is conditional on the version read, so a copy that changed since (reactivated,
+    reissued, activated) raises ConcurrentUpdate and nothing of it is written: the account is read
+    again, consistently, and what it needs now is done, which is often nothing. Return the action
+    done, or None.
+    """
     try:
         _handle(store, mailer, account, action, now, today, public_url)
-    except ConcurrentUpdate:
+        return action
+    except (ConcurrentUpdate, AccountNotFound):
         fresh = store.get_account(account.identifier)
-        fresh_action = _action(fresh, today) if fresh else None
+        fresh_action = _action(fresh, today) if fresh else None  # gone: deleted by an overlapping run
         if fresh and fresh_action:
             _handle(store, mailer, fresh, fresh_action, now, today, public_url)
+        return fresh_action
 
 
 def _note(report: SweepReport, identifier: str, action: str) -> None:
