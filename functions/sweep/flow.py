@@ -3,7 +3,10 @@
 It reads only the accounts due (the sparse by-due-day index), from the day after the last finished
 one up to today, so its cost follows what is due and never the size of the table. Each account is
 saved with a conditional write that also moves it to its next due day: a second run finds nothing
-more, and a run stopped midway leaves the rest for the next.
+more, and a run stopped midway leaves the rest for the next. Every write is conditional on the
+version (and, to delete, the state) read: an account changed since is read again and decided anew,
+so a reactivated or activated account is left alone. A reminder is saved as sent before it is
+mailed, so a retry never mails it twice.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from functions.core.audit import SYSTEM
 from functions.core.errors import AccountNotFound, ConcurrentUpdate
 from functions.core.lifecycle import AccountState, due_reminder, reminders_not_needed
 from functions.core.links import prepare_link, without_tokens
-from functions.core.mail import Mailer
+from functions.core.mail import Mailer, MailUnavailable
 from functions.core.model import Account
 from functions.core.store import Store
 from functions.core.tokens import TokenKind
@@ -93,21 +96,58 @@ def _delete(store: Store, account: Account) -> None:
 def _remind(
     store: Store, mailer: Mailer, account: Account, reminder: str, now: datetime, today: date, public_url: str
 ) -> None:
+    """Save the reminder as sent with its new link, then mail it: a retry never sends it twice.
+
+    The token item is stored first (harmless alone: no account holds it, its link answers
+    « expired », its TTL removes it); then the account takes it as its live activation link and
+    marks the reminder sent, in one write conditional on the version read (ConcurrentUpdate if the
+    account changed: nothing is mailed and the sweep decides again on a fresh read); then the mail
+    goes. If SES refuses it, that write is undone, as recovery gives back its link: the older link
+    works again and the reminder is not marked, so the next run sends it. If the undo fails too, the
+    reminder stays marked: a missed reminder is better than two.
+    """
     # Mark every reminder whose day has come, so a missed run never sends two at once.
     sent = tuple(sorted({*account.reminders_sent, *reminders_not_needed(account.activation_deadline, today)}))
+    marked = set(sent) - set(account.reminders_sent)
+    previous = account.live_tokens.get(TokenKind.ACTIVATION.value)
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
-    mailer.send(
-        "activation_reminder",
-        to=account.pending_email or "",
-        display_name=account.display_name,
-        identifier=account.identifier,
-        link=link,
-        days_left=(account.activation_deadline - today).days + 1,
-        activation_deadline=f"{account.activation_deadline:%d/%m/%Y}",
-        help_url=f"{public_url}/activation/renvoi/",
-    )
-    store.save_account(replace(with_link, reminders_sent=sent))
+    live = with_link.live_tokens[TokenKind.ACTIVATION.value]
+    saved = store.save_account(replace(with_link, reminders_sent=sent))
+
+    def give_back(fresh: Account) -> Account:
+        tokens = dict(fresh.live_tokens)
+        if tokens.get(TokenKind.ACTIVATION.value) == live:
+            if previous:
+                tokens[TokenKind.ACTIVATION.value] = previous
+            else:
+                del tokens[TokenKind.ACTIVATION.value]
+        unmarked = tuple(name for name in fresh.reminders_sent if name not in marked)
+        return replace(fresh, live_tokens=tokens, reminders_sent=unmarked)
+
+    try:
+        mailer.send(
+            "activation_reminder",
+            to=account.pending_email or "",
+            display_name=account.display_name,
+            identifier=account.identifier,
+            link=link,
+            days_left=(account.activation_deadline - today).days + 1,
+            activation_deadline=f"{account.activation_deadline:%d/%m/%Y}",
+            help_url=f"{public_url}/activation/renvoi/",
+        )
+    except MailUnavailable:
+        _undo(store, saved, give_back)
+        audit.record(store, account.identifier, reminder, now, SYSTEM, detail="mail_failed")
+        raise
     audit.record(store, account.identifier, reminder, now, SYSTEM)
+
+
+def _undo(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
+    """Put back what was saved for a mail SES refused; best effort, the failure is reported anyway."""
+    try:
+        store.update_account(account, change)
+    except Exception as error:  # whatever failed here, the mail failure is what the report says: only log it
+        logger.warning('{"sweep_undo_failed": "%s", "error": "%s"}', account.identifier, type(error).__name__)
 
 
 def _handle(

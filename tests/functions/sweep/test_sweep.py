@@ -311,3 +311,74 @@ def test_an_account_reissued_or_activated_while_the_sweep_deactivates_it_is_left
     assert after.session_version == account.session_version + (1 if after.state == AccountState.ISSUED else 0)
     assert "deactivated_by_sweep" not in {event.action for event in store.events(account.identifier)}
     assert "deactivated_unactivated" not in store.school_counts("0751234A")
+
+
+def test_an_account_activated_while_the_sweep_reminds_it_gets_no_mail(accounts, store, sweep, monkeypatch, outbox):
+    account = pending(accounts, store)
+    landing_before(monkeypatch, store, "save_account", activate(store, account, date(2027, 2, 14)))
+    report = sweep(date(2027, 2, 14))
+    assert (report.reminded, report.failed) == ([], {})
+    assert outbox() == []
+    after = store.get_account(account.identifier)
+    assert (after.state, after.reminders_sent) == (AccountState.ACTIVE, ())
+
+
+# The reminder is saved, then mailed -------------------------------------------------------------
+
+
+class Spying(Mailer):
+    """A mailer that notes, when it sends, what the store holds of the account at that moment."""
+
+    def __init__(self, sender: str, store, ses=None) -> None:
+        super().__init__(sender, ses=ses)
+        self.store = store
+        self.seen: list[tuple[tuple[str, ...], str | None, str]] = []
+
+    def send(self, message: str, *, to: str, **context) -> None:
+        stored = self.store.get_account(context["identifier"])
+        self.seen.append((stored.reminders_sent, stored.live_tokens.get("activation"), context["link"]))
+        super().send(message, to=to, **context)
+
+
+def test_the_reminder_is_saved_as_sent_with_its_link_before_it_is_mailed(accounts, store, sweep, settings, outbox):
+    from functions.core.tokens import token_hash
+
+    account = pending(accounts, store)
+    mailer = Spying(settings.mail_from, store)
+    assert sweep(date(2027, 2, 14), mailer=mailer).reminded == [account.identifier]
+    [(marked, live, link)] = mailer.seen
+    assert marked == ("reminder_14_days",)
+    assert live == token_hash(link.split("#t=")[1])
+    assert len(outbox()) == 1
+
+
+def test_a_reminder_ses_refuses_is_given_back_audited_and_sent_by_the_next_run(accounts, store, sweep, settings):
+    account = pending(accounts, store, email="cassee@example.fr")
+    account = store.save_account(replace(account, live_tokens={"activation": "e" * 64}))  # an older link
+    report = sweep(date(2027, 2, 14), mailer=Mailer(settings.mail_from, ses=FailingFor("cassee@example.fr")))
+    assert report.failed == {account.identifier: "MailUnavailable"} and report.reminded == []
+    after = store.get_account(account.identifier)
+    assert (after.reminders_sent, after.live_tokens) == ((), {"activation": "e" * 64})
+    assert after.due_day == account.due_day
+    [event] = [event for event in store.events(account.identifier) if event.action == "reminder_14_days"]
+    assert event.detail == "mail_failed"
+    ses = FailingFor("nobody@example.fr")
+    assert sweep(date(2027, 2, 15), mailer=Mailer(settings.mail_from, ses=ses)).reminded == [account.identifier]
+    assert ses.sent == ["cassee@example.fr"]
+
+
+def test_a_reminder_whose_give_back_fails_stays_marked_rather_than_sent_twice(
+    accounts, store, sweep, settings, monkeypatch
+):
+    account = pending(accounts, store, email="cassee@example.fr")
+
+    def broken(*_, **__):
+        raise RuntimeError("DynamoDB is down")
+
+    monkeypatch.setattr(store, "update_account", broken)
+    report = sweep(date(2027, 2, 14), mailer=Mailer(settings.mail_from, ses=FailingFor("cassee@example.fr")))
+    assert report.failed == {account.identifier: "MailUnavailable"}
+    assert store.get_account(account.identifier).reminders_sent == ("reminder_14_days",)
+    ses = FailingFor("nobody@example.fr")
+    assert sweep(date(2027, 2, 15), mailer=Mailer(settings.mail_from, ses=ses)).reminded == []
+    assert ses.sent == []
