@@ -111,7 +111,7 @@ def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
     rows = sorted(rows, key=_follow_up_order)
     if not rows:
         return f"Aucun compte pour l'établissement {school}."
-    counts = defaultdict(int)
+    counts: defaultdict[AccountState, int] = defaultdict(int)
     lines = [f"Comptes de l'établissement {school} ({len(rows)}) :"]
     lines.append(f"  {'identifiant':<28} {'nom':<30} {'profil':<7} {'état':<40} à activer avant le")
     for row in rows:
@@ -182,7 +182,7 @@ def feedback_by_page(answers: list[Feedback]) -> dict[str, dict[str, object]]:
         page = pages.setdefault(answer.page, {"yes": 0, "no": 0, "comments": []})
         page["yes" if answer.helpful else "no"] += 1  # type: ignore[operator]
         if answer.comment:
-            page["comments"].append({"at": answer.at.isoformat(), "helpful": answer.helpful, "comment": answer.comment})  # type: ignore[union-attr]
+            page["comments"].append({"at": answer.at.isoformat(), "helpful": answer.helpful, "comment": answer.comment})  # type: ignore[attr-defined]
     return pages
 
 
@@ -195,7 +195,26 @@ def describe_feedback(answers: list[Feedback]) -> str:
         yes, no = page["yes"], page["no"]
         share = round(100 * yes / (yes + no))  # type: ignore[operator]
         lines.append(f"{path}  utile : oui {yes} / non {no} ({share} % de oui)")
-        for comment in page["comments"]:  # type: ignore[union-attr]
+        for comment in page["comments"]:  # type: ignore[attr-defined]
             when = paris_time(datetime.fromisoformat(comment["at"]))
             lines.append(f"    {when} [{'oui' if comment['helpful'] else 'non'}] {printable(comment['comment'])}")
     return "\n".join(lines)
+
+
+def describe_school_counts(counts: dict[str, int]) -> str | None:
+    """Return what the sweep did to the school since the service opened, or None if nothing yet.
+
+    From its per-school counters (`Store.school_counts`), which outlive the deleted accounts.
+    """
+    deactivated = counts.get("deactivated_unactivated", 0)
+    deleted = counts.get("deleted_unactivated", 0)
+    if not deactivated and not deleted:
+        return None
+    return (
+        f"Depuis l'ouverture : {deactivated} {_plural(deactivated, 'compte désactivé', 'comptes désactivés')} "
+        f"faute d'activation, {deleted} {_plural(deleted, 'supprimé', 'supprimés')}."
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return many if count > 1 else one  # French: 0 and 1 take the singular
