@@ -189,7 +189,7 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
 
 def run_status(arguments: argparse.Namespace, context: Context) -> int:
     from functions.core.accounts import validate_uai
-    from secretariat.reports import school_status, school_status_csv
+    from secretariat.reports import describe_school_counts, school_status, school_status_csv
 
     school = validate_uai(arguments.school)
     rows = context.store.accounts_of_school(school)
@@ -212,6 +212,9 @@ def run_status(arguments: argparse.Namespace, context: Context) -> int:
         )
     else:
         print(school_status(rows, school, context.today))
+        swept = describe_school_counts(context.store.school_counts(school))  # None before any sweep
+        if swept:
+            print(swept)
     return EXIT_OK
 
 

@@ -215,3 +215,22 @@ def describe_feedback(answers: list[Feedback]) -> str:
             when = paris_time(datetime.fromisoformat(comment["at"]))
             lines.append(f"    {when} [{'oui' if comment['helpful'] else 'non'}] {printable(comment['comment'])}")
     return "\n".join(lines)
+
+
+def describe_school_counts(counts: dict[str, int]) -> str | None:
+    """Return what the sweep did to the school since the service opened, or None if nothing yet.
+
+    From its per-school counters (`Store.school_counts`), which outlive the deleted accounts.
+    """
+    deactivated = counts.get("deactivated_unactivated", 0)
+    deleted = counts.get("deleted_unactivated", 0)
+    if not deactivated and not deleted:
+        return None
+    return (
+        f"Depuis l'ouverture : {deactivated} {_plural(deactivated, 'compte désactivé', 'comptes désactivés')} "
+        f"faute d'activation, {deleted} {_plural(deleted, 'supprimé', 'supprimés')}."
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return many if count > 1 else one  # French: 0 and 1 take the singular

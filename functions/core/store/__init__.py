@@ -5,7 +5,7 @@
 | account by identifier                  | pk=ACCOUNT#<identifier>, sk=ACCOUNT         | get_account             |
 | create an account (identifier unique)  | same, put if pk absent                      | create_account          |
 | change an account (no lost update)     | same, put if version unchanged              | save_account, update_account |
-| delete an account                      | same                                        | delete_account          |
+| delete an account (as read)            | same, delete if version and state unchanged | delete_account          |
 | identifiers of a verified email        | GSI by-email: email_key=<email>             | identifiers_for_email   |
 | non-active accounts due in a period    | GSI by-due-day: due_key=<YYYY-MM>#<shard>,  | accounts_due            |
 |                                        |   due_sk between <first day> and <last day> |                         |
