@@ -14,6 +14,8 @@ from functions.core.tokens import TokenKind
 
 # Audit events are kept one year (DynamoDB's TTL removes them).
 AUDIT_RETENTION_DAYS = 365
+# Help page answers are kept 13 months (DynamoDB's TTL removes them), and the report reads no further.
+FEEDBACK_RETENTION_MONTHS = 13
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,4 @@ class Feedback:
     helpful: bool
     comment: str | None
     at: datetime
+
