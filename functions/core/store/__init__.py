@@ -19,6 +19,7 @@
 |   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
 | accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
 | page feedback, every page in one query | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback, feedback  |
+| feedback answers of a client per hour  | pk=FEEDBACK_RATE#<address key>, sk=WINDOW#<start> | reserve_feedback_slot |
 | failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
