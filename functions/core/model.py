@@ -92,3 +92,10 @@ class Feedback:
     comment: str | None
     at: datetime
 
+
+@dataclass(frozen=True)
+class RecentFeedback:
+    """What the report reads: the pages' recent answers, and the pages where older ones were left out."""
+
+    answers: list[Feedback]
+    capped_pages: tuple[str, ...] = ()

@@ -4,7 +4,7 @@ Anyone may post it, so every part of it is bounded: each client (an IPv4 address
 has ANSWERS_PER_WINDOW answers an hour, counted before anything is written; the page must be one
 the help centre has (pages.txt, generated from docs/); the comment has MAX_COMMENT_LENGTH
 characters (the widget's textarea and functions/openapi.yaml say the same); the answers expire
-after 13 months.
+after 13 months, and the report reads the last 13 months, at most REPORT_ANSWERS_PER_PAGE a page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from functools import cache
 from importlib.resources import files
 
 from functions.core.addresses import counting_key
+from functions.core.clock import months_after
 from functions.core.errors import DomainError, InvalidInput
+from functions.core.model import FEEDBACK_RETENTION_MONTHS, RecentFeedback
 from functions.core.store import Store
 from functions.core.text import is_encodable
 
@@ -28,6 +30,9 @@ _PAGE = re.compile(r"/[A-Za-z0-9/_.\-]*")
 # from one client stops there. Fixed windows of an hour: at most twice that across a window's edge.
 ANSWERS_PER_WINDOW = 20
 RATE_WINDOW = timedelta(hours=1)
+
+# The report reads each page's newest answers, this many at most (and says when it left some out).
+REPORT_ANSWERS_PER_PAGE = 1000
 
 PAGES_RESOURCE = "pages.txt"
 
@@ -81,3 +86,15 @@ def record_feedback(
     if not store.reserve_feedback_slot(counting_key(source_ip or "unknown"), start, ANSWERS_PER_WINDOW, end):
         raise TooManyAnswers(retry_after=max(1, math.ceil((end - now).total_seconds())))
     store.add_feedback(page, helpful, (comment or "").strip() or None, now)
+
+
+def recent_feedback(store: Store, now: datetime) -> RecentFeedback:
+    """Return what the report shows: each page's answers of the last 13 months, its newest ones at most.
+
+    Per page over the site's pages, because the sort key starts with the page: each query reads a
+    time range of one page, so the report reads at most pages × (REPORT_ANSWERS_PER_PAGE + 1)
+    items however many answers were ever sent. A page the site no longer has is not read: its
+    answers are no use to anyone, and they expire.
+    """
+    since = months_after(now, -FEEDBACK_RETENTION_MONTHS)
+    return store.feedback(sorted(site_pages()), since=since, limit_per_page=REPORT_ANSWERS_PER_PAGE)

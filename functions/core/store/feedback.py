@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from botocore.exceptions import ClientError
 
 from functions.core.clock import epoch_seconds
-from functions.core.model import Feedback
+from functions.core.model import Feedback, RecentFeedback
 from functions.core.store import keys
 from functions.core.store.dynamodb import Table, is_conditional_failure, marshal
 from functions.core.store.items import feedback_from_item, feedback_to_item
@@ -43,7 +44,29 @@ class FeedbackOperations(Table):
             raise
         return True
 
-    def feedback(self) -> list[Feedback]:
-        """Return every page answer, by page then time."""
-        items = self._query("pk = :pk", {":pk": keys.FEEDBACK_PARTITION})
-        return [feedback_from_item(item) for item in items]
+    def feedback(self, pages: Iterable[str], *, since: datetime, limit_per_page: int) -> RecentFeedback:
+        """Return each page's answers from `since` on, by page then time: at most its `limit_per_page` newest.
+
+        Bounded on purpose: the partition holds every answer ever sent (older items lacked a TTL),
+        so reading it whole grows without end. The sort key is <page>#<time>#…, so one query per
+        page reads only its time range, newest first, and stops after `limit_per_page` + 1 items
+        (the extra one tells that older answers were left out): at most
+        len(pages) × (limit_per_page + 1) items, whatever the table holds.
+        """
+        answers: list[Feedback] = []
+        capped: list[str] = []
+        for page in pages:
+            low, high = keys.feedback_page_range(page, since)
+            items = list(
+                self._query(
+                    "pk = :pk AND sk BETWEEN :low AND :high",
+                    {":pk": keys.FEEDBACK_PARTITION, ":low": low, ":high": high},
+                    ScanIndexForward=False,
+                    PaginationConfig={"MaxItems": limit_per_page + 1, "PageSize": limit_per_page + 1},
+                )
+            )
+            if len(items) > limit_per_page:
+                capped.append(page)
+                items = items[:limit_per_page]
+            answers.extend(feedback_from_item(item) for item in reversed(items))
+        return RecentFeedback(answers=answers, capped_pages=tuple(capped))

@@ -53,8 +53,14 @@ def ip_failures_key(source_ip: str, window: str) -> Key:
 
 
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
-    # One partition for every page: the report reads them all with one query, never a Scan.
+    # One partition for every page, each page's answers in time order: the report reads one page's
+    # recent answers with one bounded query (`feedback_page_range`), never a Scan.
     return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.astimezone(UTC).isoformat()}#{suffix}"}
+
+
+def feedback_page_range(page: str, since: datetime) -> tuple[str, str]:
+    """The sk bounds of `page`'s answers from `since` on (times in UTC sort as text)."""
+    return f"{page}#{since.astimezone(UTC).isoformat()}", f"{page}#~"  # pages hold no '#'; '~' sorts after any time
 
 
 def feedback_rate_key(address_key: str, window_start: datetime) -> Key:

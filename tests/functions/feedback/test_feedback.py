@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.feedback.app import create_app
+from functions.feedback.flow import recent_feedback
 
 
 @pytest.fixture
@@ -12,12 +13,12 @@ def client(make_client):
     return make_client(create_app)
 
 
-def test_a_yes_with_a_comment_is_stored_for_its_page(client, store):
+def test_a_yes_with_a_comment_is_stored_for_its_page(client, store, clock):
     response = client.post(
         "/api/feedback", {"page": "/premiere-connexion/", "helpful": True, "comment": " Très clair "}
     )
     assert (response.status_code, response.json) == (202, {"status": "received"})
-    (answer,) = store.feedback()
+    (answer,) = recent_feedback(store, clock()).answers
     assert (answer.page, answer.helpful, answer.comment) == ("/premiere-connexion/", True, "Très clair")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -124,3 +124,27 @@ def test_answers_expire_after_13_months_through_the_tables_ttl(app, store, clock
     thirteen_months = datetime(2027, 12, 30, 9, 0, tzinfo=UTC)  # the clock is 30 November 2026, 09:00 UTC
     assert item["expires_at"] == epoch_seconds(thirteen_months)
     assert time_to_live() == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_the_report_reads_a_bounded_number_of_items(store, clock, monkeypatch):
+    cap = 5
+    monkeypatch.setattr(flow, "REPORT_ANSWERS_PER_PAGE", cap)
+    now = clock()
+    for minute in range(40):  # a flood on one page (written straight to the table)
+        store.add_feedback(PAGE, False, f"flood {minute}", now - timedelta(minutes=minute))
+    store.add_feedback("/aide/delais/", True, "récent", now - timedelta(days=30))
+    store.add_feedback("/aide/delais/", True, "trop ancien", now - timedelta(days=400))  # over 13 months
+    store.add_feedback("/ailleurs/", True, "page inconnue", now)  # written before pages were checked
+    read = []
+    store.dynamodb.meta.events.register("after-call.dynamodb.Query", lambda parsed, **_: read.append(parsed))
+
+    report = flow.recent_feedback(store, now)
+
+    assert sum(page["ScannedCount"] for page in read) <= len(flow.site_pages()) * (cap + 1)
+    assert len(read) == len(flow.site_pages())  # one query per page, one round trip each
+    flooded = [answer for answer in report.answers if answer.page == PAGE]
+    assert [answer.comment for answer in flooded] == [f"flood {minute}" for minute in range(cap - 1, -1, -1)]
+    assert report.capped_pages == (PAGE,)
+    assert [(answer.page, answer.comment) for answer in report.answers if answer.page != PAGE] == [
+        ("/aide/delais/", "récent")
+    ]
