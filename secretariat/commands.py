@@ -297,11 +297,20 @@ def _loopback(endpoint: str | None) -> bool:
 
 
 def run_feedback(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.model import FEEDBACK_RETENTION_MONTHS
+    from functions.feedback.flow import REPORT_ANSWERS_PER_PAGE, recent_feedback
     from secretariat.reports import describe_feedback, feedback_by_page
 
-    answers = context.store.feedback()
+    # Bounded: the last 13 months of each page, its newest answers at most (see recent_feedback).
+    recent = recent_feedback(context.store, context.now)
     if arguments.json:
-        _print_json(feedback_by_page(answers))
+        _print_json(feedback_by_page(recent.answers))
     else:
-        print(describe_feedback(answers))
+        print(describe_feedback(recent.answers))
+    if recent.capped_pages:
+        note = (
+            f"Rapport limité aux {REPORT_ANSWERS_PER_PAGE} dernières réponses de chaque page sur "
+            f"{FEEDBACK_RETENTION_MONTHS} mois ; réponses plus anciennes non lues pour : {', '.join(recent.capped_pages)}"
+        )
+        print(note, file=sys.stderr if arguments.json else sys.stdout)  # the JSON on stdout stays as it was
     return EXIT_OK

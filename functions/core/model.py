@@ -13,6 +13,8 @@ from functions.core.tokens import TokenKind
 
 # Audit events are kept one year (DynamoDB's TTL removes them).
 AUDIT_RETENTION_DAYS = 365
+# Help page answers are kept 13 months (DynamoDB's TTL removes them), and the report reads no further.
+FEEDBACK_RETENTION_MONTHS = 13
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,11 @@ class Feedback:
     helpful: bool
     comment: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class RecentFeedback:
+    """What the report reads: the pages' recent answers, and the pages where older ones were left out."""
+
+    answers: list[Feedback]
+    capped_pages: tuple[str, ...] = ()

@@ -18,7 +18,9 @@
 | one person once per school and profile | pk=PERSON#<UAI>#<profile>#<sha256>, sk=PERSON | person_identifier     |
 |   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
 | accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
-| page feedback, every page in one query | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback, feedback  |
+| page feedback (TTL: 13 months)         | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback            |
+| a page's recent feedback, bounded      | same, sk between <page>#<since> and <page>#~ | feedback               |
+| feedback answers of a client per hour  | pk=FEEDBACK_RATE#<address key>, sk=WINDOW#<start> | reserve_feedback_slot |
 | attempts of a client address (v6: /64) | pk=IP#<address>, sk=FAILURES#<window start> | reserve, give_back      |
 | guesses of one secret and budget       | pk=GUESSES#<identifier>, sk=<secret>#<budget> | guess_state, save_guess_state |
 | untrusted failures of an account       | pk=GUESSES#<identifier>, sk=UNTRUSTED#<window> | reserve, give_back   |

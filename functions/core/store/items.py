@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from functions.core.clock import epoch_seconds
+from functions.core.clock import epoch_seconds, months_after
 from functions.core.lifecycle import AccountState, Profile
-from functions.core.model import AUDIT_RETENTION_DAYS, Account, AuditEvent, Feedback, SchoolAccount, TokenRecord
+from functions.core.model import (
+    AUDIT_RETENTION_DAYS,
+    FEEDBACK_RETENTION_MONTHS,
+    Account,
+    AuditEvent,
+    Feedback,
+    SchoolAccount,
+    TokenRecord,
+)
 from functions.core.sessions import Session, SessionScope
 from functions.core.store import keys
 from functions.core.throttling import GuessState
@@ -179,6 +187,7 @@ def feedback_to_item(answer: Feedback, suffix: str) -> Item:
         "page": answer.page,
         "helpful": answer.helpful,
         "at": answer.at.isoformat(),
+        "expires_at": epoch_seconds(months_after(answer.at, FEEDBACK_RETENTION_MONTHS)),
     }
     if answer.comment:
         item["comment"] = answer.comment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from functions.core.lifecycle import Profile
 
@@ -19,6 +19,7 @@ DUE_SHARDS = 4
 ACCOUNT_PREFIX = "ACCOUNT#"
 EVENT_PREFIX = "EVENT#"
 FEEDBACK_PARTITION = "FEEDBACK"
+FEEDBACK_RATE_PREFIX = "FEEDBACK_RATE#"
 
 
 def account_key(identifier: str) -> Key:
@@ -81,8 +82,19 @@ def device_key(device_hash: str, identifier: str) -> Key:
 
 
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
-    # One partition for every page: the report reads them all with one query, never a Scan.
-    return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.isoformat()}#{suffix}"}
+    # One partition for every page, each page's answers in time order: the report reads one page's
+    # recent answers with one bounded query (`feedback_page_range`), never a Scan.
+    return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.astimezone(UTC).isoformat()}#{suffix}"}
+
+
+def feedback_page_range(page: str, since: datetime) -> tuple[str, str]:
+    """The sk bounds of `page`'s answers from `since` on (times in UTC sort as text)."""
+    return f"{page}#{since.astimezone(UTC).isoformat()}", f"{page}#~"  # pages hold no '#'; '~' sorts after any time
+
+
+def feedback_rate_key(address_key: str, window_start: datetime) -> Key:
+    """One client's feedback counter for one time window (`address_key`: addresses.counting_key)."""
+    return {"pk": f"{FEEDBACK_RATE_PREFIX}{address_key}", "sk": f"WINDOW#{window_start.isoformat()}"}
 
 
 def sweep_cursor_key() -> Key:
