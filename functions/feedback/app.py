@@ -16,7 +16,7 @@ blueprint = Blueprint("feedback", __name__)
 @blueprint.post("/api/feedback")
 def feedback() -> tuple[Response, int]:
     body = json_body()
-    source_ip, _ = client_info()
+    source_ip = client_info()[0]
     flow.record_feedback(
         service("store"),
         page=body.get("page"),

@@ -757,6 +757,7 @@ def test_logout_revokes_the_session(api, world: World, store: Store) -> None:
 
 def test_lock_window_is_what_retry_after_says(api, world: World, clock) -> None:
     account = world.account(locked=True)
+    api.source_ip = world.source_ip()  # the lock is this client's: its budget is spent
     case = SCHEMA["/api/login"]["POST"].Case(
         body={"identifier": account.identifier, "password": PASSWORD, "profile": "parent"},
         media_type="application/json",

@@ -45,7 +45,7 @@ from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 
 
-class Store(AccountOperations, LinkOperations, EventOperations, GuessOperations, CounterOperations, FeedbackOperations):
+class Store(AccountOperations, LinkOperations, EventOperations, GuessOperations, FeedbackOperations, CounterOperations):
     """Typed access to the accounts table."""
 
 
