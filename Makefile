@@ -55,7 +55,7 @@ clean:
 # (the template's CodeUri, shared by every function) and build/lambda.zip; prints its size.
 .PHONY: package
 package: $(STAMP)
-	$(BIN)/python infra/package.py
+	$(BIN)/python -m infra.package
 
 # The browser tests' JavaScript tool (axe-core), exactly as package-lock.json pins it. Lighthouse,
 # the devDependency, is left out: `npm ci` installs it for `python -m bench lighthouse`.

@@ -20,13 +20,13 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from devserver.template import table_definition, time_to_live
 from functions.core import passwords
 from functions.core.accounts import issue_account
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import hash_password
 from functions.core.settings import Settings
 from functions.core.store import Account, Store
+from infra.template import table_definition, time_to_live
 
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"

@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import Flask
 
-from devserver.template import Route, routes
 from functions.core.clock import paris_day
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.links import prepare_link, without_tokens
@@ -28,6 +27,7 @@ from functions.core.settings import Settings
 from functions.core.store import Account, Store
 from functions.core.throttling import IP_FAILURES_PER_WINDOW, GuessState, ip_window
 from functions.core.tokens import TokenKind, token_hash
+from infra.template import Route, routes
 
 ORIGIN = "https://aide.ent.example.fr"
 SAME_ORIGIN = {"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"}

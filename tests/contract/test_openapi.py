@@ -37,12 +37,12 @@ from schemathesis.specs.openapi.checks import (
 )
 from werkzeug.test import Client
 
-from devserver.template import routes
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.mail import Mailer
 from functions.core.sessions import COOKIE_NAME, SessionScope, session_hash
 from functions.core.store import Store
 from functions.core.tokens import TokenKind
+from infra.template import routes
 from tests.contract.stack import (
     BIRTH_DATE,
     NEW_PASSWORD,

@@ -72,7 +72,7 @@ def api(settings, store, clock):
     import importlib
     import inspect
 
-    from devserver.template import routes
+    from infra.template import routes
 
     apps: dict[str, Any] = {}
     by_path: dict[str, Any] = {}
