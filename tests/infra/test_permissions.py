@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
-from devserver.template import load_template, routes
 from functions.core.lifecycle import AccountState
+from infra.template import load_template, routes
 from tests.infra.iam import (
     PolicyError,
     declared_operations,

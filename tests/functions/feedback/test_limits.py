@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from devserver.template import time_to_live
 from functions.core.clock import epoch_seconds
 from functions.core.store import keys
 from functions.feedback import flow
 from functions.feedback.app import create_app
+from infra.template import time_to_live
 
 PAGE = "/aide/courrier/"
 LIMIT = flow.ANSWERS_PER_WINDOW
