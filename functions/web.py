@@ -17,8 +17,8 @@ from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from functions.core.errors import DomainError, InvalidInput, ServiceBusy
-from functions.core.help_links import help_for
 from functions.core.lifecycle import Profile
+from functions.core.messages import CATALOGUE, Code, Entry, help_for
 from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -28,17 +28,17 @@ MAX_BODY_BYTES = 16 * 1024
 
 logger = logging.getLogger("ent")
 
-# Stable codes and French messages for the HTTP-level refusals (DESIGN §3 error shape).
-_HTTP_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "La demande est mal formée."),
-    401: ("not_authenticated", "Vous n'êtes pas connecté."),
-    403: ("forbidden", "Cette demande n'est pas autorisée."),
-    404: ("not_found", "Cette adresse n'existe pas."),
-    405: ("method_not_allowed", "Cette méthode n'est pas acceptée ici."),
-    413: ("payload_too_large", "La demande est trop volumineuse."),
-    415: ("unsupported_media_type", "La demande doit être envoyée au format JSON."),
-    429: ("too_many_requests", "Trop de demandes. Veuillez patienter avant de réessayer."),
-    501: ("not_implemented", "Ce service n'est pas encore disponible."),
+# The refusals made before a flow runs (werkzeug's, or this module's `abort`), by HTTP status;
+# their messages are the catalogue's (DESIGN §3 error shape). Any other status: `Code.ERROR`.
+_HTTP_ERRORS: dict[int, Code] = {
+    400: Code.BAD_REQUEST,
+    401: Code.NOT_AUTHENTICATED,
+    403: Code.FORBIDDEN,
+    404: Code.NOT_FOUND,
+    405: Code.METHOD_NOT_ALLOWED,
+    413: Code.PAYLOAD_TOO_LARGE,
+    415: Code.UNSUPPORTED_MEDIA_TYPE,
+    429: Code.TOO_MANY_REQUESTS,
 }
 
 
@@ -54,7 +54,7 @@ _BUSY_AWS_CODES = {
 
 
 def error_response(code: str, message: str, status: int, **extra: Any) -> Response:
-    """Return the JSON error body of DESIGN §3."""
+    """Return the JSON error body of DESIGN §3; `help` defaults to the catalogue's for `code`."""
     body: dict[str, Any] = {"error": code, "message": message}
     body.update({key: value for key, value in extra.items() if value is not None})
     help_link = body.get("help") or help_for(code)
@@ -66,9 +66,7 @@ def error_response(code: str, message: str, status: int, **extra: Any) -> Respon
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    response = error_response(
-        error.code, error.message, error.status, field=error.field, help=getattr(error, "help", None)
-    )
+    response = error_response(error.code, error.message, error.status, field=error.field, help=error.help)
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -90,6 +88,10 @@ def _configure_logging() -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+def _entry_response(entry: Entry, status: int | None = None) -> Response:
+    return error_response(entry.code, entry.message, status or entry.status)
 
 
 def create_flow_app(
@@ -117,8 +119,7 @@ def create_flow_app(
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        code, message = _HTTP_ERRORS.get(status, ("error", "La demande n'a pas pu être traitée."))
-        return error_response(code, message, status)
+        return _entry_response(CATALOGUE[_HTTP_ERRORS.get(status, Code.ERROR)], status)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
@@ -127,9 +128,7 @@ def create_flow_app(
             logger.warning(json.dumps({"aws_busy": aws_code}))
             return _domain_error_response(ServiceBusy())
         logger.exception("unhandled error")  # traceback to the logs, never to the person
-        return error_response(
-            "internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.", 500
-        )
+        return _entry_response(CATALOGUE[Code.INTERNAL_ERROR])
 
     @app.before_request
     def _start_timer() -> None:
@@ -211,10 +210,9 @@ def text_field(body: dict[str, Any], name: str, *, max_length: int, required: bo
 def parse_profile(body: dict[str, Any]) -> Profile:
     """Return the profile chosen on the form (parent or élève)."""
     value = body.get("profile")
-    try:
+    if isinstance(value, str) and value in {profile.value for profile in Profile}:
         return Profile(value)
-    except (ValueError, TypeError):
-        raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile") from None
+    raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile")
 
 
 def client_info() -> tuple[str | None, str | None]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from functions.core.errors import DomainError
+from functions.core.messages import Code
 
 MAX_EMAIL_LENGTH = 254
 
 
-class InvalidEmail(DomainError):
-    code = "invalid_email"
-    status = 400
-    message = "Cette adresse de messagerie n'est pas valide. Vérifiez-la (exemple : prenom.nom@exemple.fr)."
+class InvalidEmail(DomainError, answer=Code.INVALID_EMAIL):
+    pass
 
 
 def normalize_email(value: object, *, field: str = "email") -> str:
