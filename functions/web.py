@@ -18,13 +18,12 @@ from werkzeug.exceptions import HTTPException
 
 from functions.core.errors import DomainError, InvalidInput, ServiceBusy
 from functions.core.lifecycle import Profile
+from functions.core.limits import BODY_MAX_BYTES, USER_AGENT_MAX_LENGTH
 from functions.core.messages import CATALOGUE, Code, Entry, help_for
 from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.core.text import is_encodable
-
-MAX_BODY_BYTES = 16 * 1024
 
 logger = logging.getLogger("ent")
 
@@ -105,7 +104,7 @@ def create_flow_app(
     """Build the Flask app of one flow around its blueprint."""
     settings = settings or Settings.from_env()
     app = Flask(name)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = BODY_MAX_BYTES
     app.extensions["ent"] = {
         "settings": settings,
         "store": store or Store(settings.table_name),
@@ -141,7 +140,7 @@ def create_flow_app(
             request.headers.get("X-Origin-Verify", "").encode(), settings.origin_verify_secret.encode()
         ):
             abort(403)  # not through our CloudFront: its viewer-address header cannot be trusted
-        if (request.content_length or 0) > MAX_BODY_BYTES:
+        if (request.content_length or 0) > BODY_MAX_BYTES:
             abort(413)  # even where the route never reads its body
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
@@ -228,7 +227,7 @@ def client_info() -> tuple[str | None, str | None]:
         viewer = request.headers.get("CloudFront-Viewer-Address", "")
         source_ip = viewer.rsplit(":", 1)[0].strip("[]") or source_ip
     user_agent = http.get("userAgent") or request.headers.get("User-Agent")
-    return source_ip, (user_agent or None) and user_agent[:256]
+    return source_ip, (user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH]
 
 
 def session_cookie() -> str | None:

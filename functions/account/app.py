@@ -8,6 +8,7 @@ from functions.account import flow
 from functions.core.audit import Client
 from functions.core.auth import current_session
 from functions.core.clock import Clock, utc_now
+from functions.core.limits import EMAIL_INPUT_MAX_LENGTH, PASSWORD_MAX_LENGTH
 from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -22,9 +23,6 @@ from functions.web import (
 )
 
 blueprint = Blueprint("account", __name__)
-
-PASSWORD_MAX_LENGTH = 128  # the rule stops at 14; longer is refused with its reason, not cut
-EMAIL_MAX_LENGTH = 1024  # beyond 254 the address is refused as invalid_email
 
 
 @blueprint.post("/api/account/password")
@@ -59,7 +57,7 @@ def change_email() -> tuple[Response, int]:
         service("mailer"),
         account,
         current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
-        new_email=text_field(body, "new_email", max_length=EMAIL_MAX_LENGTH),
+        new_email=text_field(body, "new_email", max_length=EMAIL_INPUT_MAX_LENGTH),
         now=now,
         public_url=service("settings").public_url,
         client=Client(*client_info()),

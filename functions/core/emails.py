@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from functions.core.errors import DomainError
+from functions.core.limits import EMAIL_MAX_LENGTH
 from functions.core.messages import Code
-
-MAX_EMAIL_LENGTH = 254
 
 
 class InvalidEmail(DomainError, answer=Code.INVALID_EMAIL):
@@ -16,7 +15,7 @@ def normalize_email(value: object, *, field: str = "email") -> str:
     """Return the address in its normal form, or raise InvalidEmail naming `field`."""
     from email_validator import EmailNotValidError, validate_email  # deferred: cold start
 
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_EMAIL_LENGTH:
+    if not isinstance(value, str) or not value.strip() or len(value) > EMAIL_MAX_LENGTH:
         raise InvalidEmail(field=field)
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized

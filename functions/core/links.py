@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
+from functions.core.limits import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH
 from functions.core.model import Account, TokenRecord
 from functions.core.retries import retry_on_conflict
 from functions.core.store import Store
@@ -23,7 +24,7 @@ LINK_PATHS = {
     TokenKind.RESET: "/mot-de-passe-oublie/nouveau/",
     TokenKind.EMAIL_CHANGE: "/compte/email/",
 }
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
+_TOKEN_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN_LENGTH},{TOKEN_MAX_LENGTH}}}$")
 
 
 def prepare_link(

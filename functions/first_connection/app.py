@@ -7,6 +7,12 @@ from flask import Blueprint, Flask, Response, jsonify
 from functions.core.audit import Client
 from functions.core.auth import current_session
 from functions.core.clock import Clock, utc_now
+from functions.core.limits import (
+    BIRTH_DATE_MAX_LENGTH,
+    EMAIL_INPUT_MAX_LENGTH,
+    IDENTIFIER_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+)
 from functions.core.mail import Mailer
 from functions.core.sessions import SessionScope
 from functions.core.settings import Settings
@@ -34,10 +40,10 @@ def first_connection() -> Response:
         store,
         service("mailer"),
         account,
-        birth_date=text_field(body, "birth_date", max_length=10),
-        email=text_field(body, "email", max_length=254),
-        new_password=text_field(body, "new_password", max_length=128),
-        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
+        birth_date=text_field(body, "birth_date", max_length=BIRTH_DATE_MAX_LENGTH),
+        email=text_field(body, "email", max_length=EMAIL_INPUT_MAX_LENGTH),
+        new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
         now=now,
         public_url=service("settings").public_url,
         client=Client(*client_info()),
@@ -54,8 +60,8 @@ def resend() -> tuple[Response, int]:
     flow.resend_activation(
         service("store"),
         service("mailer"),
-        identifier=text_field(body, "identifier", max_length=64),
-        password=text_field(body, "password", max_length=128),
+        identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
+        password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
         now=service("clock")(),
         public_url=service("settings").public_url,
         client=Client(*client_info()),

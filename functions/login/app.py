@@ -7,6 +7,7 @@ from flask import Blueprint, Flask, Response, jsonify
 from functions.core.audit import Client
 from functions.core.auth import current_session
 from functions.core.clock import Clock, utc_now
+from functions.core.limits import IDENTIFIER_MAX_LENGTH, PASSWORD_MAX_LENGTH
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.login import flow
@@ -30,8 +31,8 @@ def login() -> Response:
     body = json_body()
     outcome = flow.login(
         service("store"),
-        identifier=text_field(body, "identifier", max_length=64),
-        password=text_field(body, "password", max_length=128),
+        identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
+        password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
         profile=parse_profile(body),
         now=service("clock")(),
         client=Client(*client_info()),

@@ -6,6 +6,12 @@ from flask import Blueprint, Flask, Response, jsonify
 
 from functions.core.audit import Client
 from functions.core.clock import Clock, utc_now
+from functions.core.limits import (
+    EMAIL_INPUT_MAX_LENGTH,
+    IDENTIFIER_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    TOKEN_INPUT_MAX_LENGTH,
+)
 from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -23,7 +29,7 @@ blueprint = Blueprint("recovery", __name__)
 @blueprint.post("/api/recovery/identifier")
 def identifier() -> tuple[Response, int]:
     body = json_body()
-    email = text_field(body, "email", max_length=320)  # past MAX_EMAIL_LENGTH (254) it is invalid_email
+    email = text_field(body, "email", max_length=EMAIL_INPUT_MAX_LENGTH)  # past EMAIL_MAX_LENGTH: invalid_email
     with response_floor(RESPONSE_FLOOR):
         flow.remind_identifiers(
             service("store"),
@@ -39,7 +45,7 @@ def identifier() -> tuple[Response, int]:
 @blueprint.post("/api/recovery/password")
 def password() -> tuple[Response, int]:
     body = json_body()
-    identifier = text_field(body, "identifier", max_length=64)
+    identifier = text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH)
     with response_floor(RESPONSE_FLOOR):
         flow.request_password_reset(
             service("store"),
@@ -58,9 +64,9 @@ def password_reset() -> Response:
     flow.reset_password(
         service("store"),
         service("mailer"),
-        token=text_field(body, "token", max_length=256, required=False),  # empty: token_invalid
-        new_password=text_field(body, "new_password", max_length=128),
-        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
+        token=text_field(body, "token", max_length=TOKEN_INPUT_MAX_LENGTH, required=False),  # empty: token_invalid
+        new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
         now=service("clock")(),
         public_url=service("settings").public_url,
         client=Client(*client_info()),
