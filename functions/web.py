@@ -11,14 +11,18 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from functions.core.clock import Clock, utc_now
 from functions.core.errors import DomainError, InvalidInput, ServiceBusy
 from functions.core.lifecycle import Profile
 from functions.core.limits import BODY_MAX_BYTES, USER_AGENT_MAX_LENGTH
+from functions.core.mail import Mailer
 from functions.core.messages import CATALOGUE, Code, Entry, help_for
 from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
@@ -39,6 +43,37 @@ _HTTP_ERRORS: dict[int, Code] = {
     415: Code.UNSUPPORTED_MEDIA_TYPE,
     429: Code.TOO_MANY_REQUESTS,
 }
+
+_SERVICES = "ent"  # the app's `extensions` key of its Services
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a flow's routes work with, built once with the app: `services().store`."""
+
+    settings: Settings
+    store: Store
+    mailer: Mailer
+    clock: Clock
+
+    def now(self) -> datetime:
+        """Return the current time by the app's clock."""
+        return self.clock()
+
+
+def services_of(app: Flask) -> Services:
+    """Return the services `app` was built with (by `create_flow_app`)."""
+    found = app.extensions[_SERVICES]
+    if not isinstance(found, Services):
+        raise RuntimeError(f"{app.name} was not built by create_flow_app")
+    return found
+
+
+def services() -> Services:
+    """Return the services of the app handling the current request."""
+    from flask import current_app
+
+    return services_of(current_app)
 
 
 # AWS answers that mean "too busy now", not "wrong request": the person may simply retry.
@@ -99,17 +134,19 @@ def create_flow_app(
     settings: Settings | None = None,
     *,
     store: Store | None = None,
-    **services: Any,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
 ) -> Flask:
-    """Build the Flask app of one flow around its blueprint."""
+    """Build the Flask app of one flow around its blueprint; what is not given comes from `settings`."""
     settings = settings or Settings.from_env()
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = BODY_MAX_BYTES
-    app.extensions["ent"] = {
-        "settings": settings,
-        "store": store or Store(settings.table_name),
-        **services,
-    }
+    app.extensions[_SERVICES] = Services(
+        settings=settings,
+        store=store or Store(settings.table_name),
+        mailer=mailer or Mailer.from_settings(settings),  # no SES client until a mail is sent
+        clock=clock or utc_now,
+    )
     app.register_blueprint(blueprint)
     _configure_logging()
 
@@ -223,7 +260,7 @@ def client_info() -> tuple[str | None, str | None]:
     context = request.environ.get("apig_wsgi.request_context") or {}
     http = context.get("http") or {}
     source_ip = http.get("sourceIp") or request.remote_addr
-    if service("settings").origin_verify_secret:
+    if services().settings.origin_verify_secret:
         viewer = request.headers.get("CloudFront-Viewer-Address", "")
         source_ip = viewer.rsplit(":", 1)[0].strip("[]") or source_ip
     user_agent = http.get("userAgent") or request.headers.get("User-Agent")
@@ -240,13 +277,6 @@ def set_session_cookie(response: Response, session_id: str, max_age: int) -> Non
 
 def clear_session_cookie(response: Response) -> None:
     response.set_cookie(COOKIE_NAME, "", max_age=0, expires=0, path="/", secure=True, httponly=True, samesite="Lax")
-
-
-def service(name: str) -> Any:
-    """Return a service the app was built with (settings, store, mailer, clock)."""
-    from flask import current_app
-
-    return current_app.extensions["ent"][name]
 
 
 def lazy_lambda_handler(create_app: Callable[[], Flask]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
