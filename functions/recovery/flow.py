@@ -49,6 +49,13 @@ PASSWORD_SENT = {
     "adressez-vous au secrétariat de l'établissement.",
 }
 
+# How many new passwords one reset link may compare with the current one (see _new_password).
+PREVIOUS_GUESSES_PER_LINK = 3
+LINK_SPENT = (
+    "Ce lien a servi à trop d'essais : par sécurité, il ne fonctionne plus. Demandez un nouveau lien "
+    "avec « mot de passe oublié »."
+)
+
 
 class _Capped(Exception):
     """The account has had its recovery mails for this hour."""
@@ -184,7 +191,7 @@ def request_password_reset(
     try:
         mailer.send(
             "password_reset",
-            to=account.email,
+            to=account.email or "",  # never empty: refused above without a verified address
             display_name=account.display_name,
             identifier=account.identifier,
             link=link,
@@ -212,7 +219,7 @@ def reset_password(
 ) -> Account:
     """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
     record, account = _open(store, token, now)
-    password = enforce_new_password(account, new_password, new_password_confirmation)
+    password = _new_password(store, record, account, new_password, new_password_confirmation, now, client)
     new_hash = hash_password(password)
 
     def reset(fresh: Account) -> Account:
@@ -231,6 +238,33 @@ def reset_password(
     notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
     return saved
+
+
+def _new_password(
+    store: Store,
+    record: TokenRecord,
+    account: Account,
+    new_password: str,
+    confirmation: str,
+    now: datetime,
+    client: Client,
+) -> str:
+    """Apply the password rule; its « different from the current one » costs one of the link's guesses.
+
+    That reason tells whoever holds the link whether a guess is the current password. So every
+    other reason is checked first, with no comparison (a malformed hash never matches, and costs
+    no argon2 work); only a password that passes them all takes a place on the link, by one
+    conditional write, before it is compared. Past PREVIOUS_GUESSES_PER_LINK the link is spent: so
+    N parallel requests on one link compare at most that many, and a guess that is not the current
+    password uses the link up (it becomes the new password).
+    """
+    enforce_new_password(replace(account, password_hash=""), new_password, confirmation)
+    if not store.reserve_previous_guess(record.token_hash, PREVIOUS_GUESSES_PER_LINK):
+        # Nothing is written to the account: a request that reserved a place before may be using
+        # the link right now, and must still win. The link can no longer change the password.
+        audit.record(store, account.identifier, "password_reset_refused", now, client, detail="link_spent")
+        raise TokenExpired(LINK_SPENT, field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
+    return enforce_new_password(account, new_password, confirmation)
 
 
 def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Account]:
