@@ -23,12 +23,13 @@ from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
+from functions.core.mail_caps import MailCapped, count_mail, uncount_mail
 from functions.core.model import Account, TokenRecord
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT
 from functions.core.passwords import hash_password
 from functions.core.store import Store
-from functions.core.throttling import cleared, mails_this_hour, may_mail
+from functions.core.throttling import cleared
 from functions.core.tokens import LIFETIMES, TokenKind
 
 logger = logging.getLogger("ent")
@@ -55,24 +56,6 @@ LINK_SPENT = (
     "Ce lien a servi à trop d'essais : par sécurité, il ne fonctionne plus. Demandez un nouveau lien "
     "avec « mot de passe oublié »."
 )
-
-
-class _Capped(Exception):
-    """The account has had its recovery mails for this hour."""
-
-
-def _count_mail(account: Account, now: datetime) -> Account:
-    """Return the account with one more recovery mail this hour; raise _Capped past the cap."""
-    if not may_mail(account.recovery_mails, now):
-        raise _Capped()
-    return replace(account, recovery_mails=(*mails_this_hour(account.recovery_mails, now), now))
-
-
-def _uncount_mail(account: Account, now: datetime) -> Account:
-    mails = list(account.recovery_mails)
-    if now in mails:
-        mails.remove(now)
-    return replace(account, recovery_mails=tuple(mails))
 
 
 def _undo(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
@@ -111,8 +94,8 @@ def remind_identifiers(
     for account in accounts:
         # Counted before sending, by a conditional write: concurrent requests cannot exceed the cap.
         try:
-            counted.append(store.update_account(account, lambda fresh: _count_mail(fresh, now)))
-        except _Capped:
+            counted.append(store.update_account(account, lambda fresh: count_mail(fresh, now)))
+        except MailCapped:
             audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="capped")
     if not counted:
         return
@@ -126,7 +109,7 @@ def remind_identifiers(
         )
     except MailUnavailable:
         for account in counted:
-            _undo(store, account, lambda fresh: _uncount_mail(fresh, now))
+            _undo(store, account, lambda fresh: uncount_mail(fresh, now))
             audit.record(store, account.identifier, "recovery_identifier_requested", now, client, detail="mail_failed")
         raise
     for account in counted:
@@ -156,8 +139,8 @@ def request_password_reset(
     )
     if refusal is None:
         try:
-            _count_mail(account, now)  # a first look, before storing a token for nothing
-        except _Capped:
+            count_mail(account, now)  # a first look, before storing a token for nothing
+        except MailCapped:
             refusal = "capped"
     if refusal:
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail=refusal)
@@ -172,7 +155,7 @@ def request_password_reset(
     live = with_link.live_tokens[TokenKind.RESET.value]
 
     def take_link(fresh: Account) -> Account:
-        return _count_mail(replace(fresh, live_tokens={**fresh.live_tokens, TokenKind.RESET.value: live}), now)
+        return count_mail(replace(fresh, live_tokens={**fresh.live_tokens, TokenKind.RESET.value: live}), now)
 
     def give_back(fresh: Account) -> Account:
         tokens = dict(fresh.live_tokens)
@@ -181,11 +164,11 @@ def request_password_reset(
                 tokens[TokenKind.RESET.value] = previous
             else:
                 del tokens[TokenKind.RESET.value]
-        return _uncount_mail(replace(fresh, live_tokens=tokens), now)
+        return uncount_mail(replace(fresh, live_tokens=tokens), now)
 
     try:
         account = store.update_account(account, take_link)
-    except _Capped:  # a concurrent request took the last mail of the hour
+    except MailCapped:  # a concurrent request took the last mail of the hour
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
         return
     try:

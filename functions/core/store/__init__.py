@@ -22,6 +22,8 @@
 | failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
+| mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
+|   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 
 `keys` spells every key; `items` turns the domain model (`functions.core.model`) into items and
 back; `dynamodb` is the wire format and the client; the other modules are the operations, one
@@ -35,9 +37,12 @@ from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
 from functions.core.store.links import LinkOperations
+from functions.core.store.mailing import MailingOperations
 
 
-class Store(AccountOperations, LinkOperations, EventOperations, CounterOperations, FeedbackOperations):
+class Store(
+    AccountOperations, LinkOperations, EventOperations, CounterOperations, FeedbackOperations, MailingOperations
+):
     """Typed access to the accounts table."""
 
 

@@ -51,6 +51,12 @@ def ip_failures_key(source_ip: str, window: str) -> Key:
     return {"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"}
 
 
+def mail_to_key(address: str, day: date) -> Key:
+    """The count of one day's mails to an address typed by someone: by its hash, never the address."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    return {"pk": f"MAILTO#{digest}", "sk": f"DAY#{day.isoformat()}"}
+
+
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
     # One partition for every page: the report reads them all with one query, never a Scan.
     return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.isoformat()}#{suffix}"}
