@@ -11,6 +11,7 @@
 |                                        |   due_sk between <first day> and <last day> |                         |
 | token by its hash                      | pk=TOKEN#<sha256>, sk=TOKEN                 | put_token, get_token    |
 | use a token and change its account     | both above, in one transaction              | save_account_using_token|
+| a reset link's password comparisons    | same token item, conditional ADD            | reserve_previous_guess  |
 | session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
