@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from functions.core import auth
+from functions.core import auth, passwords
 from functions.core.lifecycle import AccountState
 from functions.recovery.app import create_app
 from functions.recovery.flow import PREVIOUS_GUESSES_PER_LINK
@@ -25,7 +25,7 @@ def active(accounts):
 def comparisons(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record each argon2 comparison with a real hash (the « different from the current one » reason)."""
     compared: list[str] = []
-    real = auth.verify_password
+    real = passwords.verify_password
 
     def counting(password_hash: str, candidate: str) -> bool:
         if password_hash:
@@ -56,7 +56,7 @@ def test_ten_guesses_of_the_current_password_compare_three_then_the_link_is_spen
     after = choose_password(client, token, NEW_PASSWORD)
     assert (after.status_code, after.json["error"]) == (400, "token_expired")
     assert len(comparisons) == 3
-    assert auth.verify_password(store.get_account(active.identifier).password_hash, PASSWORD)
+    assert passwords.verify_password(store.get_account(active.identifier).password_hash, PASSWORD)
     refused = [event for event in store.events(active.identifier) if event.action == "password_reset_refused"]
     assert refused and all(event.detail == "link_spent" for event in refused)
 
