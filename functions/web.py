@@ -17,6 +17,7 @@ from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from functions.core.errors import DomainError, InvalidInput, ServiceBusy
+from functions.core.guessing import DEVICE_COOKIE, DEVICE_TRUST
 from functions.core.help_links import help_for
 from functions.core.lifecycle import Profile
 from functions.core.sessions import COOKIE_NAME
@@ -217,7 +218,7 @@ def parse_profile(body: dict[str, Any]) -> Profile:
         raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile") from None
 
 
-def client_info() -> tuple[str | None, str | None]:
+def client_info() -> tuple[str | None, str | None, str | None]:
     """Return the source IP and user agent as API Gateway saw them (never X-Forwarded-For).
 
     Behind CloudFront, API Gateway sees CloudFront's address: then the person's is the
@@ -230,7 +231,7 @@ def client_info() -> tuple[str | None, str | None]:
         viewer = request.headers.get("CloudFront-Viewer-Address", "")
         source_ip = viewer.rsplit(":", 1)[0].strip("[]") or source_ip
     user_agent = http.get("userAgent") or request.headers.get("User-Agent")
-    return source_ip, (user_agent or None) and user_agent[:256]
+    return source_ip, (user_agent or None) and user_agent[:256], request.cookies.get(DEVICE_COOKIE) or None
 
 
 def session_cookie() -> str | None:
@@ -239,6 +240,12 @@ def session_cookie() -> str | None:
 
 def set_session_cookie(response: Response, session_id: str, max_age: int) -> None:
     response.set_cookie(COOKIE_NAME, session_id, max_age=max_age, path="/", secure=True, httponly=True, samesite="Lax")
+
+
+def set_device_cookie(response: Response, device: str) -> None:
+    """Mark this browser as one the account trusts: it keeps its own guess budget (a year)."""
+    max_age = int(DEVICE_TRUST.total_seconds())
+    response.set_cookie(DEVICE_COOKIE, device, max_age=max_age, path="/", secure=True, httponly=True, samesite="Strict")
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -60,7 +60,7 @@ def _login_name() -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ent-admin", description="Outils du secrétariat : comptes ENT des familles.")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--operator",
         type=_operator,
@@ -111,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         renew = command(name, help_text, run)
         renew.add_argument("identifier", metavar="IDENTIFIANT")
         renew.add_argument("--out", required=True, metavar="LETTRE.pdf", help="fichier PDF de la lettre à imprimer")
+        if name == "reissue":
+            renew.add_argument(
+                "--confirm",
+                action="store_true",
+                help="exigé pour un compte actif, qu'il retire à la famille ; elle en est avertie par courriel",
+            )
 
     command("unlock", "débloquer un compte bloqué après des essais incorrects", commands.run_unlock).add_argument(
         "identifier", metavar="IDENTIFIANT"
@@ -128,12 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = command("sweep", "rappels, désactivations et suppressions dues (le balayage quotidien)", commands.run_sweep)
     sweep.add_argument("--now", type=_day, metavar="AAAA-MM-JJ", help="le jour à balayer (par défaut : aujourd'hui)")
     sweep.add_argument("--dry-run", action="store_true", help="dire ce qui serait fait, sans rien modifier")
-    sweep.add_argument(
-        "--allow-future",
-        action="store_true",
-        help="accepter un jour à venir sans --dry-run hors de la pile locale (où c'est permis) : "
-        "des comptes seraient désactivés avant leur date limite",
-    )
+    # No longer a way to sweep a day to come on AWS: still accepted, so that an old script gets the
+    # French refusal rather than argparse's; on the local stack a day to come needs no flag.
+    sweep.add_argument("--allow-future", action="store_true", help=argparse.SUPPRESS)
     sweep.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
     feedback = command(
         "feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", commands.run_feedback
@@ -156,8 +159,10 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now) -> int:
         print(f"ent-admin: configuration : {error}", file=sys.stderr)
         return EXIT_USAGE
     except DomainError as error:
+        from secretariat.output import printable
+
         field = f" ({error.field})" if error.field else ""
-        print(f"ent-admin: erreur{field} : {error.message}", file=sys.stderr)
+        print(f"ent-admin: erreur{field} : {printable(error.message)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # AWS unreachable, missing table, credentials...
         from botocore.exceptions import BotoCoreError, ClientError

@@ -33,7 +33,9 @@ class Context:
 
 
 def _print_json(value: object) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    from secretariat.output import json_text
+
+    print(json_text(value))
 
 
 def run_issue(arguments: argparse.Namespace, context: Context) -> int:
@@ -74,10 +76,12 @@ def _issued_as_json(issued: IssuedAccount) -> str:
 
 
 def _issued_as_text(issued: IssuedAccount) -> str:
+    from secretariat.output import printable
+
     account = issued.account
     return "\n".join(
         [
-            f"Compte créé pour {account.display_name} ({account.profile.value}, {account.school})",
+            f"Compte créé pour {printable(account.display_name)} ({account.profile.value}, {account.school})",
             f"  Identifiant :           {account.identifier}",
             f"  Mot de passe initial :  {issued.initial_password}",
             f"  À activer avant le :    {account.activation_deadline:%d/%m/%Y}",
@@ -107,25 +111,39 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from functions.core.mail import Mailer
     from secretariat.follow_up import renew_credentials
-    from secretariat.output import check_writable, letter_for, write_letters
+    from secretariat.output import check_writable, letter_for, printable, write_letters
+    from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
-    issued = renew_credentials(
-        context.store, arguments.identifier, context.now, context.operator, reactivate=reactivate
+    issued, notice = renew_credentials(
+        context.store,
+        arguments.identifier,
+        context.now,
+        context.operator,
+        reactivate=reactivate,
+        confirm=getattr(arguments, "confirm", False),
+        mailer=None if reactivate else Mailer.from_settings(context.settings),
+        public_url=context.settings.public_url,
     )
     write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
-    print(
-        "\n".join(
-            [
-                f"Le compte {account.identifier} ({account.display_name}) {done}.",
-                "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
-                f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
-            ]
+    lines = [
+        f"Le compte {account.identifier} ({printable(account.display_name)}) {done}.",
+        "  L'ancien mot de passe, les sessions ouvertes et les liens envoyés par courriel ne fonctionnent plus.",
+        f"  À activer avant le {account.activation_deadline:%d/%m/%Y} ; lettre à imprimer : {arguments.out}",
+    ]
+    address = printable(masked(account.email) or "")
+    if notice == "notice_sent":
+        lines.append(f"  La famille en a été avertie par courriel à son adresse vérifiée ({address}).")
+    print("\n".join(lines))
+    if notice == "notice_not_sent":
+        print(
+            f"ent-admin: attention : le courriel qui avertit la famille ({address}) n'a pas pu partir ; prévenez-la.",
+            file=sys.stderr,
         )
-    )
     return EXIT_OK
 
 
@@ -159,15 +177,19 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
     events = context.store.events(account.identifier, limit=20)
     record(context.store, account.identifier, "consulted", context.now, context.operator)
     if arguments.json:
-        _print_json(account_as_dict(account, events, context.now))
+        _print_json(account_as_dict(account, events, context.now, context.store.guess_states(account.identifier)))
     else:
-        print(describe_account(account, events, context.now, context.today))
+        print(
+            describe_account(
+                account, events, context.now, context.today, context.store.guess_states(account.identifier)
+            )
+        )
     return EXIT_OK
 
 
 def run_status(arguments: argparse.Namespace, context: Context) -> int:
     from functions.core.accounts import validate_uai
-    from secretariat.reports import school_status, school_status_csv
+    from secretariat.reports import describe_school_counts, school_status, school_status_csv
 
     school = validate_uai(arguments.school)
     rows = context.store.accounts_of_school(school)
@@ -190,6 +212,9 @@ def run_status(arguments: argparse.Namespace, context: Context) -> int:
         )
     else:
         print(school_status(rows, school, context.today))
+        swept = describe_school_counts(context.store.school_counts(school))  # None before any sweep
+        if swept:
+            print(swept)
     return EXIT_OK
 
 
@@ -201,10 +226,14 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
 
     today = arguments.now or context.today
     future = today > context.today
-    if future and not (arguments.dry_run or arguments.allow_future or _on_local_stack()):
-        raise DomainError(
-            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour désactiverait des comptes avant leur "
-            "date limite. Ajoutez --dry-run pour voir ce qui se passerait ce jour-là."
+    # No flag lets a day to come be swept on a real AWS account: every school's accounts not yet
+    # active would be deactivated or deleted before their deadlines. A rehearsal is for the local stack.
+    if future and not arguments.dry_run and not _on_local_stack(context.store):
+        raise FutureSweepRefused(
+            f"le {today:%d/%m/%Y} n'est pas encore arrivé : balayer ce jour sur un vrai compte AWS désactiverait "
+            "et supprimerait, avant leur date limite, les comptes pas encore activés de tous les établissements. "
+            "Ce n'est possible que sur la pile locale (make run), pour une répétition. "
+            "Ajoutez --dry-run pour voir ce qui se passerait ce jour-là, sans rien modifier."
         )
     # Another day than today: act as at noon of that day in Paris (audit times, link expiries).
     now = context.now if today == context.today else datetime.combine(today, time(12), tzinfo=PARIS)
@@ -236,21 +265,52 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     return EXIT_FAILURE if report.failed else EXIT_OK
 
 
-def _on_local_stack() -> bool:
-    """Tell whether AWS is the local stack (`make run`), where moving the clock is a demo."""
-    import os
+class FutureSweepRefused(DomainError):
+    code = "future_sweep_refused"
+    status = 409
+
+
+def _on_local_stack(store: Store) -> bool:
+    """Tell whether AWS is the local stack (`make run`), where moving the clock is a demo.
+
+    Read from the endpoints the sweep's clients really use (the table's and the mail's), not from
+    AWS_ENDPOINT_URL alone: AWS_ENDPOINT_URL_DYNAMODB or a profile's endpoint_url can point elsewhere.
+    """
+    from functions.core.aws import client
+
+    return all(
+        _loopback(endpoint) for endpoint in (store.dynamodb.meta.endpoint_url, client("sesv2").meta.endpoint_url)
+    )
+
+
+def _loopback(endpoint: str | None) -> bool:
+    import ipaddress
     from urllib.parse import urlparse
 
-    host = urlparse(os.environ.get("AWS_ENDPOINT_URL", "")).hostname or ""
-    return host in ("127.0.0.1", "localhost", "::1")
+    host = urlparse(endpoint or "").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: only "localhost" is taken as this machine
+        return False
 
 
 def run_feedback(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.model import FEEDBACK_RETENTION_MONTHS
+    from functions.feedback.flow import REPORT_ANSWERS_PER_PAGE, recent_feedback
     from secretariat.reports import describe_feedback, feedback_by_page
 
-    answers = context.store.feedback()
+    # Bounded: the last 13 months of each page, its newest answers at most (see recent_feedback).
+    recent = recent_feedback(context.store, context.now)
     if arguments.json:
-        _print_json(feedback_by_page(answers))
+        _print_json(feedback_by_page(recent.answers))
     else:
-        print(describe_feedback(answers))
+        print(describe_feedback(recent.answers))
+    if recent.capped_pages:
+        note = (
+            f"Rapport limité aux {REPORT_ANSWERS_PER_PAGE} dernières réponses de chaque page sur "
+            f"{FEEDBACK_RETENTION_MONTHS} mois ; réponses plus anciennes non lues pour : {', '.join(recent.capped_pages)}"
+        )
+        print(note, file=sys.stderr if arguments.json else sys.stdout)  # the JSON on stdout stays as it was
     return EXIT_OK

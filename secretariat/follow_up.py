@@ -1,4 +1,8 @@
-"""The secretariat's follow-up of one account: new letter, reactivation, unlock. No output here."""
+"""The secretariat's follow-up of one account: new letter, reactivation, unlock. No output here.
+
+A new letter for an active account takes it from the family: only with `confirm`, and the family
+hears of it at its verified address (mail `account_reissued`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,15 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.accounts import IssuedAccount
 from functions.core.audit import Client
-from functions.core.clock import paris_day
+from functions.core.clock import paris_day, paris_text
 from functions.core.errors import AccountNotFound, DomainError
 from functions.core.identifiers import normalize_identifier
 from functions.core.lifecycle import AccountState, deadlines_for
 from functions.core.links import without_tokens
+from functions.core.mail import Mailer, MailUnavailable
 from functions.core.model import Account
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
-from functions.core.throttling import cleared
 
 ADMIN = Client(source_ip=None, user_agent="ent-admin")
 STATE_LABELS = {
@@ -27,8 +31,19 @@ STATE_LABELS = {
 }
 
 
+# Where the reissue notice sends a family: what the letter is, and to contact the school.
+REISSUED_HELP_PATH = "/aide/courrier/"
+
+
 class WrongState(DomainError):
     code = "wrong_state"
+    status = 409
+
+
+class ConfirmationNeeded(DomainError):
+    """Reissuing an active account takes it from the family: the secretariat must say it means it."""
+
+    code = "confirmation_needed"
     status = 409
 
 
@@ -51,12 +66,23 @@ def find_account(store: Store, identifier: str) -> Account:
 
 
 def renew_credentials(
-    store: Store, identifier: str, now: datetime, operator: str, *, reactivate: bool = False
-) -> IssuedAccount:
+    store: Store,
+    identifier: str,
+    now: datetime,
+    operator: str,
+    *,
+    reactivate: bool = False,
+    confirm: bool = False,
+    mailer: Mailer | None = None,
+    public_url: str = "",
+) -> tuple[IssuedAccount, str | None]:
     """Give the account a new initial password and new deadlines from today: back to `issued`.
 
     The old password, every session and every emailed link stop working; the lock and the reminders
-    are cleared; the identifier stays. `reactivate` accepts a deactivated account only.
+    are cleared; the identifier stays. `reactivate` accepts a deactivated account only. A reissue
+    refuses an active account unless `confirm` (ConfirmationNeeded, nothing changed), and tells the
+    verified address, if any, through `mailer`. Returns the renewed account and what became of the
+    notice (None: no verified address or no notice for this action).
     """
     account = find_account(store, identifier)
     password = generate_initial_password()
@@ -70,6 +96,14 @@ def renew_credentials(
                 f"Le compte {fresh.identifier} n'est pas désactivé (état : {STATE_LABELS[fresh.state]}) : "
                 f"rien à réactiver. Pour un nouveau mot de passe : ent-admin reissue {fresh.identifier}."
             )
+        if not reactivate and fresh.state == AccountState.ACTIVE and not confirm:
+            raise ConfirmationNeeded(
+                f"Le compte {fresh.identifier} est actif : la famille s'en sert avec son propre mot de passe. "
+                "Une nouvelle lettre le lui retirerait : son mot de passe, ses sessions et ses liens ne "
+                "fonctionneraient plus jusqu'à une nouvelle première connexion. Rien n'a été modifié. "
+                "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
+                "elle en sera avertie à son adresse vérifiée."
+            )
         cancelled[:] = fresh.live_tokens.values()
         return replace(
             without_tokens(fresh),
@@ -81,29 +115,51 @@ def renew_credentials(
             session_version=fresh.session_version + 1,
             pending_email=None,
             activated_at=None,
-            guesses=cleared(),
             reminders_sent=(),
         )
 
     saved = store.update_account(account, renewed)
     store.delete_tokens(cancelled)
+    store.forget_guesses(saved.identifier)  # a new letter: every budget starts afresh
+    notice = None if reactivate or mailer is None else send_reissued_notice(mailer, saved, now, public_url)
     record(
         store,
         saved.identifier,
         "reactivated" if reactivate else "reissued",
         now,
         operator,
-        detail=f"was {account.state.value}",
+        detail=f"was {account.state.value}" + (f"; {notice}" if notice else ""),
     )
-    return IssuedAccount(account=saved, initial_password=password)
+    return IssuedAccount(account=saved, initial_password=password), notice
+
+
+def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str | None:
+    """Tell the verified address that a new letter replaced the password; what happened, for the audit.
+
+    None when there is no verified address. Best effort, as the other notices: the account is
+    already renewed, and the letter is still to be printed.
+    """
+    if not account.email:
+        return None
+    try:
+        mailer.send(
+            "account_reissued",
+            to=account.email,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            reissued_at=paris_text(now),
+            help_url=f"{public_url}{REISSUED_HELP_PATH}",
+        )
+    except MailUnavailable:
+        return "notice_not_sent"
+    return "notice_sent"
 
 
 def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple[Account, datetime | None]:
     """Clear the failed guesses and the lock; return the account and the lock it had."""
     account = find_account(store, identifier)
-    locked_until = (
-        account.guesses.locked_until if account.guesses.locked_until and account.guesses.locked_until > now else None
-    )
-    saved = store.update_account(account, lambda fresh: replace(fresh, guesses=cleared()))
-    record(store, saved.identifier, "unlocked", now, operator)
-    return saved, locked_until
+    locks = [state.locked_until for state in store.guess_states(account.identifier).values() if state.locked_until]
+    running = [lock for lock in locks if lock > now]
+    store.forget_guesses(account.identifier)  # every budget: devices, addresses, the letter's birth dates
+    record(store, account.identifier, "unlocked", now, operator)
+    return account, max(running, default=None)

@@ -10,7 +10,7 @@ from functions.core.clock import paris_day
 from functions.core.errors import InvalidInput
 from functions.core.store import Store
 from secretariat.follow_up import record
-from secretariat.output import FileProblem, check_writable, letter_for, read_input, write_letters
+from secretariat.output import FileProblem, check_writable, letter_for, printable, read_input, write_letters
 from secretariat.roster import Person, Refusal, Roster, read_roster
 
 
@@ -107,11 +107,11 @@ def import_roster(
 
 
 def describe(report: ImportReport, out: str) -> str:
-    """Return the French account of an import, line by line, then the totals."""
+    """Return the French account of an import, line by line, then the totals; the data through `printable`."""
     lines = [f"Fichier lu en {'UTF-8' if report.roster.encoding == 'utf-8' else 'Windows-1252'}."]
     if report.refused:
         lines.append(f"Lignes refusées ({len(report.refused)}) :")
-        lines += [f"  ligne {refusal.line} : {refusal.reason}" for refusal in report.refused]
+        lines += [f"  ligne {refusal.line} : {printable(refusal.reason)}" for refusal in report.refused]
     if not report.imported:
         if report.roster.people and report.roster.refusals:
             lines.append(
@@ -123,11 +123,11 @@ def describe(report: ImportReport, out: str) -> str:
         return "\n".join(lines)
     for person, issued in report.created:
         lines.append(
-            f"  ligne {person.line} : créé        {issued.account.identifier:<28} {person.display_name} ({person.profile.value})"
+            f"  ligne {person.line} : créé        {issued.account.identifier:<28} {printable(person.display_name)} ({person.profile.value})"
         )
     for person, identifier in report.existing:
         lines.append(
-            f"  ligne {person.line} : déjà présent {identifier:<28} {person.display_name} ({person.profile.value})"
+            f"  ligne {person.line} : déjà présent {identifier:<28} {printable(person.display_name)} ({person.profile.value})"
             " - garde son mot de passe, pas de nouvelle lettre"
         )
     lines.append(

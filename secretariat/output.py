@@ -1,8 +1,18 @@
-"""Files the secretariat gives and gets: the roster read, the letters written, checked first."""
+"""What the secretariat gets and gives: the roster read, the letters written, and text that stays text.
+
+Data in ent-admin's output comes from the public (feedback comments, user agents in audit events)
+or from rosters: printed to a terminal it goes through `printable`, in a CSV through `csv_text`,
+in JSON through `json_text`, so that none of it can drive a terminal or a spreadsheet.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +20,53 @@ from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from secretariat.letters import Letter, letters_pdf, require_qr
+
+# C0 and C1 controls (ESC, CSI, DEL...), format characters (bidi overrides and isolates, zero-width
+# ones), line and paragraph separators, and lone surrogates, which a UTF-8 terminal cannot even take.
+_NOT_INERT = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+PLACEHOLDER = "\ufffd"
+# A cell a spreadsheet would read as a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(character: str) -> bool:
+    return unicodedata.category(character) not in _NOT_INERT
+
+
+def printable(text: object) -> str:
+    """Return `text` for a terminal: every control, format or line-separator character shown as U+FFFD."""
+    text = str(text)
+    return text if all(map(_inert, text)) else "".join(ch if _inert(ch) else PLACEHOLDER for ch in text)
+
+
+def spreadsheet_cell(value: str) -> str:
+    """Return the cell a spreadsheet shows as text, never as a formula: a leading ' where needed."""
+    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """Return rows as a ';' CSV that Excel opens with its accents (UTF-8 with BOM), every cell inert."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows([printable(spreadsheet_cell(str(cell))) for cell in row] for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _escaped(character: str) -> str:
+    code = ord(character)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def json_text(value: object) -> str:
+    """Return `value` as indented JSON, readable accents kept, every character `printable` hides escaped.
+
+    Nothing is lost for scripts: such characters can only be inside strings, where \\uXXXX means them.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(ch if ch == "\n" or _inert(ch) else _escaped(ch) for ch in text)
 
 
 class FileProblem(DomainError):

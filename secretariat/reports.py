@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from functions.core.clock import PARIS
 from functions.core.emails import mask_email
 from functions.core.lifecycle import AccountState
 from functions.core.model import Account, AuditEvent, Feedback, SchoolAccount
+from functions.core.throttling import GuessState
 from functions.sweep.flow import SweepReport
 from secretariat.follow_up import STATE_LABELS
+from secretariat.output import csv_text, printable
 
 WAITING = (AccountState.ISSUED, AccountState.PENDING_CONFIRMATION)
 
@@ -23,22 +23,25 @@ def masked(address: str | None) -> str | None:
     return mask_email(address, filler="***") if address else None
 
 
-def printable(text: str) -> str:
-    """Return `text` with control characters shown as \ufffd: typed by the public, read in a terminal."""
-    return "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)
-
-
 def paris_time(moment: datetime) -> str:
     return f"{moment.astimezone(PARIS):%d/%m/%Y %H:%M}"
 
 
-def _lock(account: Account, now: datetime) -> datetime | None:
-    until = account.guesses.locked_until
-    return until if until and until > now else None
+def _lock(guesses: Mapping[str, GuessState], now: datetime) -> datetime | None:
+    """The latest lock of any budget (a device, an address, the letter) still running."""
+    locks = [state.locked_until for state in guesses.values() if state.locked_until and state.locked_until > now]
+    return max(locks, default=None)
 
 
-def account_as_dict(account: Account, events: list[AuditEvent], now: datetime) -> dict[str, object]:
-    lock = _lock(account, now)
+def _failures(guesses: Mapping[str, GuessState]) -> int:
+    return max((state.consecutive_failures for state in guesses.values()), default=0)
+
+
+def account_as_dict(
+    account: Account, events: list[AuditEvent], now: datetime, guesses: Mapping[str, GuessState] | None = None
+) -> dict[str, object]:
+    guesses = guesses or {}
+    lock = _lock(guesses, now)
     return {
         "identifier": account.identifier,
         "state": account.state.value,
@@ -53,7 +56,7 @@ def account_as_dict(account: Account, events: list[AuditEvent], now: datetime) -
         "email": masked(account.email),
         "pending_email": masked(account.pending_email),
         "locked_until": lock.isoformat() if lock else None,
-        "consecutive_failures": account.guesses.consecutive_failures,
+        "consecutive_failures": _failures(guesses),
         "events": [
             {"at": event.at.isoformat(), "action": event.action, "detail": event.detail, "source_ip": event.source_ip}
             for event in events
@@ -61,13 +64,22 @@ def account_as_dict(account: Account, events: list[AuditEvent], now: datetime) -
     }
 
 
-def describe_account(account: Account, events: list[AuditEvent], now: datetime, today: date) -> str:
-    lock = _lock(account, now)
+def describe_account(
+    account: Account,
+    events: list[AuditEvent],
+    now: datetime,
+    today: date,
+    guesses: Mapping[str, GuessState] | None = None,
+) -> str:
+    """Return one account for a terminal: every field from the data through `printable`."""
+    guesses = guesses or {}
+    lock = _lock(guesses, now)
+    identifier = printable(account.identifier)
     lines = [
-        f"Compte {account.identifier}",
-        f"  Nom :                 {account.display_name}",
+        f"Compte {identifier}",
+        f"  Nom :                 {printable(account.display_name)}",
         f"  Profil :              {account.profile.value}",
-        f"  Établissement :       {account.school}",
+        f"  Établissement :       {printable(account.school)}",
         f"  État :                {STATE_LABELS[account.state]} ({account.state.value})",
         f"  Délivré le :          {paris_time(account.issued_at)}",
     ]
@@ -78,20 +90,18 @@ def describe_account(account: Account, events: list[AuditEvent], now: datetime, 
         lines.append(f"  Supprimé après le :   {account.deletion_date:%d/%m/%Y} s'il n'est pas activé")
     if account.activated_at:
         lines.append(f"  Activé le :           {paris_time(account.activated_at)}")
-    lines.append(f"  Adresse vérifiée :    {masked(account.email) or 'aucune'}")
+    lines.append(f"  Adresse vérifiée :    {printable(masked(account.email) or 'aucune')}")
     if account.pending_email:
-        lines.append(f"  Adresse à confirmer : {masked(account.pending_email)}")
+        lines.append(f"  Adresse à confirmer : {printable(masked(account.pending_email))}")
     if lock:
-        lines.append(
-            f"  Blocage :             bloqué jusqu'au {paris_time(lock)} (ent-admin unlock {account.identifier})"
-        )
+        lines.append(f"  Blocage :             bloqué jusqu'au {paris_time(lock)} (ent-admin unlock {identifier})")
     else:
-        failures = account.guesses.consecutive_failures
+        failures = _failures(guesses)
         lines.append(f"  Blocage :             aucun ({failures} essai(s) incorrect(s) de suite)")
     lines.append(f"Derniers événements ({len(events)}) :" if events else "Aucun événement enregistré.")
     for event in events:
         extra = " ".join(part for part in (event.detail, event.source_ip and f"ip={event.source_ip}") if part)
-        lines.append(f"  {paris_time(event.at)}  {event.action:<26} {printable(extra)}".rstrip())
+        lines.append(f"  {paris_time(event.at)}  {printable(event.action):<26} {printable(extra)}".rstrip())
     return "\n".join(lines)
 
 
@@ -108,10 +118,11 @@ def _follow_up_order(row: SchoolAccount) -> tuple[int, date, str]:
 
 
 def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
+    """Return a school's accounts for a terminal, those to follow up first; names through `printable`."""
     rows = sorted(rows, key=_follow_up_order)
     if not rows:
         return f"Aucun compte pour l'établissement {school}."
-    counts = defaultdict(int)
+    counts: defaultdict[AccountState, int] = defaultdict(int)
     lines = [f"Comptes de l'établissement {school} ({len(rows)}) :"]
     lines.append(f"  {'identifiant':<28} {'nom':<30} {'profil':<7} {'état':<40} à activer avant le")
     for row in rows:
@@ -119,9 +130,9 @@ def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
         deadline = ""
         if row.state in WAITING:
             deadline = f"{row.activation_deadline:%d/%m/%Y} ({_days((row.activation_deadline - today).days)})"
-        name = f"{row.first_name} {row.last_name}"
+        name = printable(f"{row.first_name} {row.last_name}")
         lines.append(
-            f"  {row.identifier:<28} {name[:30]:<30} {row.profile.value:<7} {STATE_LABELS[row.state]:<40} {deadline}".rstrip()
+            f"  {printable(row.identifier):<28} {name[:30]:<30} {row.profile.value:<7} {STATE_LABELS[row.state]:<40} {deadline}".rstrip()
         )
     lines.append(
         "Total : " + ", ".join(f"{STATE_LABELS[state]} : {counts[state]}" for state in AccountState if counts[state])
@@ -130,27 +141,32 @@ def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
 
 
 def school_status_csv(rows: list[SchoolAccount]) -> str:
-    """Return the list as a ';' CSV that Excel opens with its accents (UTF-8 with BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        ["identifiant", "nom", "prenom", "profil", "etat", "etat_libelle", "date_limite_activation", "date_suppression"]
-    )
-    for row in sorted(rows, key=_follow_up_order):
-        waiting = row.state in WAITING
-        writer.writerow(
-            [
-                row.identifier,
-                row.last_name,
-                row.first_name,
-                row.profile.value,
-                row.state.value,
-                STATE_LABELS[row.state],
-                f"{row.activation_deadline:%d/%m/%Y}" if waiting else "",
-                f"{row.deletion_date:%d/%m/%Y}" if row.state != AccountState.ACTIVE else "",
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+    """Return the list as a ';' CSV for a spreadsheet (`csv_text`: no cell can be a formula)."""
+    header = [
+        "identifiant",
+        "nom",
+        "prenom",
+        "profil",
+        "etat",
+        "etat_libelle",
+        "date_limite_activation",
+        "date_suppression",
+    ]
+    return csv_text([header, *(_csv_row(row) for row in sorted(rows, key=_follow_up_order))])
+
+
+def _csv_row(row: SchoolAccount) -> list[str]:
+    waiting = row.state in WAITING
+    return [
+        row.identifier,
+        row.last_name,
+        row.first_name,
+        row.profile.value,
+        row.state.value,
+        STATE_LABELS[row.state],
+        f"{row.activation_deadline:%d/%m/%Y}" if waiting else "",
+        f"{row.deletion_date:%d/%m/%Y}" if row.state != AccountState.ACTIVE else "",
+    ]
 
 
 def describe_sweep(report: SweepReport) -> str:
@@ -163,11 +179,11 @@ def describe_sweep(report: SweepReport) -> str:
         ("désactivés", report.deactivated),
         ("supprimés", report.deleted),
     ):
-        lines.append(f"  {would}{label} ({len(identifiers)}) : {', '.join(identifiers) or '-'}")
+        lines.append(f"  {would}{label} ({len(identifiers)}) : {printable(', '.join(identifiers)) or '-'}")
     if report.failed:
         lines.append(
             f"  échecs ({len(report.failed)}) : "
-            + ", ".join(f"{identifier} ({error})" for identifier, error in sorted(report.failed.items()))
+            + printable(", ".join(f"{identifier} ({error})" for identifier, error in sorted(report.failed.items())))
         )
     if not report.finished:
         lines.append("  interrompu faute de temps : relancez la commande pour finir.")
@@ -182,7 +198,7 @@ def feedback_by_page(answers: list[Feedback]) -> dict[str, dict[str, object]]:
         page = pages.setdefault(answer.page, {"yes": 0, "no": 0, "comments": []})
         page["yes" if answer.helpful else "no"] += 1  # type: ignore[operator]
         if answer.comment:
-            page["comments"].append({"at": answer.at.isoformat(), "helpful": answer.helpful, "comment": answer.comment})  # type: ignore[union-attr]
+            page["comments"].append({"at": answer.at.isoformat(), "helpful": answer.helpful, "comment": answer.comment})  # type: ignore[attr-defined]
     return pages
 
 
@@ -194,8 +210,27 @@ def describe_feedback(answers: list[Feedback]) -> str:
     for path, page in pages.items():
         yes, no = page["yes"], page["no"]
         share = round(100 * yes / (yes + no))  # type: ignore[operator]
-        lines.append(f"{path}  utile : oui {yes} / non {no} ({share} % de oui)")
-        for comment in page["comments"]:  # type: ignore[union-attr]
+        lines.append(f"{printable(path)}  utile : oui {yes} / non {no} ({share} % de oui)")
+        for comment in page["comments"]:  # type: ignore[attr-defined]
             when = paris_time(datetime.fromisoformat(comment["at"]))
             lines.append(f"    {when} [{'oui' if comment['helpful'] else 'non'}] {printable(comment['comment'])}")
     return "\n".join(lines)
+
+
+def describe_school_counts(counts: dict[str, int]) -> str | None:
+    """Return what the sweep did to the school since the service opened, or None if nothing yet.
+
+    From its per-school counters (`Store.school_counts`), which outlive the deleted accounts.
+    """
+    deactivated = counts.get("deactivated_unactivated", 0)
+    deleted = counts.get("deleted_unactivated", 0)
+    if not deactivated and not deleted:
+        return None
+    return (
+        f"Depuis l'ouverture : {deactivated} {_plural(deactivated, 'compte désactivé', 'comptes désactivés')} "
+        f"faute d'activation, {deleted} {_plural(deleted, 'supprimé', 'supprimés')}."
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return many if count > 1 else one  # French: 0 and 1 take the singular

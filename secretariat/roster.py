@@ -15,6 +15,7 @@ from functions.core.accounts import MAX_NAME_LENGTH
 from functions.core.dates import parse_date
 from functions.core.errors import InvalidInput
 from functions.core.lifecycle import Profile
+from functions.core.names import UnreadableName, check_name
 from functions.core.text import fold
 
 COLUMNS = ("nom", "prenom", "profil", "date_naissance", "classe")
@@ -26,6 +27,7 @@ LABELS = {
     "date_naissance": "date de naissance",
     "classe": "classe",
 }
+FIELDS = {"nom": "last_name", "prenom": "first_name", "classe": "classe"}
 ALIASES = {"date_de_naissance": "date_naissance", "profile": "profil"}
 MAX_CLASS_LENGTH = 20
 PROFILES = {"parent": Profile.PARENT, "eleve": Profile.ELEVE}
@@ -106,8 +108,23 @@ def _header(text: str | None) -> tuple[list[str] | None, str | None]:
     return names, None
 
 
+def _hidden(value: str, column: str, reasons: list[str]) -> bool:
+    """Refuse, as issuing does, a character that hides, reorders or breaks what is printed."""
+    try:
+        check_name(value, FIELDS[column], LABELS[column])
+    except UnreadableName as error:
+        reasons.append(
+            f"{LABELS[column]} avec un caractère invisible ou de contrôle ({error.code_point}) : "
+            "retapez-le au clavier, sans copier-coller"
+        )
+        return True
+    return False
+
+
 def _name(value: str, column: str, reasons: list[str]) -> str:
     name = " ".join(value.split())
+    if _hidden(value, column, reasons):
+        return name
     if not name:
         reasons.append(f"{LABELS[column]} manquant")
     elif len(name) > MAX_NAME_LENGTH:
@@ -139,7 +156,7 @@ def _person(number: int, values: dict[str, str], today: date, reasons: list[str]
             if birth_date > today:
                 reasons.append(f"date de naissance « {birth_text} » dans le futur")
     classe = " ".join(values.get("classe", "").split()) or None
-    if classe and len(classe) > MAX_CLASS_LENGTH:
+    if not _hidden(values.get("classe", ""), "classe", reasons) and classe and len(classe) > MAX_CLASS_LENGTH:
         reasons.append(f"classe trop longue ({MAX_CLASS_LENGTH} caractères au plus)")
     if reasons or profile is None or birth_date is None:
         return None

@@ -151,3 +151,9 @@ class AccountFactory:
 def clock() -> FrozenClock:
     """A clock at 30 November 2026, 10:00 in Paris."""
     return FrozenClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+
+
+def failed_guesses(store: Store, identifier: str, secret: str = "password") -> int:
+    """Return the failures counted against `identifier` for `secret`, every budget together."""
+    states = store.guess_states(identifier)
+    return sum(state.consecutive_failures for name, state in states.items() if name.startswith(f"{secret}#"))

@@ -51,7 +51,7 @@ def _prove_current_password(
     store: Store, account: Account, password: str, now: datetime, client: Client, action: str
 ) -> Account:
     """Return the account if `password` is its current one; a wrong one counts as a failed guess."""
-    right, account = check_secret(store, account, password, now)  # raises AccountLocked while locked
+    right, account = check_secret(store, account, password, now, client)  # raises AccountLocked while locked
     if not right:
         audit.record(store, account.identifier, f"{action}_wrong_current_password", now, client)
         raise CurrentPasswordIncorrect()

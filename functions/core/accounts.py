@@ -12,6 +12,7 @@ from functions.core.errors import DomainError, IdentifierTaken, InvalidInput
 from functions.core.identifiers import base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.model import Account
+from functions.core.names import check_name
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
 from functions.core.text import fold
@@ -51,6 +52,7 @@ def validate_uai(school: str) -> str:
 
 
 def _validate_name(value: str, field: str, label: str) -> str:
+    check_name(value, field, label)  # before the spaces are folded: a tab or line break is refused too
     name = " ".join(value.split())
     if not name:
         raise InvalidInput(f"Le {label} est obligatoire.", field=field)

@@ -15,6 +15,7 @@ class Client:
 
     source_ip: str | None = None
     user_agent: str | None = None
+    device: str | None = None  # the browser's device cookie, never logged nor stored as is
 
 
 SYSTEM = Client(source_ip=None, user_agent="ent-parents")

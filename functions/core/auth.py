@@ -7,15 +7,25 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.errors import AccountLocked, InvalidCredentials, NotAuthenticated, TooManyAttempts
+from functions.core.errors import InvalidCredentials, NotAuthenticated
+from functions.core.guessing import (
+    DEVICE_TRUST,
+    budget_of,
+    device_hash,
+    reserve_address,
+    reserve_guess,
+    reserve_untrusted,
+)
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
-from functions.core.model import Account
+from functions.core.model import Account, AuditEvent
 from functions.core.password_policy import PolicyContext, enforce
 from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.sessions import Session, SessionScope, session_hash
 from functions.core.store import Store
-from functions.core.throttling import IP_FAILURES_PER_WINDOW, cleared, ip_window, record_failure, retry_after
+from functions.core.tokens import new_token
+
+SECRET_PASSWORD = "password"
 
 
 def enforce_new_password(account: Account, new_password: str, confirmation: str) -> str:
@@ -33,68 +43,67 @@ def enforce_new_password(account: Account, new_password: str, confirmation: str)
     )
 
 
-def refuse_if_locked(account: Account, now: datetime) -> None:
-    """Refuse every guess, even a right one, while the account is locked."""
-    wait = retry_after(account.guesses, now)
-    if wait:
-        raise AccountLocked(wait)
-
-
-def record_wrong_guess(store: Store, account: Account, now: datetime) -> Account:
-    """Count one wrong password, birth date or current password."""
-    return store.update_account(account, lambda fresh: replace(fresh, guesses=record_failure(fresh.guesses, now)))
-
-
-def check_secret(store: Store, account: Account, password: str, now: datetime) -> tuple[bool, Account]:
-    """Verify `password` under throttling; on success clear the failures and upgrade the hash."""
-    refuse_if_locked(account, now)
+def check_secret(store: Store, account: Account, password: str, now: datetime, client: Client) -> tuple[bool, Account]:
+    """Verify `password`, counted before it is checked; on success give the count back, upgrade the hash."""
+    budget = budget_of(store, account.identifier, client)
+    reservation = reserve_guess(store, account.identifier, SECRET_PASSWORD, budget, now)
+    if not budget.trusted and account.state != AccountState.ISSUED:
+        reservation.counters.append(reserve_untrusted(store, account.identifier, now))
     if not verify_password(account.password_hash, password):
-        return False, record_wrong_guess(store, account, now)
-    upgrade = needs_rehash(account.password_hash)
-    if account.guesses != cleared() or upgrade:
-        new_hash = hash_password(password) if upgrade else None
-        account = store.update_account(
-            account,
-            lambda fresh: replace(fresh, guesses=cleared(), password_hash=new_hash or fresh.password_hash),
-        )
+        return False, account
+    reservation.give_back()
+    if needs_rehash(account.password_hash):
+        new_hash = hash_password(password)
+        account = store.update_account(account, lambda fresh: replace(fresh, password_hash=new_hash))
     return True, account
-
-
-def refuse_if_ip_blocked(store: Store, client: Client, now: datetime) -> None:
-    """Refuse guesses from a source IP that failed too often in the current window."""
-    if not client.source_ip:
-        return
-    window, window_end = ip_window(now)
-    if store.ip_failures(client.source_ip, window) >= IP_FAILURES_PER_WINDOW:
-        raise TooManyAttempts(max(1, int((window_end - now).total_seconds())))
-
-
-def count_ip_failure(store: Store, client: Client, now: datetime) -> None:
-    if client.source_ip:
-        window, window_end = ip_window(now)
-        store.count_ip_failure(client.source_ip, window, expires_at=window_end)
 
 
 def verify_credentials(
     store: Store, *, identifier: str, password: str, profile: Profile | None, now: datetime, client: Client
 ) -> Account:
-    """Return the account of these credentials; one same refusal for every kind of wrong guess."""
-    refuse_if_ip_blocked(store, client, now)
+    """Return the account of these credentials; one same refusal for every kind of wrong guess.
+
+    A known and an unknown identifier take the same path: the same counts (so both lock alike), the
+    same argon2 work and the same writes, so neither the answer nor its time tells them apart.
+    """
+    address = reserve_address(store, client, now)
     identifier = normalize_identifier(identifier)
-    account = store.get_account(identifier) if is_well_formed(identifier) else None
+    if not is_well_formed(identifier):  # nothing we ever issued: no count to keep
+        burn_verify_time(password)
+        raise InvalidCredentials()
+    account = store.get_account(identifier)
+    budget = budget_of(store, identifier, client)
+    reservation = reserve_guess(store, identifier, SECRET_PASSWORD, budget, now)
+    if address:
+        reservation.counters.append(address)
+    if not budget.trusted and (account is None or account.state != AccountState.ISSUED):
+        reservation.counters.append(reserve_untrusted(store, identifier, now))
     if account is None:
         burn_verify_time(password)  # an unknown identifier answers in the time of a known one
-        count_ip_failure(store, client, now)
+        store.add_guess_event(identifier, _event("login_failed", now, client))
         raise InvalidCredentials()
-    right, account = check_secret(store, account, password, now)
-    if not right:
-        count_ip_failure(store, client, now)
+    if not verify_password(account.password_hash, password):
         audit.record(store, account.identifier, "login_failed", now, client)
         raise InvalidCredentials()
+    reservation.give_back()
+    if needs_rehash(account.password_hash):
+        new_hash = hash_password(password)
+        account = store.update_account(account, lambda fresh: replace(fresh, password_hash=new_hash))
     if profile is not None and account.profile != profile:
         audit.record(store, account.identifier, "login_wrong_profile", now, client)
         raise InvalidCredentials()
     return account
+
+
+def _event(action: str, now: datetime, client: Client) -> AuditEvent:
+    return AuditEvent(at=now, action=action, source_ip=client.source_ip, user_agent=client.user_agent)
+
+
+def trust_device(store: Store, account: Account, client: Client, now: datetime) -> str:
+    """Let this browser keep its own guess budget for the account; return its device cookie."""
+    device = client.device if client.device and len(client.device) <= 128 else new_token()
+    store.trust_device(device_hash(device), account.identifier, expires_at=now + DEVICE_TRUST)
+    return device
 
 
 def current_session(

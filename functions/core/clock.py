@@ -36,6 +36,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
+def months_after(moment: datetime, months: int) -> datetime:
+    """Return the same time of day `months` calendar months later (earlier if negative), clamped like add_months."""
+    day = add_months(moment.date(), months)
+    return moment.replace(year=day.year, month=day.month, day=day.day)
+
+
 def epoch_seconds(moment: datetime) -> int:
     """Return whole seconds since the epoch (the DynamoDB TTL format)."""
     return int(moment.timestamp())

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from functions.core.lifecycle import AccountState, Profile, next_due_day
-from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
 
 # Audit events are kept one year (DynamoDB's TTL removes them).
 AUDIT_RETENTION_DAYS = 365
+# Help page answers are kept 13 months (DynamoDB's TTL removes them), and the report reads no further.
+FEEDBACK_RETENTION_MONTHS = 13
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,6 @@ class Account:
     pending_email: str | None = None
     activated_at: datetime | None = None
     session_version: int = 0
-    guesses: GuessState = field(default_factory=GuessState)
     # Hash of the one live token per purpose: a new one, or a password change, cancels the old.
     live_tokens: dict[str, str] = field(default_factory=dict)
     recovery_mails: tuple[datetime, ...] = ()  # sent in the last hour, for the 3-per-hour cap
@@ -89,3 +89,11 @@ class Feedback:
     helpful: bool
     comment: str | None
     at: datetime
+
+
+@dataclass(frozen=True)
+class RecentFeedback:
+    """What the report reads: the pages' recent answers, and the pages where older ones were left out."""
+
+    answers: list[Feedback]
+    capped_pages: tuple[str, ...] = ()

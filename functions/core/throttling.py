@@ -1,8 +1,17 @@
-"""Guess throttling per account, after the CNIL's 2022 recommendation (case 2).
+"""Guess limits, after the CNIL's délibération 2022-100 (case 2: a password of ≥ 50 bits of entropy
+with a restriction of access to the account), as pure rules; `auth` applies them to the store.
 
-After 5 consecutive failures every attempt, even a right one, is refused for 1 minute, then 2, 4…
-capped at 1 hour; and never more than 25 failures in 24 hours. A success clears it all, and so does
-a password reset (recovery still works while locked).
+Each secret has its own counts: the password, and the birth date asked at first connection. A
+password's counts are kept per *budget*: a browser that once logged in to the account (its device
+cookie, OWASP "Slow down online guessing attacks with device cookies") has its own; every other
+client is counted per source address (IPv6 per /64). A stranger who names an account exhausts only
+their own budget: the family's device, or their home connection, keeps its own. Untrusted budgets
+of an account that chose its password also share a daily ceiling, so many addresses cannot add up
+to a dictionary attack; an `issued` account's letter password (10 random characters, ~58 bits) has
+no such ceiling, so no one can keep a family from its first connection.
+
+Every attempt is counted *before* the secret is checked: the count is reserved with one
+conditional write, so parallel guesses are all counted and none past the limit is verified.
 """
 
 from __future__ import annotations
@@ -10,10 +19,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-FREE_FAILURES = 5
-FIRST_LOCK = timedelta(minutes=1)
-LONGEST_LOCK = timedelta(hours=1)
-DAILY_FAILURES = 25
+
+@dataclass(frozen=True)
+class Schedule:
+    """How failures of one budget slow it down: doubling waits after `free_failures`."""
+
+    free_failures: int = 5
+    first_wait: timedelta = timedelta(minutes=1)
+    longest_wait: timedelta = timedelta(hours=1)
+    daily_failures: int | None = 25  # then nothing until the oldest failure is 24 h old
+    spent_after: int | None = None  # then never again (the letter is spent)
+    retention: timedelta = timedelta(hours=24)  # counts are forgotten this long after the last change
+
+
+PASSWORD = Schedule()
+# The birth date is only asked of whoever holds the letter's password: 5 tries, then doubling
+# waits, and the 10th wrong date spends the letter (the school issues a new one).
+BIRTH_DATE = Schedule(daily_failures=None, spent_after=10, retention=timedelta(days=400))
+
 DAY = timedelta(hours=24)
 
 
@@ -21,8 +44,16 @@ DAY = timedelta(hours=24)
 class GuessState:
     consecutive_failures: int = 0
     locked_until: datetime | None = None
-    # Times of the failures of the last 24 h, oldest first (at most DAILY_FAILURES kept).
+    # Times of the failures of the last 24 h, oldest first (at most the daily allowance kept).
     recent_failures: tuple[datetime, ...] = field(default_factory=tuple)
+
+
+class Refused(Exception):
+    """This budget may not guess now: wait `retry_after` seconds, or never (`spent`)."""
+
+    def __init__(self, retry_after: int, *, spent: bool = False) -> None:
+        super().__init__(retry_after)
+        self.retry_after, self.spent = retry_after, spent
 
 
 def retry_after(state: GuessState, now: datetime) -> int:
@@ -32,23 +63,41 @@ def retry_after(state: GuessState, now: datetime) -> int:
     return 0
 
 
-def _lock_length(consecutive_failures: int) -> timedelta:
-    doublings = consecutive_failures - FREE_FAILURES
-    return min(FIRST_LOCK * (2 ** min(doublings, 12)), LONGEST_LOCK)
+def _wait(consecutive_failures: int, schedule: Schedule) -> timedelta:
+    doublings = consecutive_failures - schedule.free_failures
+    return min(schedule.first_wait * (1 << max(0, min(doublings, 12))), schedule.longest_wait)
 
 
-def record_failure(state: GuessState, now: datetime) -> GuessState:
+def record_failure(state: GuessState, now: datetime, schedule: Schedule = PASSWORD) -> GuessState:
     """Return the state after one more wrong guess."""
-    recent = (*tuple(moment for moment in state.recent_failures if now - moment < DAY), now)
-    recent = recent[-DAILY_FAILURES:]
+    recent = (*(moment for moment in state.recent_failures if now - moment < DAY), now)
+    if schedule.daily_failures:
+        recent = recent[-schedule.daily_failures :]
     consecutive = state.consecutive_failures + 1
     locked_until = state.locked_until
-    if consecutive >= FREE_FAILURES:
-        locked_until = now + _lock_length(consecutive)
-    if len(recent) >= DAILY_FAILURES:
-        # The 25th failure of the day: nothing more until the oldest one is 24 h old.
+    if consecutive >= schedule.free_failures:
+        locked_until = now + _wait(consecutive, schedule)
+    if schedule.daily_failures and len(recent) >= schedule.daily_failures:
+        # The last failure of the day's allowance: nothing more until the oldest one is 24 h old.
         locked_until = max(locked_until or now, recent[0] + DAY)
     return replace(state, consecutive_failures=consecutive, locked_until=locked_until, recent_failures=recent)
+
+
+def reserve(state: GuessState, now: datetime, schedule: Schedule = PASSWORD) -> GuessState:
+    """Return the state with this attempt counted as a failure, or raise Refused.
+
+    A right guess then clears the budget (or, for the birth date, takes the letter out of use).
+    """
+    if schedule.spent_after and state.consecutive_failures >= schedule.spent_after:
+        raise Refused(0, spent=True)
+    wait = retry_after(state, now)
+    if wait:
+        raise Refused(wait)
+    return record_failure(state, now, schedule)
+
+
+def is_spent(state: GuessState, schedule: Schedule) -> bool:
+    return bool(schedule.spent_after and state.consecutive_failures >= schedule.spent_after)
 
 
 def cleared() -> GuessState:
@@ -56,16 +105,25 @@ def cleared() -> GuessState:
     return GuessState()
 
 
-# Per source IP, whatever the identifiers tried: stops one machine guessing across many accounts.
+# Per source address (IPv6 per /64), whatever the identifiers tried: stops one client guessing
+# across many accounts. Counted before checking, given back on success.
 IP_WINDOW = timedelta(minutes=15)
 IP_FAILURES_PER_WINDOW = 50
+# Failures from untrusted clients, all addresses together, on an account that chose its password.
+UNTRUSTED_WINDOW = timedelta(hours=24)
+UNTRUSTED_FAILURES_PER_WINDOW = 50
+
+
+def window_of(now: datetime, length: timedelta) -> tuple[str, datetime]:
+    """Return the name of the fixed counting window of `length` containing `now`, and its end."""
+    seconds = int(length.total_seconds())
+    start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
+    return start.isoformat(), start + length
 
 
 def ip_window(now: datetime) -> tuple[str, datetime]:
     """Return the name of the IP counting window containing `now`, and when it ends."""
-    seconds = int(IP_WINDOW.total_seconds())
-    start = datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=now.tzinfo)
-    return start.isoformat(), start + IP_WINDOW
+    return window_of(now, IP_WINDOW)
 
 
 # Mails an account may trigger (recovery, activation resend), against mail bombing (DESIGN §6.5).

@@ -8,7 +8,7 @@ from functions.core.clock import Clock, utc_now
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.feedback import flow
-from functions.web import create_flow_app, json_body, service
+from functions.web import client_info, create_flow_app, json_body, service
 
 blueprint = Blueprint("feedback", __name__)
 
@@ -16,11 +16,13 @@ blueprint = Blueprint("feedback", __name__)
 @blueprint.post("/api/feedback")
 def feedback() -> tuple[Response, int]:
     body = json_body()
+    source_ip, _ = client_info()
     flow.record_feedback(
         service("store"),
         page=body.get("page"),
         helpful=body.get("helpful"),
         comment=body.get("comment"),
+        source_ip=source_ip,
         now=service("clock")(),
     )
     return jsonify({"status": "received"}), 202

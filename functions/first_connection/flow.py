@@ -9,14 +9,13 @@ from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import (
     enforce_new_password,
-    record_wrong_guess,
-    refuse_if_locked,
     verify_credentials,
 )
 from functions.core.clock import paris_day, paris_text
 from functions.core.dates import parse_date
 from functions.core.emails import mask_email, normalize_email
 from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
+from functions.core.guessing import SECRET_BIRTH_DATE, letter_budget, reserve_address, reserve_guess
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import prepare_link, use_link
 from functions.core.mail import Mailer, MailUnavailable
@@ -25,7 +24,7 @@ from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH
 from functions.core.passwords import hash_password
 from functions.core.store import Store
-from functions.core.throttling import mails_this_hour, may_mail
+from functions.core.throttling import BIRTH_DATE, mails_this_hour, may_mail
 from functions.core.tokens import TokenKind, token_expiry
 
 
@@ -91,11 +90,17 @@ def complete_first_connection(
     """Check the birth date, take the email and the new password, and send the activation link."""
     if account.state != AccountState.ISSUED:
         raise FirstConnectionDone()
-    refuse_if_locked(account, now)
-    if parse_date(birth_date, field="birth_date") != account.birth_date:
-        record_wrong_guess(store, account, now)
+    typed_date = parse_date(birth_date, field="birth_date")
+    # A second factor: counted before it is checked, per letter (never cleared by the password),
+    # and toward the client address's limit.
+    counted_address = reserve_address(store, client, now)
+    reservation = reserve_guess(store, account.identifier, SECRET_BIRTH_DATE, letter_budget(account), now, BIRTH_DATE)
+    if counted_address:
+        reservation.counters.append(counted_address)
+    if typed_date != account.birth_date:
         audit.record(store, account.identifier, "first_connection_wrong_birth_date", now, client)
         raise BirthDateMismatch(field="birth_date")
+    reservation.give_back(keep_failures=True)
     address = normalize_email(email, field="email")
     password = enforce_new_password(account, new_password, new_password_confirmation)
     # The typed address's daily cap (mail_caps), taken before anything is sent. Over it, the first

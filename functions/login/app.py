@@ -18,6 +18,7 @@ from functions.web import (
     parse_profile,
     service,
     session_cookie,
+    set_device_cookie,
     set_session_cookie,
     text_field,
 )
@@ -38,6 +39,7 @@ def login() -> Response:
     )
     response = jsonify({"next": outcome.next})
     set_session_cookie(response, outcome.session_id, outcome.max_age)
+    set_device_cookie(response, outcome.device)
     return response
 
 

@@ -7,8 +7,9 @@ from datetime import datetime
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import verify_credentials
+from functions.core.auth import trust_device, verify_credentials
 from functions.core.errors import AccountDeactivated, EmailConfirmationPending
+from functions.core.guessing import LetterSpent, letter_spent
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import Account
 from functions.core.sessions import (
@@ -26,6 +27,7 @@ class LoginOutcome:
     next: str  # "home" or "first-connection"
     session_id: str
     max_age: int
+    device: str  # the device cookie: this browser keeps its own guess budget for the account
 
 
 def authenticate(
@@ -44,6 +46,8 @@ def authenticate(
         raise AccountDeactivated()
     if account.state == AccountState.PENDING_CONFIRMATION:
         raise EmailConfirmationPending()
+    if account.state == AccountState.ISSUED and letter_spent(store, account):
+        raise LetterSpent()  # only a new letter from the school opens the first connection again
     return account
 
 
@@ -59,7 +63,8 @@ def login(
     session_id, session = open_session(account.identifier, scope, account.session_version, now)
     store.put_session(session)
     audit.record(store, account.identifier, "login", now, client, detail=scope.value)
-    return LoginOutcome(next=next_step, session_id=session_id, max_age=int(lifetime.total_seconds()))
+    device = trust_device(store, account, client, now)
+    return LoginOutcome(next=next_step, session_id=session_id, max_age=int(lifetime.total_seconds()), device=device)
 
 
 def logout(store: Store, session_id: str | None) -> None:

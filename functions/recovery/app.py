@@ -11,7 +11,7 @@ from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.core.timing import response_floor
 from functions.recovery import flow
-from functions.web import client_info, create_flow_app, json_body, service, text_field
+from functions.web import client_info, create_flow_app, json_body, service, set_device_cookie, text_field
 
 # Seconds every request for a mail lasts at least, known account or not: above the slowest normal
 # known-account answer (a few DynamoDB calls and one SES call, ~100-300 ms on Lambda). An address
@@ -56,7 +56,7 @@ def password() -> tuple[Response, int]:
 @blueprint.post("/api/recovery/password/reset")
 def password_reset() -> Response:
     body = json_body()
-    flow.reset_password(
+    device = flow.reset_password(
         service("store"),
         service("mailer"),
         token=text_field(body, "token", max_length=256, required=False),  # empty: token_invalid
@@ -66,7 +66,9 @@ def password_reset() -> Response:
         public_url=service("settings").public_url,
         client=Client(*client_info()),
     )
-    return jsonify({"status": "password_changed"})  # no session: the person logs in with the new password
+    response = jsonify({"status": "password_changed"})  # no session: the person logs in with the new password
+    set_device_cookie(response, device)
+    return response
 
 
 def create_app(

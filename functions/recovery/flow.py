@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from functions.core import audit
 from functions.core.audit import Client
-from functions.core.auth import enforce_new_password
+from functions.core.auth import enforce_new_password, trust_device
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import TokenExpired
@@ -31,7 +31,6 @@ from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT
 from functions.core.passwords import hash_password
 from functions.core.store import Store
-from functions.core.throttling import cleared
 from functions.core.tokens import LIFETIMES, TokenKind
 
 logger = logging.getLogger("ent")
@@ -207,10 +206,14 @@ def request_password_reset(
     except MailCapped:  # a concurrent request took the last mail of the hour
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
         return
+    if not account.email:  # the verified address went away since the first read
+        _undo(store, account, give_back)
+        audit.record(store, account.identifier, "password_reset_requested", now, client, detail="no_verified_email")
+        return
     try:
         mailer.send(
             "password_reset",
-            to=account.email or "",  # never empty: refused above without a verified address
+            to=account.email,
             display_name=account.display_name,
             identifier=account.identifier,
             link=link,
@@ -235,8 +238,12 @@ def reset_password(
     now: datetime,
     public_url: str,
     client: Client,
-) -> Account:
-    """Set the new password of the link's account, revoke its sessions and links, clear its lock."""
+) -> str:
+    """Set the new password of the link's account, revoke its sessions and links, clear its lock.
+
+    Return the device cookie of this browser: it proved the mailbox, so it keeps its own guess
+    budget even while strangers keep the account's other budgets locked.
+    """
     record, account = _open(store, token, now)
     password = _new_password(store, record, account, new_password, new_password_confirmation, now, client)
     new_hash = hash_password(password)
@@ -248,15 +255,15 @@ def reset_password(
             without_tokens(fresh),  # every outstanding link: activation, reset, address change
             password_hash=new_hash,
             session_version=fresh.session_version + 1,  # every session is revoked
-            guesses=cleared(),  # recovery is the way out of a lock
         )
 
     # Uses the token and saves the account in one transaction: of concurrent uses of the same link
     # exactly one wins, the others get token_used.
     saved = use_link(store, token, TokenKind.RESET, now, reset, opened=(record, account))
+    store.forget_guesses(saved.identifier)  # recovery is the way out of a lock
     notice = send_password_changed(mailer, saved, now, public_url)
     audit.record(store, saved.identifier, "password_reset", now, client, detail=notice)
-    return saved
+    return trust_device(store, saved, client, now)
 
 
 def _new_password(

@@ -19,14 +19,17 @@ from typing import Any
 from flask import Flask
 
 from devserver.template import Route, routes
+from functions.core.addresses import counting_key
+from functions.core.audit import Client
 from functions.core.clock import paris_day
+from functions.core.guessing import SECRET_BIRTH_DATE, budget_of, letter_budget
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.links import prepare_link, without_tokens
 from functions.core.model import Account
 from functions.core.passwords import hash_password
 from functions.core.sessions import SessionScope, open_session
 from functions.core.settings import Settings
-from functions.core.store import Store
+from functions.core.store import Store, keys
 from functions.core.throttling import IP_FAILURES_PER_WINDOW, GuessState, ip_window
 from functions.core.tokens import TokenKind, token_hash
 
@@ -92,6 +95,7 @@ class World:
         self.store, self.clock, self.settings = store, clock, settings
         self._numbers = itertools.count(1)
         self._blocked_ip: str | None = None
+        self._to_lock: list[Account] = []
 
     def account(
         self,
@@ -110,15 +114,6 @@ class World:
         deadlines = deadlines_for(paris_day(now))
         identifier = f"{FIRST_NAME}.{LAST_NAME}{number}".lower()
         pending = state == AccountState.PENDING_CONFIRMATION or pending_email
-        guesses = (
-            GuessState(
-                consecutive_failures=5,
-                locked_until=now + timedelta(minutes=1),
-                recent_failures=tuple(now - timedelta(seconds=second) for second in range(5, 0, -1)),
-            )
-            if locked
-            else GuessState()
-        )
         account = Account(
             identifier=identifier,
             profile=profile,
@@ -136,15 +131,32 @@ class World:
             else None,
             pending_email=f"{identifier}.nouveau@exemple.fr" if pending else None,
             activated_at=now if state == AccountState.ACTIVE else None,
-            guesses=guesses,
             recovery_mails=tuple(now - timedelta(minutes=minute) for minute in range(recovery_mails, 0, -1)),
         )
-        return self.store.create_account(account)
+        created = self.store.create_account(account)
+        if locked:
+            self._to_lock.append(created)
+        return created
 
     def source_ip(self) -> str:
         """A source address of its own (documentation range, RFC 5737)."""
         number = next(self._numbers)
-        return f"198.51.{number // 250 % 250}.{number % 250 + 1}"
+        return self._locking(f"198.51.{number // 250 % 250}.{number % 250 + 1}")
+
+    def _locking(self, source_ip: str) -> str:
+        """Lock the accounts asked `locked` for guesses from `source_ip`: its budgets are spent."""
+        now = self.clock()
+        state = GuessState(
+            consecutive_failures=5,
+            locked_until=now + timedelta(minutes=1),
+            recent_failures=tuple(now - timedelta(seconds=second) for second in range(5, 0, -1)),
+        )
+        for account in self._to_lock:
+            budget = budget_of(self.store, account.identifier, Client(source_ip=source_ip))
+            for secret, name in (("password", budget.name), (SECRET_BIRTH_DATE, letter_budget(account).name)):
+                self.store.save_guess_state(account.identifier, secret, name, state, 0, now + timedelta(days=1))
+        self._to_lock.clear()
+        return source_ip
 
     def blocked_ip(self) -> str:
         """A source address that has had its failures for the current window."""
@@ -152,8 +164,10 @@ class World:
             self._blocked_ip = "203.0.113.66"
             window, window_end = ip_window(self.clock())
             for _ in range(IP_FAILURES_PER_WINDOW):
-                self.store.count_ip_failure(self._blocked_ip, window, expires_at=window_end)
-        return self._blocked_ip
+                self.store.reserve(
+                    keys.ip_failures_key(counting_key(self._blocked_ip), window), IP_FAILURES_PER_WINDOW, window_end
+                )
+        return self._locking(self._blocked_ip)
 
     def session(self, account: Account, scope: SessionScope = SessionScope.FULL) -> str:
         """Open a session of `account` and return the cookie value."""

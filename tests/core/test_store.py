@@ -154,6 +154,30 @@ def test_saving_a_deleted_account_says_it_is_gone(store, clock):
         store.save_account(account)
 
 
+def test_deleting_a_stale_copy_is_refused_and_deletes_nothing(store, clock):
+    from functions.core.audit import SYSTEM, record
+
+    account = issue(store, clock, once_per_person=True).account
+    record(store, account.identifier, "issued", clock(), SYSTEM)
+    changed = store.save_account(replace(account, state=AccountState.DEACTIVATED))
+    for stale in (account, replace(changed, state=AccountState.ISSUED)):  # older version; other state
+        with pytest.raises(ConcurrentUpdate):
+            store.delete_account(account.identifier, known=stale)
+    assert store.get_account(account.identifier) == changed
+    assert [event.action for event in store.events(account.identifier)] == ["issued"]
+    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) == account.identifier
+    assert store.delete_account(account.identifier, known=changed) == 2  # the account and its event
+    assert store.get_account(account.identifier) is None and store.events(account.identifier) == []
+    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) is None
+
+
+def test_deleting_an_account_already_gone_says_so(store, clock):
+    account = issue(store, clock).account
+    store.delete_account(account.identifier)
+    with pytest.raises(AccountNotFound):
+        store.delete_account(account.identifier, known=account)
+
+
 def test_unknown_identifier_reads_as_none(store):
     assert store.get_account("personne.inconnue") is None
 

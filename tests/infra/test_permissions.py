@@ -86,7 +86,8 @@ def test_only_the_sweep_deletes_accounts_and_feedback_writes_only_feedback():
     # Logout and a password change delete session items, and nothing else.
     assert deleting["LoginFunction"] == deleting["AccountFunction"] == ["table[SESSION#*]"]
     assert {grant for grant in granted_to("FeedbackFunction") if grant[0].startswith("dynamodb:")} == {
-        ("dynamodb:PutItem", "table[FEEDBACK]")
+        ("dynamodb:PutItem", "table[FEEDBACK]"),
+        ("dynamodb:UpdateItem", "table[FEEDBACK_RATE#*]"),  # its own counters per client, nothing else
     }
 
 
@@ -128,7 +129,7 @@ def test_a_statement_with_another_resource_is_refused():
 
 # --- the code: record what each function's journeys call ------------------------------------------
 
-_acting = contextvars.ContextVar("acting", default=None)
+_acting: contextvars.ContextVar[str | None] = contextvars.ContextVar("acting", default=None)
 
 
 class Recorder:
@@ -214,7 +215,9 @@ PASSWORD, NEW_PASSWORD, NEWER_PASSWORD, RESET_PASSWORD = "Soleil2024x", "Tournes
 
 
 def token_of(mail: dict[str, str]) -> str:
-    return re.search(r"#t=([A-Za-z0-9_-]+)", mail["text"]).group(1)
+    found = re.search(r"#t=([A-Za-z0-9_-]+)", mail["text"])
+    assert found, mail["text"]
+    return found.group(1)
 
 
 def login(api, identifier: str, password: str) -> int:
@@ -278,8 +281,8 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
         == 200
     )
     # Feedback.
-    assert post("/api/feedback", {"page": "/aide/", "helpful": True, "comment": "merci"}).status_code == 202
-    assert post("/api/feedback", {"page": "/aide/", "helpful": "oui"}).status_code == 400
+    assert post("/api/feedback", {"page": "/aide/courrier/", "helpful": True, "comment": "merci"}).status_code == 202
+    assert post("/api/feedback", {"page": "/aide/courrier/", "helpful": "oui"}).status_code == 400
 
 
 def run_the_sweep(accounts, store, settings, clock) -> None:

@@ -36,8 +36,10 @@ def test_reissue_makes_the_old_password_fail_and_the_new_one_work(
             state=AccountState.PENDING_CONFIRMATION,
             pending_email="f@example.fr",
             reminders_sent=("reminder_14_days",),
-            guesses=GuessState(5, clock() + timedelta(hours=1)),
         )
+    )
+    store.save_guess_state(
+        account.identifier, "password", "address#192.0.2.1", GuessState(5, clock() + timedelta(hours=1)), 0, clock()
     )
     clock.advance(days=40)
 
@@ -52,7 +54,7 @@ def test_reissue_makes_the_old_password_fail_and_the_new_one_work(
     assert log_in(account.identifier, letter.password).json == {"next": "first-connection"}
     renewed = store.get_account(account.identifier)
     assert renewed.state == AccountState.ISSUED and renewed.reminders_sent == () and renewed.live_tokens == {}
-    assert renewed.guesses == GuessState() and renewed.pending_email is None
+    assert store.guess_states(account.identifier) == {} and renewed.pending_email is None
     assert renewed.activation_deadline == date(2027, 4, 9) and renewed.deletion_date == date(2028, 1, 9)
     assert renewed.session_version == account.session_version + 1
     with pytest.raises(NotAuthenticated):
@@ -240,30 +242,6 @@ def test_sweep_past_three_months_deactivates_and_dry_run_changes_nothing(admin, 
     assert log_in(account.identifier, password).json["error"] == "account_deactivated"
     assert "déjà été balayé" in admin("sweep", "--now", "2027-03-01").out
     assert any(event.detail == "operator=m.dupont" for event in store.events(account.identifier))
-
-
-def test_sweep_of_a_day_to_come_needs_dry_run_or_allow_future(admin, accounts, store):
-    account, _ = accounts.make()
-    refused = admin("sweep", "--now", "01/03/2027")
-    assert refused.code == 2 and "pas encore arrivé" in refused.err and "--dry-run" in refused.err
-    assert store.get_account(account.identifier).state == AccountState.ISSUED
-    assert admin("sweep", "--now", "01/03/2027", "--allow-future").code == 0
-    assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
-    assert store.sweep_cursor() is None  # a rehearsed day never moves the daily runs' cursor
-
-
-def test_on_the_local_stack_a_day_to_come_can_be_swept_as_a_demo(admin, accounts, store, monkeypatch):
-    account, _ = accounts.make()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:8001")
-    from secretariat.commands import _on_local_stack
-
-    assert _on_local_stack()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "https://dynamodb.eu-west-3.amazonaws.com")
-    assert not _on_local_stack()
-    monkeypatch.delenv("AWS_ENDPOINT_URL")  # moto answers in-process; pretend we are local
-    monkeypatch.setattr("secretariat.commands._on_local_stack", lambda: True)
-    assert admin("sweep", "--now", "2027-03-01").code == 0
-    assert store.get_account(account.identifier).state == AccountState.DEACTIVATED
 
 
 def test_sweep_the_day_before_the_deadline_deactivates_no_one(admin, accounts, store):

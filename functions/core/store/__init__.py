@@ -5,7 +5,7 @@
 | account by identifier                  | pk=ACCOUNT#<identifier>, sk=ACCOUNT         | get_account             |
 | create an account (identifier unique)  | same, put if pk absent                      | create_account          |
 | change an account (no lost update)     | same, put if version unchanged              | save_account, update_account |
-| delete an account                      | same                                        | delete_account          |
+| delete an account (as read)            | same, delete if version and state unchanged | delete_account          |
 | identifiers of a verified email        | GSI by-email: email_key=<email>             | identifiers_for_email   |
 | non-active accounts due in a period    | GSI by-due-day: due_key=<YYYY-MM>#<shard>,  | accounts_due            |
 |                                        |   due_sk between <first day> and <last day> |                         |
@@ -19,8 +19,15 @@
 | one person once per school and profile | pk=PERSON#<UAI>#<profile>#<sha256>, sk=PERSON | person_identifier     |
 |   (roster re-import finds them again)  |   written with the account, in one transaction | create_account_for_person |
 | accounts of a school (secretariat)     | GSI by-school: school=<UAI>, pk             | accounts_of_school      |
-| page feedback, every page in one query | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback, feedback  |
-| failed guesses of a source IP          | pk=IP#<ip>, sk=FAILURES#<window start>      | ip_failures, count_ip_failure |
+| page feedback (TTL: 13 months)         | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback            |
+| a page's recent feedback, bounded      | same, sk between <page>#<since> and <page>#~ | feedback               |
+| feedback answers of a client per hour  | pk=FEEDBACK_RATE#<address key>, sk=WINDOW#<start> | reserve_feedback_slot |
+| attempts of a client address (v6: /64) | pk=IP#<address>, sk=FAILURES#<window start> | reserve, give_back      |
+| guesses of one secret and budget       | pk=GUESSES#<identifier>, sk=<secret>#<budget> | guess_state, save_guess_state |
+| untrusted failures of an account       | pk=GUESSES#<identifier>, sk=UNTRUSTED#<window> | reserve, give_back   |
+| every count of an identifier           | pk=GUESSES#<identifier>                     | guess_states, forget_guesses |
+| failed guess at an unknown identifier  | pk=GUESSES#<identifier>, sk=EVENT#<time>#.. | add_guess_event         |
+| a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
@@ -37,12 +44,19 @@ from functions.core.store.accounts import AccountOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
+from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
 
 
 class Store(
-    AccountOperations, LinkOperations, EventOperations, CounterOperations, FeedbackOperations, MailingOperations
+    AccountOperations,
+    LinkOperations,
+    EventOperations,
+    GuessOperations,
+    CounterOperations,
+    FeedbackOperations,
+    MailingOperations,
 ):
     """Typed access to the accounts table."""
 

@@ -78,27 +78,58 @@ class AccountOperations(PeopleOperations):
         return retry_on_conflict(attempt)
 
     def delete_account(self, identifier: str, *, known: Account | None = None) -> int:
-        """Delete the account and every item under its key (audit events); return how many.
+        """Delete the account as read, then every item under its key (audit events); return how many.
 
-        Its person item (roster deduplication) goes too, so a later roster issues a new identifier.
-        Pass the account when it was just read (`known`, as the sweep has it): it is not read again.
+        Pass the account when it was just read (`known`, as the sweep has it): it is not read again,
+        and it is deleted only if it is still that account, same `version` and `state` (an account
+        reactivated, reissued or activated since is left alone: ConcurrentUpdate; gone already:
+        AccountNotFound). Without `known`, the account is read first and the same holds of that read.
+        A refused deletion deletes nothing.
+
+        Order of the writes: the events are listed first, so only events of this account are deleted
+        (once the account item is gone, its identifier is free and a new account may take it); then
+        the account item, conditionally; then those events and its person item (roster
+        deduplication), so a later roster issues a new identifier. Stopped after the account item,
+        what is left is harmless: the events expire with their TTL (one year), and a person item
+        pointing to no account is re-issued (create_account_for_person).
         """
         account = known or self.get_account(identifier)
+        events = [
+            {"pk": event["pk"], "sk": event["sk"]}
+            for event in self._query(
+                "pk = :pk AND begins_with(sk, :event)",
+                {":pk": keys.account_key(identifier)["pk"], ":event": keys.EVENT_PREFIX},
+                ProjectionExpression="pk, sk",
+            )
+        ]
         deleted = 0
-        events = self._query(
-            "pk = :pk AND begins_with(sk, :event)",
-            {":pk": keys.account_key(identifier)["pk"], ":event": keys.EVENT_PREFIX},
-            ProjectionExpression="pk, sk",
-        )
-        for event in events:
-            self._delete({"pk": event["pk"], "sk": event["sk"]})
-            deleted += 1
         if account is not None:
-            self._delete(keys.account_key(identifier))
+            self._delete_account_as_read(account)
             deleted += 1
-            if account.person_fingerprint:
-                self.forget_person(account.school, account.profile, account.person_fingerprint, identifier)
+        for event in events:
+            self._delete(event)
+            deleted += 1
+        if account is not None and account.person_fingerprint:
+            self.forget_person(account.school, account.profile, account.person_fingerprint, identifier)
         return deleted
+
+    def _delete_account_as_read(self, account: Account) -> None:
+        """Delete the account item if its version and state are still those of `account`."""
+        try:
+            self.dynamodb.delete_item(
+                TableName=self.table_name,
+                Key=marshal(keys.account_key(account.identifier)),
+                ConditionExpression="#version = :read_version AND #state = :state",
+                ExpressionAttributeNames={"#version": "version", "#state": "state"},
+                ExpressionAttributeValues=marshal({":read_version": account.version, ":state": account.state.value}),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+            if not error.response.get("Item"):
+                raise AccountNotFound() from error
+            raise ConcurrentUpdate() from error
 
     def identifiers_for_email(self, email: str) -> list[str]:
         """Return every identifier whose verified address is `email` (case-insensitive)."""

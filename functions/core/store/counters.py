@@ -1,32 +1,16 @@
-"""Counters: failed guesses per source address, per-school statistics, the sweep's cursor."""
+"""Counters: per-school statistics and the sweep's cursor."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from botocore.exceptions import ClientError
 
-from functions.core.clock import epoch_seconds
 from functions.core.store import keys
 from functions.core.store.dynamodb import Table, is_conditional_failure, marshal
 
 
 class CounterOperations(Table):
-    def ip_failures(self, source_ip: str, window: str) -> int:
-        """Return the failed guesses counted for `source_ip` in the time window `window`."""
-        item = self._get(keys.ip_failures_key(source_ip, window), consistent=False)
-        return int(item.get("failures", 0)) if item else 0
-
-    def count_ip_failure(self, source_ip: str, window: str, expires_at: datetime) -> None:
-        """Add one failed guess to the IP's counter for the window (atomic; TTL cleans up)."""
-        self.dynamodb.update_item(
-            TableName=self.table_name,
-            Key=marshal(keys.ip_failures_key(source_ip, window)),
-            UpdateExpression="ADD failures :one SET expires_at = :expires_at, #type = :type",
-            ExpressionAttributeNames={"#type": "type"},
-            ExpressionAttributeValues=marshal({":one": 1, ":expires_at": epoch_seconds(expires_at), ":type": "ip"}),
-        )
-
     def count_for_school(self, school: str, counter: str, amount: int = 1) -> None:
         """Add to a per-school counter: statistics that outlive the deleted accounts."""
         self.dynamodb.update_item(

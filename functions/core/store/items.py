@@ -5,9 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from functions.core.clock import epoch_seconds
+from functions.core.clock import epoch_seconds, months_after
 from functions.core.lifecycle import AccountState, Profile
-from functions.core.model import AUDIT_RETENTION_DAYS, Account, AuditEvent, Feedback, SchoolAccount, TokenRecord
+from functions.core.model import (
+    AUDIT_RETENTION_DAYS,
+    FEEDBACK_RETENTION_MONTHS,
+    Account,
+    AuditEvent,
+    Feedback,
+    SchoolAccount,
+    TokenRecord,
+)
 from functions.core.sessions import Session, SessionScope
 from functions.core.store import keys
 from functions.core.throttling import GuessState
@@ -50,12 +58,6 @@ def account_to_item(account: Account) -> Item:
         item["pending_email"] = account.pending_email
     if account.activated_at:
         item["activated_at"] = account.activated_at.isoformat()
-    guesses = account.guesses
-    if guesses.consecutive_failures or guesses.recent_failures:
-        item["consecutive_failures"] = guesses.consecutive_failures
-        item["recent_failures"] = [moment.isoformat() for moment in guesses.recent_failures]
-    if guesses.locked_until:
-        item["locked_until"] = guesses.locked_until.isoformat()
     if account.live_tokens:
         item["live_tokens"] = dict(account.live_tokens)
     if account.recovery_mails:
@@ -87,11 +89,6 @@ def account_from_item(item: Item) -> Account:
         pending_email=item.get("pending_email"),
         activated_at=_moment(item.get("activated_at")),
         session_version=int(item.get("session_version", 0)),
-        guesses=GuessState(
-            consecutive_failures=int(item.get("consecutive_failures", 0)),
-            locked_until=_moment(item.get("locked_until")),
-            recent_failures=_moments(item.get("recent_failures")),
-        ),
         live_tokens=dict(item.get("live_tokens", {})),
         recovery_mails=_moments(item.get("recovery_mails")),
         reminders_sent=tuple(item.get("reminders_sent", ())),
@@ -190,6 +187,7 @@ def feedback_to_item(answer: Feedback, suffix: str) -> Item:
         "page": answer.page,
         "helpful": answer.helpful,
         "at": answer.at.isoformat(),
+        "expires_at": epoch_seconds(months_after(answer.at, FEEDBACK_RETENTION_MONTHS)),
     }
     if answer.comment:
         item["comment"] = answer.comment
@@ -202,4 +200,22 @@ def feedback_from_item(item: Item) -> Feedback:
         helpful=bool(item["helpful"]),
         comment=item.get("comment"),
         at=datetime.fromisoformat(item["at"]),
+    )
+
+
+def guess_state_to_item(state: GuessState) -> Item:
+    item: Item = {
+        "consecutive_failures": state.consecutive_failures,
+        "recent_failures": [moment.isoformat() for moment in state.recent_failures],
+    }
+    if state.locked_until:
+        item["locked_until"] = state.locked_until.isoformat()
+    return item
+
+
+def guess_state_from_item(item: Item) -> GuessState:
+    return GuessState(
+        consecutive_failures=int(item.get("consecutive_failures", 0)),
+        locked_until=_moment(item.get("locked_until")),
+        recent_failures=_moments(item.get("recent_failures")),
     )

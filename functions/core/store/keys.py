@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from functions.core.lifecycle import Profile
 
@@ -19,6 +19,7 @@ DUE_SHARDS = 4
 ACCOUNT_PREFIX = "ACCOUNT#"
 EVENT_PREFIX = "EVENT#"
 FEEDBACK_PARTITION = "FEEDBACK"
+FEEDBACK_RATE_PREFIX = "FEEDBACK_RATE#"
 
 
 def account_key(identifier: str) -> Key:
@@ -47,8 +48,37 @@ def person_key(school: str, profile: Profile, fingerprint: str) -> Key:
     return {"pk": f"PERSON#{school}#{profile.value}#{fingerprint}", "sk": "PERSON"}
 
 
-def ip_failures_key(source_ip: str, window: str) -> Key:
-    return {"pk": f"IP#{source_ip}", "sk": f"FAILURES#{window}"}
+def ip_failures_key(address_key: str, window: str) -> Key:
+    """Attempts of one client address (IPv6: its /64) in a counting window."""
+    return {"pk": f"IP#{address_key}", "sk": f"FAILURES#{window}"}
+
+
+GUESSES_PREFIX = "GUESSES#"
+
+
+def guesses_partition(identifier: str) -> str:
+    """Every guess count of an identifier, known or not (so both answer alike), is under it."""
+    return f"{GUESSES_PREFIX}{identifier}"
+
+
+def guess_key(identifier: str, secret: str, budget: str) -> Key:
+    """The count of one secret (password, birth date) for one budget (a device, an address)."""
+    return {"pk": guesses_partition(identifier), "sk": f"{secret}#{budget}"}
+
+
+def untrusted_key(identifier: str, window: str) -> Key:
+    """Failures of the untrusted budgets of an account, all addresses together, in a window."""
+    return {"pk": guesses_partition(identifier), "sk": f"UNTRUSTED#{window}"}
+
+
+def guess_event_key(identifier: str, at: datetime, suffix: str) -> Key:
+    """A failed guess at an identifier that has no account: audited like one that has."""
+    return {"pk": guesses_partition(identifier), "sk": f"{EVENT_PREFIX}{at.isoformat()}#{suffix}"}
+
+
+def device_key(device_hash: str, identifier: str) -> Key:
+    """A browser that logged in to this account (the hash of its device cookie)."""
+    return {"pk": f"DEVICE#{device_hash}", "sk": f"{ACCOUNT_PREFIX}{identifier}"}
 
 
 def mail_to_key(address: str, day: date) -> Key:
@@ -58,8 +88,19 @@ def mail_to_key(address: str, day: date) -> Key:
 
 
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
-    # One partition for every page: the report reads them all with one query, never a Scan.
-    return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.isoformat()}#{suffix}"}
+    # One partition for every page, each page's answers in time order: the report reads one page's
+    # recent answers with one bounded query (`feedback_page_range`), never a Scan.
+    return {"pk": FEEDBACK_PARTITION, "sk": f"{page}#{at.astimezone(UTC).isoformat()}#{suffix}"}
+
+
+def feedback_page_range(page: str, since: datetime) -> tuple[str, str]:
+    """The sk bounds of `page`'s answers from `since` on (times in UTC sort as text)."""
+    return f"{page}#{since.astimezone(UTC).isoformat()}", f"{page}#~"  # pages hold no '#'; '~' sorts after any time
+
+
+def feedback_rate_key(address_key: str, window_start: datetime) -> Key:
+    """One client's feedback counter for one time window (`address_key`: addresses.counting_key)."""
+    return {"pk": f"{FEEDBACK_RATE_PREFIX}{address_key}", "sk": f"WINDOW#{window_start.isoformat()}"}
 
 
 def sweep_cursor_key() -> Key:

@@ -81,15 +81,17 @@ def test_forty_parallel_requests_from_ten_accounts_give_the_victim_five_mails(
 def test_one_account_sends_at_most_three_changes_an_hour_even_in_parallel(
     client, account, outbox, store, clock, log_in
 ):
+    # Four at once: one more than the hour allows (more parallel proofs of the current password
+    # would meet the guess limits, which count each proof in flight).
     answers = in_parallel(
-        [lambda number=number: request_change(client, f"cible{number}@exemple.org") for number in range(10)]
+        [lambda number=number: request_change(client, f"cible{number}@exemple.org") for number in range(4)]
     )
     assert {answer.status_code for answer in answers} == {202}
     confirmations = [mail for mail in outbox() if mail["to"].startswith("cible")]
     notices = [mail for mail in outbox() if mail["to"] == account.email]
     assert (len(confirmations), len(notices)) == (3, 3)
     events = [event for event in store.events(account.identifier) if event.action == "email_change_requested"]
-    assert sorted(event.detail or "sent" for event in events) == ["capped"] * 7 + ["sent"] * 3
+    assert sorted(event.detail or "sent" for event in events) == ["capped"] + ["sent"] * 3
     # An hour later the account may change its address again (in a new session: the old one idled out).
     clock.advance(hours=1, seconds=1)
     assert request_change(log_in(account.identifier), "encore@exemple.org").status_code == 202

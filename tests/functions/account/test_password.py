@@ -8,6 +8,7 @@ import pytest
 
 from functions.account.app import create_app
 from functions.core.passwords import verify_password
+from tests.conftest import failed_guesses
 
 from .conftest import NEW_PASSWORD, OLD_EMAIL, PASSWORD, carry_session
 
@@ -42,7 +43,7 @@ def test_wrong_current_password_counts_as_a_failed_guess(client, account, store)
         response = change(client, current_password="Mauvais123")
         assert response.status_code == 401
         assert (response.json["error"], response.json["field"]) == ("current_password_incorrect", "current_password")
-    assert store.get_account(account.identifier).guesses.consecutive_failures == 5
+    assert failed_guesses(store, account.identifier) == 5
     locked = change(client)  # even the right one, while locked
     assert (locked.status_code, locked.json["error"]) == (429, "account_locked")
     assert int(locked.headers["Retry-After"]) == 60

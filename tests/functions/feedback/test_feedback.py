@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from functions.feedback.app import create_app
+from functions.feedback.flow import recent_feedback
 
 
 @pytest.fixture
@@ -12,12 +13,12 @@ def client(make_client):
     return make_client(create_app)
 
 
-def test_a_yes_with_a_comment_is_stored_for_its_page(client, store):
+def test_a_yes_with_a_comment_is_stored_for_its_page(client, store, clock):
     response = client.post(
         "/api/feedback", {"page": "/premiere-connexion/", "helpful": True, "comment": " Très clair "}
     )
     assert (response.status_code, response.json) == (202, {"status": "received"})
-    (answer,) = store.feedback()
+    (answer,) = recent_feedback(store, clock()).answers
     assert (answer.page, answer.helpful, answer.comment) == ("/premiere-connexion/", True, "Très clair")
 
 
@@ -26,9 +27,9 @@ def test_a_yes_with_a_comment_is_stored_for_its_page(client, store):
     [
         ({"page": "https://evil.example/", "helpful": True}, "page"),
         ({"page": "/" + "a" * 300, "helpful": True}, "page"),
-        ({"page": "/aide/", "helpful": "yes"}, "helpful"),
-        ({"page": "/aide/", "helpful": True, "comment": "x" * 1001}, "comment"),
-        ({"page": "/aide/", "helpful": True, "comment": {"a": 1}}, "comment"),
+        ({"page": "/aide/courrier/", "helpful": "yes"}, "helpful"),
+        ({"page": "/aide/courrier/", "helpful": True, "comment": "x" * 1001}, "comment"),
+        ({"page": "/aide/courrier/", "helpful": True, "comment": {"a": 1}}, "comment"),
         ({"helpful": False}, "page"),
     ],
 )
@@ -39,15 +40,15 @@ def test_bad_feedback_is_refused_with_the_field(client, body, field):
 
 def test_feedback_must_be_json_from_our_own_site(client):
     as_form = client.client.post(
-        "/api/feedback", data="page=/aide/&helpful=1", content_type="application/x-www-form-urlencoded"
+        "/api/feedback", data="page=/aide/courrier/&helpful=1", content_type="application/x-www-form-urlencoded"
     )
     assert (as_form.status_code, as_form.json["error"]) == (415, "unsupported_media_type")
     cross_site = client.post(
-        "/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Origin": "https://evil.example"}
+        "/api/feedback", {"page": "/aide/courrier/", "helpful": True}, headers={"Origin": "https://evil.example"}
     )
     assert (cross_site.status_code, cross_site.json["error"]) == (403, "forbidden")
     fetch_cross_site = client.post(
-        "/api/feedback", {"page": "/aide/", "helpful": True}, headers={"Sec-Fetch-Site": "cross-site"}
+        "/api/feedback", {"page": "/aide/courrier/", "helpful": True}, headers={"Sec-Fetch-Site": "cross-site"}
     )
     assert fetch_cross_site.status_code == 403
 
@@ -62,7 +63,7 @@ def test_oversized_and_malformed_bodies_get_clear_json_errors(client):
 
 
 def test_api_answers_are_never_cached_and_carry_security_headers(client):
-    response = client.post("/api/feedback", {"page": "/aide/", "helpful": False})
+    response = client.post("/api/feedback", {"page": "/aide/courrier/", "helpful": False})
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"

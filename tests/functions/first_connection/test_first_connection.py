@@ -12,6 +12,7 @@ from functions.core.lifecycle import AccountState
 from functions.core.mail import Mailer
 from functions.first_connection.app import create_app
 from functions.login.app import create_app as create_login_app
+from tests.conftest import failed_guesses
 
 NEW_PASSWORD = "Tournesol42"
 FORM = {
@@ -74,7 +75,7 @@ def test_wrong_birth_date_is_refused_and_counts_as_a_failed_guess(client, login_
         "birth_date_mismatch",
         "birth_date",
     )
-    assert store.get_account(account.identifier).guesses.consecutive_failures == 1
+    assert failed_guesses(store, account.identifier, "birth_date") == 1
     for _ in range(4):
         client.post("/api/first-connection", {**FORM, "birth_date": "02/03/2015"})
     assert client.post("/api/first-connection", FORM).status_code == 429

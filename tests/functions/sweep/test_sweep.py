@@ -117,7 +117,7 @@ def test_pending_account_gets_a_reminder_14_and_2_days_before_with_a_fresh_link(
     sweep(date(2027, 2, 26))
     first, second = outbox()
     assert "15 jours" in first["text"] and "3 jours" in second["text"]
-    links = [re.search(r"#t=([\w-]+)", mail["text"]).group(1) for mail in (first, second)]
+    links = [re.findall(r"#t=([\w-]+)", mail["text"])[0] for mail in (first, second)]
     assert links[0] != links[1]
     stored = store.get_account(account.identifier)
     assert stored.reminders_sent == ("reminder_14_days", "reminder_2_days")
@@ -225,3 +225,160 @@ def test_deletion_by_the_sweep_lets_the_school_issue_a_new_identifier(store, swe
     assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) is None
     clock.now = at(date(2027, 12, 2))
     assert issue().account.state == AccountState.ISSUED  # a new account, as the FAQ says
+
+
+# A change that lands between the sweep's read and its write --------------------------------------
+
+
+def landing_before(monkeypatch, store, method: str, change) -> None:
+    """Run `change` (through the real store) just before the sweep's first call of store.`method`.
+
+    The sweep has read the account by then (from the due index): what it holds is a stale copy.
+    """
+    original = getattr(store, method)
+    changes = [change]
+
+    def patched(*args, **kwargs):
+        while changes:
+            changes.pop()()  # popped first: the change may itself call `method`
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store, method, patched)
+
+
+def reactivate(store, account, day: date):
+    from secretariat.follow_up import renew_credentials
+
+    return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont", reactivate=True)
+
+
+def reissue(store, account, day: date):
+    from secretariat.follow_up import renew_credentials
+
+    return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont")
+
+
+def activate(store, account, day: date):
+    def activated(fresh):
+        return replace(
+            fresh, state=AccountState.ACTIVE, email=fresh.pending_email, pending_email=None, activated_at=at(day)
+        )
+
+    return lambda: store.update_account(store.get_account(account.identifier), activated)
+
+
+@pytest.mark.parametrize("change", [reactivate, reissue])
+def test_an_account_given_a_new_letter_while_the_sweep_deletes_it_is_left_alone(
+    accounts, store, sweep, monkeypatch, change
+):
+    account, _ = accounts.make()
+    sweep(date(2027, 3, 1))
+    events_before = store.events(account.identifier)
+    landing_before(monkeypatch, store, "delete_account", change(store, account, date(2027, 12, 1)))
+    report = sweep(date(2027, 12, 1))
+    assert (report.deleted, report.failed) == ([], {})
+    after = store.get_account(account.identifier)
+    assert after is not None and after.state == AccountState.ISSUED
+    assert after.deletion_date > date(2028, 11, 1)  # new deadlines from the new letter
+    events = store.events(account.identifier)
+    assert "deactivated_by_sweep" in {event.action for event in events}
+    assert events[1:] == events_before  # its history is kept, under the new letter
+    assert "deleted_unactivated" not in store.school_counts("0751234A")
+
+
+def test_an_account_deleted_by_an_overlapping_run_is_neither_reported_nor_counted_twice(
+    accounts, store, sweep, monkeypatch
+):
+    account, _ = accounts.make()
+    sweep(date(2027, 3, 1))
+    landing_before(monkeypatch, store, "delete_account", lambda: store.delete_account(account.identifier))
+    report = sweep(date(2027, 12, 1))
+    assert (report.deleted, report.failed) == ([], {})
+    assert store.get_account(account.identifier) is None
+    assert "deleted_unactivated" not in store.school_counts("0751234A")
+
+
+@pytest.mark.parametrize("change", [reissue, activate])
+def test_an_account_reissued_or_activated_while_the_sweep_deactivates_it_is_left_alone(
+    accounts, store, sweep, monkeypatch, change
+):
+    account = pending(accounts, store)
+    landing_before(monkeypatch, store, "save_account", change(store, account, date(2027, 3, 1)))
+    report = sweep(date(2027, 3, 1))
+    assert (report.deactivated, report.failed) == ([], {})
+    after = store.get_account(account.identifier)
+    assert after.state in (AccountState.ISSUED, AccountState.ACTIVE)
+    assert after.session_version == account.session_version + (1 if after.state == AccountState.ISSUED else 0)
+    assert "deactivated_by_sweep" not in {event.action for event in store.events(account.identifier)}
+    assert "deactivated_unactivated" not in store.school_counts("0751234A")
+
+
+def test_an_account_activated_while_the_sweep_reminds_it_gets_no_mail(accounts, store, sweep, monkeypatch, outbox):
+    account = pending(accounts, store)
+    landing_before(monkeypatch, store, "save_account", activate(store, account, date(2027, 2, 14)))
+    report = sweep(date(2027, 2, 14))
+    assert (report.reminded, report.failed) == ([], {})
+    assert outbox() == []
+    after = store.get_account(account.identifier)
+    assert (after.state, after.reminders_sent) == (AccountState.ACTIVE, ())
+
+
+# The reminder is saved, then mailed -------------------------------------------------------------
+
+
+class Spying(Mailer):
+    """A mailer that notes, when it sends, what the store holds of the account at that moment."""
+
+    def __init__(self, sender: str, store, ses=None) -> None:
+        super().__init__(sender, ses=ses)
+        self.store = store
+        self.seen: list[tuple[tuple[str, ...], str | None, str]] = []
+
+    def send(self, message: str, *, to: str, **context) -> None:
+        stored = self.store.get_account(context["identifier"])
+        self.seen.append((stored.reminders_sent, stored.live_tokens.get("activation"), context["link"]))
+        super().send(message, to=to, **context)
+
+
+def test_the_reminder_is_saved_as_sent_with_its_link_before_it_is_mailed(accounts, store, sweep, settings, outbox):
+    from functions.core.tokens import token_hash
+
+    account = pending(accounts, store)
+    mailer = Spying(settings.mail_from, store)
+    assert sweep(date(2027, 2, 14), mailer=mailer).reminded == [account.identifier]
+    [(marked, live, link)] = mailer.seen
+    assert marked == ("reminder_14_days",)
+    assert live == token_hash(link.split("#t=")[1])
+    assert len(outbox()) == 1
+
+
+def test_a_reminder_ses_refuses_is_given_back_audited_and_sent_by_the_next_run(accounts, store, sweep, settings):
+    account = pending(accounts, store, email="cassee@example.fr")
+    account = store.save_account(replace(account, live_tokens={"activation": "e" * 64}))  # an older link
+    report = sweep(date(2027, 2, 14), mailer=Mailer(settings.mail_from, ses=FailingFor("cassee@example.fr")))
+    assert report.failed == {account.identifier: "MailUnavailable"} and report.reminded == []
+    after = store.get_account(account.identifier)
+    assert (after.reminders_sent, after.live_tokens) == ((), {"activation": "e" * 64})
+    assert after.due_day == account.due_day
+    [event] = [event for event in store.events(account.identifier) if event.action == "reminder_14_days"]
+    assert event.detail == "mail_failed"
+    ses = FailingFor("nobody@example.fr")
+    assert sweep(date(2027, 2, 15), mailer=Mailer(settings.mail_from, ses=ses)).reminded == [account.identifier]
+    assert ses.sent == ["cassee@example.fr"]
+
+
+def test_a_reminder_whose_give_back_fails_stays_marked_rather_than_sent_twice(
+    accounts, store, sweep, settings, monkeypatch
+):
+    account = pending(accounts, store, email="cassee@example.fr")
+
+    def broken(*_, **__):
+        raise RuntimeError("DynamoDB is down")
+
+    monkeypatch.setattr(store, "update_account", broken)
+    report = sweep(date(2027, 2, 14), mailer=Mailer(settings.mail_from, ses=FailingFor("cassee@example.fr")))
+    assert report.failed == {account.identifier: "MailUnavailable"}
+    assert store.get_account(account.identifier).reminders_sent == ("reminder_14_days",)
+    ses = FailingFor("nobody@example.fr")
+    assert sweep(date(2027, 2, 15), mailer=Mailer(settings.mail_from, ses=ses)).reminded == []
+    assert ses.sent == []
