@@ -7,13 +7,20 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 AWS_PORT ?= 8001
 
-.PHONY: run test bench site chromium install clean
+.PHONY: run test test-fast bench site chromium install clean
 
 run: $(STAMP) site
 	PORT=$(PORT) AWS_PORT=$(AWS_PORT) $(BIN)/python -m devserver
 
 test: $(STAMP) chromium node_modules
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The core and flow tests on two workers: no browser, no schemathesis, no subprocess (markers from
+# tests/conftest.py). The two directories are not even collected: importing playwright and
+# schemathesis would cost each worker seconds.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not contract and not slow" \
+	  --ignore=tests/browser --ignore=tests/contract -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -55,7 +62,7 @@ clean:
 # (the template's CodeUri, shared by every function) and build/lambda.zip; prints its size.
 .PHONY: package
 package: $(STAMP)
-	$(BIN)/python infra/package.py
+	$(BIN)/python -m infra.package
 
 # The browser tests' JavaScript tool (axe-core), exactly as package-lock.json pins it. Lighthouse,
 # the devDependency, is left out: `npm ci` installs it for `python -m bench lighthouse`.

@@ -156,7 +156,7 @@ def _clients(endpoint: str) -> dict[str, Any]:
 def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:
     """The baseline, the interpreter alone, then every function of the template."""
     from devserver.gateway import HttpRequest, to_event
-    from devserver.template import load_template, routes, schedules
+    from infra.template import load_template, routes, schedules
 
     scenarios = [
         Scenario(f'baseline: python -c "{BASELINE_CODE}"', ["-c", BASELINE_CODE], "baseline"),

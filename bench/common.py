@@ -84,8 +84,8 @@ def in_process_aws() -> Iterator[None]:
     import boto3
     from moto import mock_aws
 
-    from devserver.template import table_definition, time_to_live
     from functions.core.aws import reset_clients
+    from infra.template import table_definition, time_to_live
 
     saved, variables = dict(os.environ), aws_variables()
     os.environ.clear()

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from bench.common import ROOT
-from tools.screenshots import CHROMIUM, CHROMIUM_ARGS, Stack, build_site_if_stale
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Stack, build_site_if_stale
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 PAGES = ("/", "/connexion/")

@@ -67,10 +67,10 @@ class World:
     """The table, a frozen clock, the flows' apps, and the counters of the measured request."""
 
     def __init__(self) -> None:
-        from devserver.template import routes
         from functions.core.aws import client
         from functions.core.settings import Settings
         from functions.core.store import Store
+        from infra.template import routes
 
         self.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # 10:00 in Paris, as the tests
         self.settings = Settings(table_name=TABLE_NAME, public_url=PUBLIC_URL, mail_from=MAIL_FROM)

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from devserver.gateway import HttpRequest, HttpResponse, json_error, to_event, to_response
 from devserver.lambdas import Functions
-from devserver.template import Route
+from infra.template import Route
 
 # API Gateway refuses larger payloads; the functions enforce their own, smaller, limit.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024

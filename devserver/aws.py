@@ -9,7 +9,7 @@ from typing import Any
 from moto.server import ThreadedMotoServer
 
 from devserver.environment import HOST, check_port_free
-from devserver.template import table_definition, time_to_live
+from infra.template import table_definition, time_to_live
 
 
 def quiet_werkzeug() -> None:

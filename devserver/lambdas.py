@@ -13,7 +13,7 @@ from typing import Any
 
 from devserver.environment import REGION
 from devserver.gateway import ACCOUNT_ID
-from devserver.template import function_limits
+from infra.template import function_limits
 
 Handler = Callable[[dict[str, Any], Any], Any]
 

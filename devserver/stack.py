@@ -18,7 +18,7 @@ from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port
 from devserver.lambdas import Functions
 from devserver.schedule import Scheduler
 from devserver.site import StaticSite
-from devserver.template import routes, schedules
+from infra.template import routes, schedules
 
 if TYPE_CHECKING:
     from devserver.seed import DemoAccount  # imports the core: only once the environment is set

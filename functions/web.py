@@ -11,36 +11,70 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from functions.core.clock import Clock, utc_now
 from functions.core.errors import DomainError, InvalidInput, ServiceBusy
 from functions.core.guessing import DEVICE_COOKIE, DEVICE_TRUST
-from functions.core.help_links import help_for
 from functions.core.lifecycle import Profile
+from functions.core.limits import BODY_MAX_BYTES, USER_AGENT_MAX_LENGTH
+from functions.core.mail import Mailer
+from functions.core.messages import CATALOGUE, Code, Entry, help_for
 from functions.core.sessions import COOKIE_NAME
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.core.text import is_encodable
 
-MAX_BODY_BYTES = 16 * 1024
-
 logger = logging.getLogger("ent")
 
-# Stable codes and French messages for the HTTP-level refusals (DESIGN §3 error shape).
-_HTTP_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "La demande est mal formée."),
-    401: ("not_authenticated", "Vous n'êtes pas connecté."),
-    403: ("forbidden", "Cette demande n'est pas autorisée."),
-    404: ("not_found", "Cette adresse n'existe pas."),
-    405: ("method_not_allowed", "Cette méthode n'est pas acceptée ici."),
-    413: ("payload_too_large", "La demande est trop volumineuse."),
-    415: ("unsupported_media_type", "La demande doit être envoyée au format JSON."),
-    429: ("too_many_requests", "Trop de demandes. Veuillez patienter avant de réessayer."),
-    501: ("not_implemented", "Ce service n'est pas encore disponible."),
+# The refusals made before a flow runs (werkzeug's, or this module's `abort`), by HTTP status;
+# their messages are the catalogue's (DESIGN §3 error shape). Any other status: `Code.ERROR`.
+_HTTP_ERRORS: dict[int, Code] = {
+    400: Code.BAD_REQUEST,
+    401: Code.NOT_AUTHENTICATED,
+    403: Code.FORBIDDEN,
+    404: Code.NOT_FOUND,
+    405: Code.METHOD_NOT_ALLOWED,
+    413: Code.PAYLOAD_TOO_LARGE,
+    415: Code.UNSUPPORTED_MEDIA_TYPE,
+    429: Code.TOO_MANY_REQUESTS,
 }
+
+_SERVICES = "ent"  # the app's `extensions` key of its Services
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a flow's routes work with, built once with the app: `services().store`."""
+
+    settings: Settings
+    store: Store
+    mailer: Mailer
+    clock: Clock
+
+    def now(self) -> datetime:
+        """Return the current time by the app's clock."""
+        return self.clock()
+
+
+def services_of(app: Flask) -> Services:
+    """Return the services `app` was built with (by `create_flow_app`)."""
+    found = app.extensions[_SERVICES]
+    if not isinstance(found, Services):
+        raise RuntimeError(f"{app.name} was not built by create_flow_app")
+    return found
+
+
+def services() -> Services:
+    """Return the services of the app handling the current request."""
+    from flask import current_app
+
+    return services_of(current_app)
 
 
 # AWS answers that mean "too busy now", not "wrong request": the person may simply retry.
@@ -55,7 +89,7 @@ _BUSY_AWS_CODES = {
 
 
 def error_response(code: str, message: str, status: int, **extra: Any) -> Response:
-    """Return the JSON error body of DESIGN §3."""
+    """Return the JSON error body of DESIGN §3; `help` defaults to the catalogue's for `code`."""
     body: dict[str, Any] = {"error": code, "message": message}
     body.update({key: value for key, value in extra.items() if value is not None})
     help_link = body.get("help") or help_for(code)
@@ -67,9 +101,7 @@ def error_response(code: str, message: str, status: int, **extra: Any) -> Respon
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    response = error_response(
-        error.code, error.message, error.status, field=error.field, help=getattr(error, "help", None)
-    )
+    response = error_response(error.code, error.message, error.status, field=error.field, help=error.help)
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
@@ -93,23 +125,29 @@ def _configure_logging() -> None:
         logger.propagate = False
 
 
+def _entry_response(entry: Entry, status: int | None = None) -> Response:
+    return error_response(entry.code, entry.message, status or entry.status)
+
+
 def create_flow_app(
     name: str,
     blueprint: Blueprint,
     settings: Settings | None = None,
     *,
     store: Store | None = None,
-    **services: Any,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
 ) -> Flask:
-    """Build the Flask app of one flow around its blueprint."""
+    """Build the Flask app of one flow around its blueprint; what is not given comes from `settings`."""
     settings = settings or Settings.from_env()
     app = Flask(name)
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.extensions["ent"] = {
-        "settings": settings,
-        "store": store or Store(settings.table_name),
-        **services,
-    }
+    app.config["MAX_CONTENT_LENGTH"] = BODY_MAX_BYTES
+    app.extensions[_SERVICES] = Services(
+        settings=settings,
+        store=store or Store(settings.table_name),
+        mailer=mailer or Mailer.from_settings(settings),  # no SES client until a mail is sent
+        clock=clock or utc_now,
+    )
     app.register_blueprint(blueprint)
     _configure_logging()
 
@@ -118,8 +156,7 @@ def create_flow_app(
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response:
         status = error.code or 500
-        code, message = _HTTP_ERRORS.get(status, ("error", "La demande n'a pas pu être traitée."))
-        return error_response(code, message, status)
+        return _entry_response(CATALOGUE[_HTTP_ERRORS.get(status, Code.ERROR)], status)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
@@ -128,9 +165,7 @@ def create_flow_app(
             logger.warning(json.dumps({"aws_busy": aws_code}))
             return _domain_error_response(ServiceBusy())
         logger.exception("unhandled error")  # traceback to the logs, never to the person
-        return error_response(
-            "internal_error", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.", 500
-        )
+        return _entry_response(CATALOGUE[Code.INTERNAL_ERROR])
 
     @app.before_request
     def _start_timer() -> None:
@@ -143,7 +178,7 @@ def create_flow_app(
             request.headers.get("X-Origin-Verify", "").encode(), settings.origin_verify_secret.encode()
         ):
             abort(403)  # not through our CloudFront: its viewer-address header cannot be trusted
-        if (request.content_length or 0) > MAX_BODY_BYTES:
+        if (request.content_length or 0) > BODY_MAX_BYTES:
             abort(413)  # even where the route never reads its body
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
@@ -212,10 +247,9 @@ def text_field(body: dict[str, Any], name: str, *, max_length: int, required: bo
 def parse_profile(body: dict[str, Any]) -> Profile:
     """Return the profile chosen on the form (parent or élève)."""
     value = body.get("profile")
-    try:
+    if isinstance(value, str) and value in {profile.value for profile in Profile}:
         return Profile(value)
-    except (ValueError, TypeError):
-        raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile") from None
+    raise InvalidInput("Choisissez votre profil : parent ou élève.", field="profile")
 
 
 def client_info() -> tuple[str | None, str | None, str | None]:
@@ -227,11 +261,15 @@ def client_info() -> tuple[str | None, str | None, str | None]:
     context = request.environ.get("apig_wsgi.request_context") or {}
     http = context.get("http") or {}
     source_ip = http.get("sourceIp") or request.remote_addr
-    if service("settings").origin_verify_secret:
+    if services().settings.origin_verify_secret:
         viewer = request.headers.get("CloudFront-Viewer-Address", "")
         source_ip = viewer.rsplit(":", 1)[0].strip("[]") or source_ip
     user_agent = http.get("userAgent") or request.headers.get("User-Agent")
-    return source_ip, (user_agent or None) and user_agent[:256], request.cookies.get(DEVICE_COOKIE) or None
+    return (
+        source_ip,
+        (user_agent or None) and user_agent[:USER_AGENT_MAX_LENGTH],
+        request.cookies.get(DEVICE_COOKIE) or None,
+    )
 
 
 def session_cookie() -> str | None:
@@ -250,13 +288,6 @@ def set_device_cookie(response: Response, device: str) -> None:
 
 def clear_session_cookie(response: Response) -> None:
     response.set_cookie(COOKIE_NAME, "", max_age=0, expires=0, path="/", secure=True, httponly=True, samesite="Lax")
-
-
-def service(name: str) -> Any:
-    """Return a service the app was built with (settings, store, mailer, clock)."""
-    from flask import current_app
-
-    return current_app.extensions["ent"][name]
 
 
 def lazy_lambda_handler(create_app: Callable[[], Flask]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 One artifact serves every function (they share functions/core; each has its own handler):
 build/lambda/ (what the template's CodeUri points at, which `sam deploy` zips and uploads) and
-build/lambda.zip (to look at, or upload by hand). Usage: `make package`.
+build/lambda.zip (to look at, or upload by hand). Usage: `make package` (`python -m infra.package`).
 
 - The dependencies are pyproject.toml's [project].dependencies, the one list, less what the Lambda
   Python runtime already provides (boto3 and its own dependencies); everything else, the C parts of
@@ -25,6 +25,8 @@ import tomllib
 import zipfile
 from importlib import metadata
 from pathlib import Path
+
+from infra.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -54,9 +56,6 @@ def runtime_requirements(pyproject: Path = ROOT / "pyproject.toml") -> list[str]
 
 def lambda_target() -> tuple[str, str]:
     """(Python version, architecture) of the functions, from infra/template.yaml."""
-    sys.path.insert(0, str(ROOT))
-    from devserver.template import load_template
-
     function = load_template()["Globals"]["Function"]
     (architecture,) = function["Architectures"]
     return function["Runtime"].removeprefix("python"), architecture

@@ -1,4 +1,8 @@
-"""Shared fixtures: a moto account, the table built from infra/template.yaml, the store, a clock."""
+"""Shared fixtures: a moto account, the table built from infra/template.yaml, the store, a clock.
+
+Also what keeps the run fast: argon2 at its cheapest (except for tests marked `argon2_production`),
+AWS's service models parsed once per process, and the markers each directory's tests get.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,80 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
-from devserver.template import table_definition, time_to_live
+from functions.core import passwords
 from functions.core.accounts import issue_account
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import Account
 from functions.core.passwords import hash_password
 from functions.core.settings import Settings
 from functions.core.store import Store
+from infra.template import table_definition, time_to_live
 
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
+
+
+# Markers by place, so `-m "not browser and not contract and not slow"` is the fast tier (`make test-fast`).
+TESTS = Path(__file__).resolve().parent
+_MARKERS_BY_DIRECTORY = {"browser": "browser", "contract": "contract"}
+# Tests that start processes: the local stack's smoke tests, cfn-lint over the whole template.
+_SLOW = {"devserver/test_smoke.py": None, "infra/test_template.py": {"test_cfn_lint_finds_nothing"}}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if not item.path.is_relative_to(TESTS):
+            continue
+        place = item.path.relative_to(TESTS)
+        if place.parts[0] in _MARKERS_BY_DIRECTORY:
+            item.add_marker(_MARKERS_BY_DIRECTORY[place.parts[0]])
+        slow = _SLOW.get(place.as_posix(), set())
+        if slow is None or getattr(item, "originalname", item.name) in slow:
+            item.add_marker("slow")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def service_models_parsed_once() -> Iterator[None]:
+    """Share one botocore data loader between every session of the run.
+
+    moto gives boto3 a new default session at every test, and the functions make a botocore session
+    per client: each would parse the same service models (JSON) again, ~70 ms a client, most of a
+    test's setup. The loader only reads botocore's own files, so sharing it changes nothing else.
+    """
+    shared = functools.cache(botocore.loaders.create_loader)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", shared)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """argon2id at its cheapest (8 KiB, one pass): hashing is not what these tests test.
+
+    A test of the production parameters says so with `@pytest.mark.argon2_production`.
+    """
+    if request.node.get_closest_marker("argon2_production") is None:
+        monkeypatch.setattr(passwords, "ARGON2_MEMORY_KIB", 8)
+        monkeypatch.setattr(passwords, "ARGON2_TIME_COST", 1)
+        monkeypatch.setattr(passwords, "ARGON2_PARALLELISM", 1)
+    _forget_hashers()  # the hasher (and the dummy hash) are built from the parameters once
+    yield
+    _forget_hashers()
+
+
+def _forget_hashers() -> None:
+    passwords.hasher.cache_clear()
+    passwords._dummy_hash.cache_clear()
 
 
 class FrozenClock:
@@ -80,13 +142,22 @@ def _serialized(operation):
     return locked
 
 
+@functools.cache
+def _setup_clients() -> tuple[Any, Any]:
+    """The clients that build each test's table, made once: moto answers any client while it is on."""
+    session = boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+    return session.client("dynamodb"), session.client("ses")
+
+
 @pytest.fixture
 def table(aws: None) -> str:
-    """Create the accounts table exactly as infra/template.yaml declares it."""
-    dynamodb = boto3.client("dynamodb")
+    """Create the accounts table exactly as infra/template.yaml declares it (a new one for every test).
+
+    A table per test costs ~5 ms in moto: less than what sharing one (and emptying it) would.
+    """
+    dynamodb, ses = _setup_clients()
     dynamodb.create_table(TableName=TABLE_NAME, **table_definition())
     dynamodb.update_time_to_live(TableName=TABLE_NAME, TimeToLiveSpecification=time_to_live())
-    ses = boto3.client("ses")
     ses.verify_email_identity(EmailAddress=MAIL_FROM)
     return TABLE_NAME
 

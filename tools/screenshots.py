@@ -12,50 +12,27 @@ and Mon compte with the stack's fixed demo data (the seeded identifiers `camille
 time. Same machine, same fonts: the same pixels (tests/browser/test_screenshots.py re-renders them
 and fails when one is stale).
 
-The browser tests reuse this module's `Stack` and `launch_chromium`, so both start the stack and
-the browser the same way.
+The stack and the browser are started by the browser tests' harness (tests/browser/harness.py), so
+the tests and this tool start them the same way.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import json
-import os
-import re
-import signal
-import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.browser.harness import ROOT, Stack, build_site_if_stale, launch_chromium
+
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Playwright
+    from playwright.sync_api import Browser, FloatRect, Page, ViewportSize
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 OUTPUT = ROOT / "docs" / "assets" / "screenshots"
-SITE_SOURCES = ("docs", "overrides", "mkdocs.yml")
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's: never `playwright install`
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-STARTUP_SECONDS = 90
-STOP_SECONDS = 15
 
 # The screenshots' frame: a small laptop window, one CSS pixel per pixel, French, no motion.
-VIEWPORT = {"width": 1000, "height": 800}
+VIEWPORT: ViewportSize = {"width": 1000, "height": 800}
 MARGIN = 12  # CSS pixels around the cropped elements
 FRAME_COLOUR = "#767676"  # 4.5:1 on white
 TYPED_PASSWORD = "Exemple2024"  # only its dots show
@@ -63,126 +40,6 @@ TYPED_PASSWORD = "Exemple2024"  # only its dots show
 # stale when more than PIXEL_TOLERANCE of its pixels differ (text anti-aliasing may move a few).
 CHANNEL_TOLERANCE = 32
 PIXEL_TOLERANCE = 0.002
-
-
-# ---------------------------------------------------------------- the site and the stack
-
-
-def newest_source_time() -> float:
-    """Return the modification time of the newest file the site is built from."""
-    times = []
-    for name in SITE_SOURCES:
-        path = ROOT / name
-        files = [path] if path.is_file() else [item for item in path.rglob("*") if item.is_file()]
-        times.extend(item.stat().st_mtime for item in files)
-    return max(times)
-
-
-def build_site_if_stale() -> None:
-    """Build site/ with `mkdocs build --strict` when it is missing or older than its sources."""
-    index = ROOT / "site" / "index.html"
-    if index.is_file() and index.stat().st_mtime >= newest_source_time():
-        return
-    subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--quiet"],
-        cwd=ROOT,
-        check=True,
-        timeout=300,
-        env={**clean_environment(), "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-def clean_environment(**extra: str) -> dict[str, str]:
-    """Return this environment without AWS or ENT settings (the stack prints its own)."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "ENT_"))}
-    return {**env, **extra}
-
-
-@dataclass(frozen=True)
-class DemoAccount:
-    identifier: str
-    password: str
-    profile: str
-    birth_date: str  # JJ/MM/AAAA, as printed
-    state: str  # issued, active, deactivated
-
-
-@dataclass
-class Stack:
-    """`python -m devserver` on free ports (PORT=0), and what it printed: address, env, demo accounts."""
-
-    lines: list[str] = field(default_factory=list)
-    process: subprocess.Popen[str] | None = None
-    base_url: str = ""
-    env: dict[str, str] = field(default_factory=dict)
-    demo: dict[str, DemoAccount] = field(default_factory=dict)
-
-    def start(self) -> Stack:
-        """Start the stack and wait until it serves the site; raise RuntimeError if it cannot."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "devserver"],
-            cwd=ROOT,
-            env=clean_environment(PORT="0", AWS_PORT="0"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-        )
-        threading.Thread(target=self._read, daemon=True).start()
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"devserver exited with {self.process.returncode}:\n{self.output}")
-            if "Ctrl-C" in self.output:
-                self._parse()
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"devserver not ready after {STARTUP_SECONDS} s:\n{self.output}")
-
-    def _read(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-    def _parse(self) -> None:
-        output = self.output
-        self.base_url = re.search(r"site \+ API : (http://127\.0\.0\.1:\d+)/", output).group(1)
-        self.env = dict(re.findall(r"^\s*export (\w+)=(\S+)$", output, re.MULTILINE))
-        row = re.compile(r"^\s+(\S+)\s+(\S+)\s+(parent|eleve)\s+(\d\d/\d\d/\d{4})\s+(\w+)", re.MULTILINE)
-        for identifier, password, profile, birth_date, state in row.findall(output):
-            self.demo[state] = DemoAccount(identifier, password, profile, birth_date, state)
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def mails(self) -> list[dict]:
-        """Return the dev mailbox, newest first: [{to, subject, text, html, sent_at}]."""
-        with urllib.request.urlopen(self.url("/_dev/mailbox.json"), timeout=10) as response:
-            return json.load(response)
-
-    def stop(self) -> None:
-        """Stop the stack (SIGINT, then a kill if it lingers) and release its pipe."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    """Launch Debian's Chromium headless with the flags measured here (TOOLCHAIN.md)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
 # ---------------------------------------------------------------- the screenshots
@@ -225,7 +82,7 @@ def _crop(page: Page, *selectors: str) -> bytes:
     top = max(0, min(box["top"] for box in boxes) - MARGIN)
     right = max(box["right"] for box in boxes) + MARGIN
     bottom = max(box["bottom"] for box in boxes) + MARGIN
-    clip = {"x": round(left), "y": round(top), "width": round(right - left), "height": round(bottom - top)}
+    clip: FloatRect = {"x": round(left), "y": round(top), "width": round(right - left), "height": round(bottom - top)}
     # A border the page does not have: on a help page, the picture must not pass for a real form.
     page.evaluate(_FRAME, clip)
     try:

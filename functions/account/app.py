@@ -7,7 +7,8 @@ from flask import Blueprint, Flask, Response, jsonify
 from functions.account import flow
 from functions.core.audit import Client
 from functions.core.auth import current_session
-from functions.core.clock import Clock, utc_now
+from functions.core.clock import Clock
+from functions.core.limits import EMAIL_INPUT_MAX_LENGTH, PASSWORD_MAX_LENGTH
 from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -15,7 +16,7 @@ from functions.web import (
     client_info,
     create_flow_app,
     json_body,
-    service,
+    services,
     session_cookie,
     set_session_cookie,
     text_field,
@@ -23,25 +24,23 @@ from functions.web import (
 
 blueprint = Blueprint("account", __name__)
 
-PASSWORD_MAX_LENGTH = 128  # the rule stops at 14; longer is refused with its reason, not cut
-EMAIL_MAX_LENGTH = 1024  # beyond 254 the address is refused as invalid_email
-
 
 @blueprint.post("/api/account/password")
 def change_password() -> Response:
-    store, now = service("store"), service("clock")()
+    svc = services()
+    store, now = svc.store, svc.now()
     session, account = current_session(store, session_cookie(), now)
     body = json_body()
     outcome = flow.change_password(
         store,
-        service("mailer"),
+        svc.mailer,
         session,
         account,
         current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
         new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
         new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
         now=now,
-        public_url=service("settings").public_url,
+        public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
     response = jsonify({"status": "password_changed"})
@@ -51,17 +50,18 @@ def change_password() -> Response:
 
 @blueprint.post("/api/account/email")
 def change_email() -> tuple[Response, int]:
-    store, now = service("store"), service("clock")()
+    svc = services()
+    store, now = svc.store, svc.now()
     _, account = current_session(store, session_cookie(), now)
     body = json_body()
     flow.request_email_change(
         store,
-        service("mailer"),
+        svc.mailer,
         account,
         current_password=text_field(body, "current_password", max_length=PASSWORD_MAX_LENGTH),
-        new_email=text_field(body, "new_email", max_length=EMAIL_MAX_LENGTH),
+        new_email=text_field(body, "new_email", max_length=EMAIL_INPUT_MAX_LENGTH),
         now=now,
-        public_url=service("settings").public_url,
+        public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
     return jsonify({"status": "check-email"}), 202
@@ -71,7 +71,8 @@ def change_email() -> tuple[Response, int]:
 def confirm_email() -> Response:
     # No session needed: the link may be opened on another device; the token is the proof.
     body = json_body()
-    flow.confirm_email(service("store"), token=body.get("token"), now=service("clock")(), client=Client(*client_info()))
+    svc = services()
+    flow.confirm_email(svc.store, token=body.get("token"), now=svc.now(), client=Client(*client_info()))
     return jsonify({"status": "email_confirmed"})
 
 
@@ -80,10 +81,7 @@ def create_app(
     *,
     store: Store | None = None,
     mailer: Mailer | None = None,
-    clock: Clock = utc_now,
+    clock: Clock | None = None,
 ) -> Flask:
     """Build the account app."""
-    settings = settings or Settings.from_env()
-    return create_flow_app(
-        __name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock
-    )
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer, clock=clock)

@@ -11,10 +11,10 @@ from functions.core.auth import check_secret, enforce_new_password
 from functions.core.clock import paris_text
 from functions.core.emails import InvalidEmail, mask_email, normalize_email
 from functions.core.errors import DomainError, TokenExpired
-from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.links import prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.mail_caps import MailCapped, count_mail, give_back_mail, reserve_mail_to
+from functions.core.messages import EMAIL_CHANGE_HELP, Code, token_help
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.passwords import hash_password
@@ -23,20 +23,12 @@ from functions.core.store import Store
 from functions.core.tokens import LIFETIMES, TokenKind
 
 
-class CurrentPasswordIncorrect(DomainError):
-    code = "current_password_incorrect"
-    status = 401
-    message = "Le mot de passe actuel n'est pas le bon. Vérifiez la saisie (majuscules, chiffres)."
-
+class CurrentPasswordIncorrect(DomainError, answer=Code.CURRENT_PASSWORD_INCORRECT):
     def __init__(self) -> None:
         super().__init__(field="current_password")
 
 
-class EmailUnchanged(DomainError):
-    code = "email_unchanged"
-    status = 400
-    message = "Cette adresse est déjà celle de votre compte : saisissez la nouvelle adresse."
-
+class EmailUnchanged(DomainError, answer=Code.EMAIL_UNCHANGED):
     def __init__(self) -> None:
         super().__init__(field="new_email")
 
@@ -114,7 +106,7 @@ def request_email_change(
     try:
         address = normalize_email(new_email, field="new_email")
     except InvalidEmail as error:
-        error.help = "/aide/changer-adresse/#changer-adresse"  # Mon compte's answer, not first connection's
+        error.help = EMAIL_CHANGE_HELP  # Mon compte's answer, not first connection's
         raise
     account = _prove_current_password(store, account, current_password, now, client, "email_change")
     if account.email and address.casefold() == account.email.casefold():
@@ -177,7 +169,7 @@ def confirm_email(store: Store, *, token: object, now: datetime, client: Client)
 
     def confirmed(account: Account) -> Account:
         if not account.pending_email:
-            raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.EMAIL_CHANGE.value)])
+            raise TokenExpired(field="token", help=token_help(Code.TOKEN_EXPIRED, TokenKind.EMAIL_CHANGE))
         # A reset link sent to the old address stops working: that mailbox is no longer the account's.
         return without_tokens(replace(account, email=account.pending_email, pending_email=None), TokenKind.RESET)
 

@@ -11,6 +11,7 @@ from functions.core.clock import paris_day
 from functions.core.errors import DomainError, IdentifierTaken, InvalidInput
 from functions.core.identifiers import base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
+from functions.core.messages import Code
 from functions.core.model import Account
 from functions.core.names import check_name
 from functions.core.passwords import generate_initial_password, hash_password
@@ -22,12 +23,8 @@ MAX_HOMONYMS = 1000
 UAI_LENGTH = 8  # e.g. 0751234A: 7 digits and a letter
 
 
-class PersonAlreadyIssued(DomainError):
+class PersonAlreadyIssued(DomainError, answer=Code.PERSON_ALREADY_ISSUED):
     """This person already has an account in this school and profile: they keep it."""
-
-    code = "person_already_issued"
-    status = 409
-    message = "Cette personne a déjà un compte dans l'établissement : {identifier}."
 
     def __init__(self, identifier: str, hint: str | None = None) -> None:
         message = self.message.format(identifier=identifier)

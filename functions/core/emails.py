@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from functions.core.errors import DomainError
+from functions.core.limits import EMAIL_MAX_LENGTH
+from functions.core.messages import Code
 
-MAX_EMAIL_LENGTH = 254
 
-
-class InvalidEmail(DomainError):
-    code = "invalid_email"
-    status = 400
-    message = "Cette adresse de messagerie n'est pas valide. Vérifiez-la (exemple : prenom.nom@exemple.fr)."
+class InvalidEmail(DomainError, answer=Code.INVALID_EMAIL):
+    pass
 
 
 def normalize_email(value: object, *, field: str = "email") -> str:
     """Return the address in its normal form, or raise InvalidEmail naming `field`."""
     from email_validator import EmailNotValidError, validate_email  # deferred: cold start
 
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_EMAIL_LENGTH:
+    if not isinstance(value, str) or not value.strip() or len(value) > EMAIL_MAX_LENGTH:
         raise InvalidEmail(field=field)
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized

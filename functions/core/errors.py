@@ -1,14 +1,33 @@
-"""Domain errors raised by the core and the flows; mapped to HTTP answers in one place."""
+"""Domain errors raised by the core and the flows; mapped to HTTP answers in one place.
+
+Each takes its code, status and message from the catalogue (`functions/core/messages.py`):
+`class IdentifierTaken(DomainError, answer=Code.IDENTIFIER_TAKEN)`.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+from functions.core.messages import CATALOGUE, Code, Entry, token_answer
+from functions.core.tokens import TokenKind
 
 
 class DomainError(Exception):
     """A rule refused the request. `code` is stable for programs, `message` French for people."""
 
-    code = "error"
-    status = 400
-    message = "La demande n'a pas pu être traitée."
+    code: str = Code.ERROR.value
+    status: int = CATALOGUE[Code.ERROR].status
+    message: str = CATALOGUE[Code.ERROR].message
+
+    def __init_subclass__(cls, answer: Code | Entry | None = None, **kwargs: Any) -> None:
+        """Take code, status and message from the catalogue; a message set in the class body wins."""
+        super().__init_subclass__(**kwargs)
+        if answer is None:
+            return
+        entry = answer if isinstance(answer, Entry) else CATALOGUE[answer]
+        cls.code, cls.status = entry.code.value, entry.status
+        if "message" not in cls.__dict__:
+            cls.message = entry.message
 
     def __init__(self, message: str | None = None, *, field: str | None = None, help: str | None = None) -> None:
         super().__init__(message or self.message)
@@ -18,65 +37,51 @@ class DomainError(Exception):
         self.help = help  # the answer explaining this error, when it differs from the code's
 
 
-class IdentifierTaken(DomainError):
-    code = "identifier_taken"
-    status = 409
-    message = "Cet identifiant existe déjà."
+class IdentifierTaken(DomainError, answer=Code.IDENTIFIER_TAKEN):
+    pass
 
 
-class AccountNotFound(DomainError):
-    code = "account_not_found"
-    status = 404
-    message = "Aucun compte ne porte cet identifiant."
+class AccountNotFound(DomainError, answer=Code.ACCOUNT_NOT_FOUND):
+    pass
 
 
-class ConcurrentUpdate(DomainError):
-    code = "concurrent_update"
-    status = 409
-    message = "Le compte vient d'être modifié par une autre demande. Veuillez réessayer."
+class ConcurrentUpdate(DomainError, answer=Code.CONCURRENT_UPDATE):
+    pass
 
 
-class InvalidInput(DomainError):
-    code = "invalid_input"
-    status = 400
-    message = "Une information saisie n'est pas valide."
+class InvalidInput(DomainError, answer=Code.INVALID_INPUT):
+    pass
 
 
-class TokenInvalid(DomainError):
-    code = "token_invalid"
-    status = 400
-    message = "Ce lien n'est pas valide. Vérifiez que vous avez copié l'adresse complète, ou demandez un nouveau lien."
+class TokenInvalid(DomainError, answer=Code.TOKEN_INVALID):
+    pass
 
 
-class TokenExpired(DomainError):
-    code = "token_expired"
-    status = 400
-    message = "Ce lien a expiré. Demandez un nouveau lien."
+class TokenExpired(DomainError, answer=Code.TOKEN_EXPIRED):
+    @classmethod
+    def of_link(cls, kind: TokenKind) -> TokenExpired:
+        """Return the refusal of an expired link of `kind`, with that link's help answer."""
+        answer = token_answer(Code.TOKEN_EXPIRED, kind)
+        return cls(answer.message, field="token", help=answer.help)
 
 
-class TokenUsed(DomainError):
-    code = "token_used"
-    status = 400
-    message = "Ce lien a déjà été utilisé."
+class TokenUsed(DomainError, answer=Code.TOKEN_USED):
+    @classmethod
+    def of_link(cls, kind: TokenKind) -> TokenUsed:
+        """Return the refusal of a used link of `kind`: what it did, where to go next."""
+        answer = token_answer(Code.TOKEN_USED, kind)
+        return cls(answer.message, field="token", help=answer.help)
 
 
-class NotAuthenticated(DomainError):
-    code = "not_authenticated"
-    status = 401
-    message = "Vous n'êtes pas connecté, ou votre session a expiré. Veuillez vous connecter."
+class NotAuthenticated(DomainError, answer=Code.NOT_AUTHENTICATED):
+    pass
 
 
-class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
-    status = 401
-    message = "Identifiant ou mot de passe incorrect. Vérifiez aussi le profil choisi (parent ou élève)."
+class InvalidCredentials(DomainError, answer=Code.INVALID_CREDENTIALS):
+    pass
 
 
-class AccountLocked(DomainError):
-    code = "account_locked"
-    status = 429
-    message = "Trop d'essais infructueux : par sécurité, le compte est bloqué pendant {wait}. Vous pouvez aussi réinitialiser votre mot de passe."
-
+class AccountLocked(DomainError, answer=Code.ACCOUNT_LOCKED):
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, (retry_after + 59) // 60)
         wait = f"{minutes} minute{'s' if minutes > 1 else ''}"
@@ -84,30 +89,23 @@ class AccountLocked(DomainError):
         self.retry_after = retry_after
 
 
-class AccountDeactivated(DomainError):
-    code = "account_deactivated"
-    status = 403
-    message = "Votre compte est désactivé. Contactez votre établissement afin de faire vérifier votre compte."
+class LetterSpent(DomainError, answer=Code.LETTER_SPENT):
+    """Ten wrong birth dates for one letter: only a new letter opens the first connection again."""
 
 
-class EmailConfirmationPending(DomainError):
-    code = "email_confirmation_pending"
-    status = 403
-    message = "Votre compte n'est pas encore activé : cliquez sur le lien reçu par courriel. Vous pouvez demander un nouveau lien."
+class AccountDeactivated(DomainError, answer=Code.ACCOUNT_DEACTIVATED):
+    pass
 
 
-class ServiceBusy(DomainError):
-    code = "service_unavailable"
-    status = 503
-    message = "Le service est momentanément surchargé. Rien n'a été modifié : veuillez réessayer dans une minute."
+class EmailConfirmationPending(DomainError, answer=Code.EMAIL_CONFIRMATION_PENDING):
+    pass
+
+
+class ServiceBusy(DomainError, answer=Code.SERVICE_UNAVAILABLE):
     retry_after = 30
 
 
-class TooManyAttempts(DomainError):
-    code = "too_many_attempts"
-    status = 429
-    message = "Trop d'essais infructueux depuis votre connexion internet. Veuillez patienter quelques minutes avant de réessayer."
-
+class TooManyAttempts(DomainError, answer=Code.TOO_MANY_ATTEMPTS):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after

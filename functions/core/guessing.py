@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from functions.core.addresses import counting_key
 from functions.core.audit import Client
-from functions.core.errors import AccountLocked, TooManyAttempts
+from functions.core.errors import AccountLocked, LetterSpent, TooManyAttempts
 from functions.core.model import Account
 from functions.core.retries import retry_on_conflict
 from functions.core.store import Store, keys
@@ -38,19 +38,6 @@ StateChange = Callable[[GuessState], GuessState]
 
 DEVICE_COOKIE = "__Host-ent-device"
 DEVICE_TRUST = timedelta(days=365)
-
-
-class LetterSpent(AccountLocked):
-    code = "letter_spent"
-    status = 403
-    message = (
-        "Trop de dates de naissance erronées : par sécurité, ce courrier n'est plus valable. "
-        "Contactez votre établissement pour recevoir un nouveau courrier."
-    )
-
-    def __init__(self) -> None:
-        super(AccountLocked, self).__init__()
-        self.retry_after = 0
 
 
 def device_hash(device_cookie: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
-from functions.core.help_links import TOKEN_HELP_LINKS
+from functions.core.limits import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH
 from functions.core.model import Account, TokenRecord
 from functions.core.retries import retry_on_conflict
 from functions.core.store import Store
@@ -24,13 +24,7 @@ LINK_PATHS = {
     TokenKind.RESET: "/mot-de-passe-oublie/nouveau/",
     TokenKind.EMAIL_CHANGE: "/compte/email/",
 }
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
-# What a used link means depends on what it was for: each says where to go next.
-USED_MESSAGES = {
-    TokenKind.ACTIVATION: "Ce lien a déjà été utilisé : votre compte est activé. Connectez-vous avec votre identifiant et votre mot de passe.",
-    TokenKind.RESET: "Ce lien a déjà servi à choisir un nouveau mot de passe. Connectez-vous, ou demandez un nouveau lien.",
-    TokenKind.EMAIL_CHANGE: "Ce lien a déjà été utilisé : votre nouvelle adresse est confirmée.",
-}
+_TOKEN_SHAPE = re.compile(rf"^[A-Za-z0-9_-]{{{TOKEN_MIN_LENGTH},{TOKEN_MAX_LENGTH}}}$")
 
 
 def prepare_link(
@@ -71,7 +65,7 @@ def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> t
     if record is None or record.kind != kind:
         raise TokenInvalid(field="token")
     if record.used_at is not None:
-        raise TokenUsed(USED_MESSAGES[kind], field="token", help=TOKEN_HELP_LINKS[("token_used", kind.value)])
+        raise TokenUsed.of_link(kind)
     account = store.get_account(record.identifier)
     if account is None:
         raise TokenInvalid(field="token")
@@ -80,8 +74,8 @@ def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> t
         # concurrent click used it between our two reads: then it is "used", as for the others.
         latest = store.get_token(record.token_hash)
         if latest is not None and latest.used_at is not None:
-            raise TokenUsed(USED_MESSAGES[kind], field="token", help=TOKEN_HELP_LINKS[("token_used", kind.value)])
-        raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", kind.value)])
+            raise TokenUsed.of_link(kind)
+        raise TokenExpired.of_link(kind)
     return record, account
 
 
@@ -90,9 +84,7 @@ def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -
     try:
         return store.save_account_using_token(without_tokens(changed, record.kind), record.token_hash, now)
     except TokenUsed:
-        raise TokenUsed(
-            USED_MESSAGES[record.kind], field="token", help=TOKEN_HELP_LINKS[("token_used", record.kind.value)]
-        ) from None
+        raise TokenUsed.of_link(record.kind) from None
 
 
 def use_link(

@@ -16,15 +16,14 @@ from typing import Any
 
 from functions.core.aws import client
 from functions.core.errors import DomainError
+from functions.core.messages import Code
 
 MAIL_DIR = Path(__file__).resolve().parent.parent / "mail"
 logger = logging.getLogger("ent")
 
 
-class MailUnavailable(DomainError):
-    code = "mail_unavailable"
-    status = 503
-    message = "Le courriel n'a pas pu être envoyé pour le moment. Rien n'a été modifié : veuillez réessayer dans quelques minutes."
+class MailUnavailable(DomainError, answer=Code.MAIL_UNAVAILABLE):
+    pass
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from functools import cache
 from importlib.resources import files
 
 from functions.core.errors import DomainError
+from functions.core.messages import CATALOGUE, Code
 from functions.core.text import canonical, fold
 
 PASSWORD_FIELD = "new_password"
@@ -89,7 +90,7 @@ MESSAGES: dict[ViolationCode, str] = {
     ViolationCode.CONTAINS_BIRTH_DATE: "Le mot de passe ne doit pas contenir la date de naissance de l'élève.",
     ViolationCode.SAME_AS_PREVIOUS: "Le nouveau mot de passe doit être différent de l'ancien.",
     ViolationCode.TOO_COMMON: "Ce mot de passe est trop courant, donc facile à deviner : choisissez-en un autre.",
-    ViolationCode.MISMATCH: "Les deux mots de passe saisis ne sont pas identiques.",
+    ViolationCode.MISMATCH: CATALOGUE[Code.PASSWORD_MISMATCH].message,
 }
 
 
@@ -110,21 +111,15 @@ class PolicyContext:
     is_previous: Callable[[str], bool] | None = None
 
 
-class PasswordPolicyError(DomainError):
-    code = "password_policy"
-    status = 400
-    message = f"Le mot de passe doit respecter la règle : {RULE_TEXT}."
+class PasswordPolicyError(DomainError, answer=Code.PASSWORD_POLICY):
+    message = CATALOGUE[Code.PASSWORD_POLICY].message.format(rule=RULE_TEXT)
 
     def __init__(self, violations: Sequence[Violation]) -> None:
         super().__init__(" ".join(v.message for v in violations) or None, field=PASSWORD_FIELD)
         self.violations = tuple(violations)
 
 
-class PasswordMismatch(DomainError):
-    code = "password_mismatch"
-    status = 400
-    message = MESSAGES[ViolationCode.MISMATCH]
-
+class PasswordMismatch(DomainError, answer=Code.PASSWORD_MISMATCH):
     def __init__(self) -> None:
         super().__init__(field=CONFIRMATION_FIELD)
 

@@ -6,7 +6,13 @@ from flask import Blueprint, Flask, Response, jsonify
 
 from functions.core.audit import Client
 from functions.core.auth import current_session
-from functions.core.clock import Clock, utc_now
+from functions.core.clock import Clock
+from functions.core.limits import (
+    BIRTH_DATE_MAX_LENGTH,
+    EMAIL_INPUT_MAX_LENGTH,
+    IDENTIFIER_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+)
 from functions.core.mail import Mailer
 from functions.core.sessions import SessionScope
 from functions.core.settings import Settings
@@ -17,7 +23,7 @@ from functions.web import (
     client_info,
     create_flow_app,
     json_body,
-    service,
+    services,
     session_cookie,
     text_field,
 )
@@ -27,19 +33,20 @@ blueprint = Blueprint("first_connection", __name__)
 
 @blueprint.post("/api/first-connection")
 def first_connection() -> Response:
-    store, now = service("store"), service("clock")()
+    svc = services()
+    store, now = svc.store, svc.now()
     _, account = current_session(store, session_cookie(), now, scope=SessionScope.FIRST_CONNECTION)
     body = json_body()
     flow.complete_first_connection(
         store,
-        service("mailer"),
+        svc.mailer,
         account,
-        birth_date=text_field(body, "birth_date", max_length=10),
-        email=text_field(body, "email", max_length=254),
-        new_password=text_field(body, "new_password", max_length=128),
-        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=128),
+        birth_date=text_field(body, "birth_date", max_length=BIRTH_DATE_MAX_LENGTH),
+        email=text_field(body, "email", max_length=EMAIL_INPUT_MAX_LENGTH),
+        new_password=text_field(body, "new_password", max_length=PASSWORD_MAX_LENGTH),
+        new_password_confirmation=text_field(body, "new_password_confirmation", max_length=PASSWORD_MAX_LENGTH),
         now=now,
-        public_url=service("settings").public_url,
+        public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
     response = jsonify({"next": "check-email"})
@@ -51,13 +58,14 @@ def first_connection() -> Response:
 @blueprint.post("/api/first-connection/resend")
 def resend() -> tuple[Response, int]:
     body = json_body()
+    svc = services()
     flow.resend_activation(
-        service("store"),
-        service("mailer"),
-        identifier=text_field(body, "identifier", max_length=64),
-        password=text_field(body, "password", max_length=128),
-        now=service("clock")(),
-        public_url=service("settings").public_url,
+        svc.store,
+        svc.mailer,
+        identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
+        password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
+        now=svc.now(),
+        public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
     return jsonify({"next": "check-email"}), 202
@@ -66,7 +74,8 @@ def resend() -> tuple[Response, int]:
 @blueprint.post("/api/activation")
 def activation() -> Response:
     body = json_body()
-    flow.activate(service("store"), token=body.get("token"), now=service("clock")(), client=Client(*client_info()))
+    svc = services()
+    flow.activate(svc.store, token=body.get("token"), now=svc.now(), client=Client(*client_info()))
     return jsonify({"status": "active"})
 
 
@@ -75,10 +84,7 @@ def create_app(
     *,
     store: Store | None = None,
     mailer: Mailer | None = None,
-    clock: Clock = utc_now,
+    clock: Clock | None = None,
 ) -> Flask:
     """Build the first connection app."""
-    settings = settings or Settings.from_env()
-    return create_flow_app(
-        __name__, blueprint, settings, store=store, mailer=mailer or Mailer.from_settings(settings), clock=clock
-    )
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer, clock=clock)

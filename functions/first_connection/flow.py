@@ -20,6 +20,7 @@ from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import prepare_link, use_link
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.mail_caps import reserve_mail_to
+from functions.core.messages import ACTIVATION_MAILS_CAPPED, Code
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH
 from functions.core.passwords import hash_password
@@ -28,36 +29,23 @@ from functions.core.throttling import BIRTH_DATE, mails_this_hour, may_mail
 from functions.core.tokens import TokenKind, token_expiry
 
 
-class BirthDateMismatch(DomainError):
-    code = "birth_date_mismatch"
-    status = 401
-    message = (
-        "La date de naissance ne correspond pas à celle connue de l'établissement (pour un parent : celle de l'enfant)."
-    )
+class BirthDateMismatch(DomainError, answer=Code.BIRTH_DATE_MISMATCH):
+    pass
 
 
-class FirstConnectionDone(DomainError):
-    code = "first_connection_done"
-    status = 409
-    message = "La première connexion de ce compte a déjà été faite. Consultez votre messagerie pour activer le compte."
+class FirstConnectionDone(DomainError, answer=Code.FIRST_CONNECTION_DONE):
+    pass
 
 
-class FirstConnectionRequired(DomainError):
-    code = "first_connection_required"
-    status = 400
-    message = "La première connexion n'a pas encore été faite : connectez-vous avec le mot de passe du courrier de l'établissement."
+class FirstConnectionRequired(DomainError, answer=Code.FIRST_CONNECTION_REQUIRED):
+    pass
 
 
-class AlreadyActive(DomainError):
-    code = "already_active"
-    status = 400
-    message = "Votre compte est déjà activé : connectez-vous avec votre identifiant et votre mot de passe."
+class AlreadyActive(DomainError, answer=Code.ALREADY_ACTIVE):
+    pass
 
 
-class TooManyActivationMails(DomainError):
-    code = "too_many_requests"
-    status = 429
-    message = "Plusieurs liens ont déjà été envoyés dans l'heure. Consultez votre messagerie (et les courriers indésirables) ou réessayez plus tard."
+class TooManyActivationMails(DomainError, answer=ACTIVATION_MAILS_CAPPED):
     retry_after = 3600
 
 

@@ -6,7 +6,9 @@ from flask import Blueprint, Flask, Response, jsonify
 
 from functions.core.audit import Client
 from functions.core.auth import current_session
-from functions.core.clock import Clock, utc_now
+from functions.core.clock import Clock
+from functions.core.limits import IDENTIFIER_MAX_LENGTH, PASSWORD_MAX_LENGTH
+from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
 from functions.login import flow
@@ -16,7 +18,7 @@ from functions.web import (
     create_flow_app,
     json_body,
     parse_profile,
-    service,
+    services,
     session_cookie,
     set_device_cookie,
     set_session_cookie,
@@ -29,12 +31,13 @@ blueprint = Blueprint("login", __name__)
 @blueprint.post("/api/login")
 def login() -> Response:
     body = json_body()
+    svc = services()
     outcome = flow.login(
-        service("store"),
-        identifier=text_field(body, "identifier", max_length=64),
-        password=text_field(body, "password", max_length=128),
+        svc.store,
+        identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
+        password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
         profile=parse_profile(body),
-        now=service("clock")(),
+        now=svc.now(),
         client=Client(*client_info()),
     )
     response = jsonify({"next": outcome.next})
@@ -45,7 +48,8 @@ def login() -> Response:
 
 @blueprint.get("/api/session")
 def session() -> Response:
-    _, account = current_session(service("store"), session_cookie(), service("clock")())
+    svc = services()
+    _, account = current_session(svc.store, session_cookie(), svc.now())
     return jsonify(
         {
             "identifier": account.identifier,
@@ -58,12 +62,18 @@ def session() -> Response:
 
 @blueprint.post("/api/logout")
 def logout() -> Response:
-    flow.logout(service("store"), session_cookie())
+    flow.logout(services().store, session_cookie())
     response = Response(status=204)
     clear_session_cookie(response)
     return response
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None, clock: Clock = utc_now) -> Flask:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    mailer: Mailer | None = None,
+    clock: Clock | None = None,
+) -> Flask:
     """Build the login app."""
-    return create_flow_app(__name__, blueprint, settings, store=store, clock=clock)
+    return create_flow_app(__name__, blueprint, settings, store=store, mailer=mailer, clock=clock)

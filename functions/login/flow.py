@@ -8,8 +8,8 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import trust_device, verify_credentials
-from functions.core.errors import AccountDeactivated, EmailConfirmationPending
-from functions.core.guessing import LetterSpent, letter_spent
+from functions.core.errors import AccountDeactivated, EmailConfirmationPending, LetterSpent
+from functions.core.guessing import letter_spent
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import Account
 from functions.core.sessions import (

@@ -20,12 +20,12 @@ from functions.core.auth import enforce_new_password, trust_device
 from functions.core.clock import paris_text
 from functions.core.emails import normalize_email
 from functions.core.errors import TokenExpired
-from functions.core.help_links import TOKEN_HELP_LINKS
 from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
 from functions.core.mail_caps import MailCapped, count_mail, uncount_mail
+from functions.core.messages import Code, token_help
 from functions.core.model import Account, TokenRecord
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
 from functions.core.password_policy import RULE_TEXT
@@ -250,7 +250,7 @@ def reset_password(
 
     def reset(fresh: Account) -> Account:
         if fresh.state == AccountState.DEACTIVATED:  # deactivated since the link was opened
-            raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
+            raise TokenExpired(field="token", help=token_help(Code.TOKEN_EXPIRED, TokenKind.RESET))
         return replace(
             without_tokens(fresh),  # every outstanding link: activation, reset, address change
             password_hash=new_hash,
@@ -289,7 +289,7 @@ def _new_password(
         # Nothing is written to the account: a request that reserved a place before may be using
         # the link right now, and must still win. The link can no longer change the password.
         audit.record(store, account.identifier, "password_reset_refused", now, client, detail="link_spent")
-        raise TokenExpired(LINK_SPENT, field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
+        raise TokenExpired(LINK_SPENT, field="token", help=token_help(Code.TOKEN_EXPIRED, TokenKind.RESET))
     return enforce_new_password(account, new_password, confirmation)
 
 
@@ -297,5 +297,5 @@ def _open(store: Store, token: object, now: datetime) -> tuple[TokenRecord, Acco
     record, account = open_token(store, token, TokenKind.RESET, now)
     if account.state == AccountState.DEACTIVATED:
         # Deactivated after the link was sent: no reset now.
-        raise TokenExpired(field="token", help=TOKEN_HELP_LINKS[("token_expired", TokenKind.RESET.value)])
+        raise TokenExpired(field="token", help=token_help(Code.TOKEN_EXPIRED, TokenKind.RESET))
     return record, account

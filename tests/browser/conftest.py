@@ -1,7 +1,7 @@
 """Browser tests: one local stack and one Chromium per session, a fresh context and accounts per test.
 
 The stack is `python -m devserver` on free ports (started as `make run` starts it, by
-tools/screenshots.py's `Stack`); accounts are issued with `ent-admin issue --json` against it, mails
+tests/browser/harness.py's `Stack`); accounts are issued with `ent-admin issue --json` against it, mails
 are read from its dev mailbox. Debian's Chromium is driven headless through Playwright (never
 `playwright install`). Every request a page makes is recorded: a test fails if one leaves 127.0.0.1.
 """
@@ -17,8 +17,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.browser.harness import BIN, ROOT, Stack, build_site_if_stale, clean_environment, launch_chromium
 from tests.browser.helpers import DESKTOP, Account, Api, is_local, link_in, mail_to
-from tools.screenshots import BIN, ROOT, Stack, build_site_if_stale, clean_environment, launch_chromium
 
 SCHOOL = "0751234A"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.harness import Stack
 from tests.browser.helpers import (
     axe_violations,
     error_summary,
@@ -14,7 +15,6 @@ from tests.browser.helpers import (
     site_pages,
     submit_every_form_empty,
 )
-from tools.screenshots import Stack
 
 # The pages the help centre must have: a missing one means the site lost a form.
 EXPECTED_FORM_PAGES = {

@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import Browser, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from devserver.template import load_template
+from infra.template import load_template
+from tests.browser.harness import Stack
 from tests.browser.helpers import DESKTOP, built_html, is_local, open_form_page, site_pages
-from tools.screenshots import Stack
 
 
 def declared_policies() -> list[str]:

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.harness import Stack
 from tests.browser.helpers import Account, axe_violations, error_summary, link_in, login, mail_to
-from tools.screenshots import Stack
 
 NEW_PASSWORD = "Tulipe7Orange"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.harness import Stack
 from tests.browser.helpers import Account, link_in, mail_to
-from tools.screenshots import Stack
 
 NEW_PASSWORD = "Tulipe7Orange"
 MAX_TABS = 60

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, ViewportSize
 
+from tests.browser.harness import Stack
 from tests.browser.helpers import form_pages, open_form_page, submit_every_form_empty
-from tools.screenshots import Stack
 
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 MIN_WIDTH = 44  # CSS pixels: a field or button narrower than a fingertip is not usable
 CONTROLS = "form.ent-form:not([hidden]) :is(input, textarea, select, button):not([type=hidden]):not([hidden])"
 

@@ -10,8 +10,8 @@ import base64
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.browser.harness import Stack
 from tools import screenshots
-from tools.screenshots import Stack
 
 
 @pytest.mark.parametrize("name", list(screenshots.SHOTS))

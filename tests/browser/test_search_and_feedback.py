@@ -9,7 +9,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tools.screenshots import BIN, ROOT, Stack, clean_environment
+from tests.browser.harness import BIN, ROOT, Stack, clean_environment
 
 FIRST_RESULTS = 3
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.stack import Dispatcher, World, build_dispatcher
+from tests.apps import FlowApps
+from tests.contract.stack import World
 
 
 @pytest.fixture
@@ -17,9 +18,9 @@ def no_response_floor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def api(settings, store, clock, no_response_floor) -> Dispatcher:
+def api(settings, store, clock, no_response_floor) -> FlowApps:
     """Every function's app, as the template routes to them, on the test table."""
-    return build_dispatcher(settings, store, clock)
+    return FlowApps(settings, store, clock)
 
 
 @pytest.fixture

@@ -1,24 +1,17 @@
-"""The API in-process for the contract tests: every flow's app behind one WSGI dispatcher, and real state.
+"""Real state for the contract tests (the API itself is tests/apps.py's `FlowApps`).
 
-The dispatcher routes each request to the app of the function that owns its path in
-infra/template.yaml (as API Gateway does); a path no route declares is answered by one of the
-apps, whose JSON 404 is the API's. `World` seeds accounts, sessions and links straight into the
-store, with password hashes computed once, so the happy paths cost no more than the errors.
+`World` seeds accounts, sessions and links straight into the store, with password hashes computed
+once, so the happy paths cost no more than the errors.
 """
 
 from __future__ import annotations
 
-import importlib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
 
-from flask import Flask
-
-from devserver.template import Route, routes
 from functions.core.addresses import counting_key
 from functions.core.audit import Client
 from functions.core.clock import paris_day
@@ -41,45 +34,6 @@ NEW_PASSWORD = "Piano42Lune"  # accepted by the rule for every seeded account
 BIRTH_DATE = date(2015, 3, 1)
 FIRST_NAME, LAST_NAME = "Camille", "Durand"
 SCHOOL = "0751234A"
-
-
-def flow_package(route: Route) -> str:
-    """Return the package of the route's function: `functions.login` for `functions.login.handler.handler`."""
-    return route.handler.rsplit(".", 2)[0]
-
-
-class Dispatcher:
-    """A WSGI app answering each request with the Flask app that owns its path.
-
-    `source_ip` stands for the address API Gateway saw (the apps read it from the request), so a
-    test can send each request from its own address, or from one that has failed too often.
-    """
-
-    def __init__(self, apps_by_path: dict[str, Flask], fallback: Flask) -> None:
-        self.apps_by_path = apps_by_path
-        self.fallback = fallback
-        self.source_ip: str | None = None
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        if self.source_ip:
-            environ["REMOTE_ADDR"] = self.source_ip
-        app = self.apps_by_path.get(environ.get("PATH_INFO", ""), self.fallback)
-        return app(environ, start_response)
-
-
-def build_dispatcher(settings: Settings, store: Store, clock: Callable[[], datetime], **services: Any) -> Dispatcher:
-    """Build each function's app once (`app.create_app(settings, store=…, clock=…)`) and route to it."""
-    apps: dict[str, Flask] = {}
-    by_path: dict[str, Flask] = {}
-    for route in routes():
-        if route.function not in apps:
-            module = importlib.import_module(f"{flow_package(route)}.app")
-            accepted = {
-                name: value for name, value in services.items() if name in module.create_app.__code__.co_varnames
-            }
-            apps[route.function] = module.create_app(settings, store=store, clock=clock, **accepted)
-        by_path[route.path] = apps[route.function]
-    return Dispatcher(by_path, fallback=next(iter(apps.values())))
 
 
 @cache

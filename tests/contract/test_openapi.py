@@ -37,19 +37,19 @@ from schemathesis.specs.openapi.checks import (
 )
 from werkzeug.test import Client
 
-from devserver.template import routes
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.mail import Mailer
 from functions.core.sessions import COOKIE_NAME, SessionScope, session_hash
 from functions.core.store import Store
 from functions.core.tokens import TokenKind
+from infra.template import routes
+from tests.apps import FlowApps
 from tests.contract.stack import (
     BIRTH_DATE,
     NEW_PASSWORD,
     PASSWORD,
     SAME_ORIGIN,
     World,
-    build_dispatcher,
 )
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "functions" / "openapi.yaml"
@@ -116,7 +116,7 @@ def test_every_error_code_of_the_flows_is_documented() -> None:
     for module in pkgutil.walk_packages(functions.__path__, "functions."):
         importlib.import_module(module.name)  # every error class gets defined
 
-    def subclasses(cls: type) -> set[type]:
+    def subclasses(cls: type[DomainError]) -> set[type[DomainError]]:
         return {sub for direct in cls.__subclasses__() for sub in {direct, *subclasses(direct)}}
 
     raised = {cls.code for cls in subclasses(DomainError) if cls.__module__.startswith("functions.")}
@@ -387,6 +387,7 @@ def real_identifier_recovery(world: World, case, pick: Picker, positive: bool) -
         AccountState.DEACTIVATED if choice == "deactivated" else AccountState.ACTIVE,
         recovery_mails=3 if choice == "capped" else 0,
     )
+    assert account.email is not None  # world.account gives active and deactivated accounts an address
     _with(case, email=account.email.upper() if choice == "known_upper" else account.email)
     return 202, None
 
@@ -674,7 +675,7 @@ class _Busy:
 def test_busy_table_is_a_503_with_retry_after(
     settings, store, clock, world: World, no_response_floor, subtests
 ) -> None:
-    busy = build_dispatcher(settings, Store(settings.table_name, dynamodb=_Busy()), clock)
+    busy = FlowApps(settings, Store(settings.table_name, dynamodb=_Busy()), clock)
     for path, method in OPERATIONS:
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
@@ -736,7 +737,7 @@ def test_mailing_operations_are_the_expected_ones() -> None:
 
 
 def test_mail_down_is_a_503_mail_unavailable(settings, store, clock, world: World, no_response_floor, subtests) -> None:
-    down = build_dispatcher(settings, store, clock, mailer=Mailer(settings.mail_from, ses=_SesDown()))
+    down = FlowApps(settings, store, clock, mailer=Mailer(settings.mail_from, ses=_SesDown()))
     for path in MAILING:
         with subtests.test(path):
             body, cookies = _mail_case(world, path)
@@ -757,6 +758,7 @@ def test_logout_revokes_the_session(api, world: World, store: Store) -> None:
 
 def test_lock_window_is_what_retry_after_says(api, world: World, clock) -> None:
     account = world.account(locked=True)
+    api.source_ip = world.source_ip()  # the lock is this client's: its budget is spent
     case = SCHEMA["/api/login"]["POST"].Case(
         body={"identifier": account.identifier, "password": PASSWORD, "profile": "parent"},
         media_type="application/json",

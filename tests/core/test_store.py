@@ -87,6 +87,7 @@ def test_initial_password_is_ten_unambiguous_letters_and_digits(store, clock):
         assert any(ch.isdigit() for ch in password) and any(ch.isalpha() for ch in password)
 
 
+@pytest.mark.argon2_production
 def test_only_the_argon2id_hash_of_the_initial_password_is_stored(store, clock):
     issued = issue(store, clock)
     item = store.dynamodb.get_item(TableName=store.table_name, Key=marshal(account_key("zoe.martin")))["Item"]

@@ -12,7 +12,7 @@ from devserver import mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
 from devserver.site import StaticSite
-from devserver.template import Route
+from infra.template import Route
 
 HANDLERS = "tests.devserver.handlers"
 

@@ -14,10 +14,10 @@ from devserver.environment import PortError, Ports, apply, check_port_free, expo
 from devserver.lambdas import Functions, LambdaContext, import_handler, scheduled_event
 from devserver.schedule import Scheduler
 from devserver.seed import ACTIVE_EMAIL, ACTIVE_PASSWORD, credentials_table, seed_demo_accounts
-from devserver.template import function_limits
 from functions.core.lifecycle import AccountState
 from functions.core.passwords import verify_password
 from functions.core.store import Store
+from infra.template import function_limits
 
 
 def test_ports_default_and_from_environment() -> None:

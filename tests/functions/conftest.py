@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Response
+from werkzeug.test import Client
+
+from tests.apps import FlowApps
 
 ORIGIN = "https://aide.ent.example.fr"
 
@@ -57,8 +61,8 @@ def outbox(table):
                 {
                     "to": str(parsed["To"]),
                     "subject": str(parsed["Subject"]),
-                    "text": parsed.get_body(("plain",)).get_content(),
-                    "html": parsed.get_body(("html",)).get_content(),
+                    "text": _content(parsed, "plain"),
+                    "html": _content(parsed, "html"),
                 }
             )
         return mails
@@ -66,46 +70,16 @@ def outbox(table):
     return read
 
 
+def _content(mail: Any, subtype: str) -> str:
+    part = mail.get_body((subtype,))
+    if part is None:
+        raise AssertionError(f"the mail has no text/{subtype} part")
+    return part.get_content()
+
+
 @pytest.fixture
 def api(settings, store, clock):
     """One JSON client for the whole API: each path goes to the app the template routes it to."""
-    import importlib
-    import inspect
-
-    from devserver.template import routes
-
-    apps: dict[str, Any] = {}
-    by_path: dict[str, Any] = {}
-    for route in routes():
-        package = route.handler.rsplit(".", 2)[0]  # functions.login.handler.handler → functions.login
-        if package not in apps:
-            create_app = importlib.import_module(f"{package}.app").create_app
-            accepted = inspect.signature(create_app).parameters
-            services = {"clock": clock} if "clock" in accepted else {}
-            apps[package] = create_app(settings, store=store, **services)
-        by_path[route.path] = apps[package]
-    fallback = next(iter(apps.values()))
-
-    def dispatch(environ, start_response):
-        return by_path.get(environ.get("PATH_INFO", ""), fallback)(environ, start_response)
-
-    from flask.testing import FlaskClient
-
-    client = FlaskClient(_WsgiShim(dispatch, fallback))
-    return JsonClient(client)
-
-
-class _WsgiShim:
-    """Lets Flask's test client drive a plain WSGI dispatcher (it needs an app-like object)."""
-
-    def __init__(self, wsgi, flask_app) -> None:
-        self.wsgi, self.flask_app = wsgi, flask_app
-        self.config, self.testing = flask_app.config, True
-        self.response_class = flask_app.response_class
-        self.test_cli_runner_class = None
-
-    def __call__(self, environ, start_response):
-        return self.wsgi(environ, start_response)
-
-    def __getattr__(self, name):
-        return getattr(self.flask_app, name)
+    apps = FlowApps(settings, store, clock)
+    apps.source_ip = "127.0.0.1"  # the address Flask's own test client gives every request
+    return JsonClient(Client(apps, response_wrapper=Response))

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tomllib
 import zipfile
 from pathlib import Path
 
+from infra import package
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def load_package_module():
-    spec = importlib.util.spec_from_file_location("infra_package", ROOT / "infra" / "package.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-package = load_package_module()
 
 
 def test_dependencies_are_pyprojects_less_what_the_runtime_provides():

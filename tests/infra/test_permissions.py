@@ -30,8 +30,8 @@ from typing import Any
 
 import pytest
 
-from devserver.template import load_template, routes
 from functions.core.lifecycle import AccountState
+from infra.template import load_template, routes
 from tests.infra.iam import (
     PolicyError,
     declared_operations,
@@ -83,8 +83,8 @@ def test_only_the_sweep_deletes_accounts_and_feedback_writes_only_feedback():
         for function_id in FUNCTIONS
     }
     assert {function_id for function_id, places in deleting.items() if "table" in places} == {"SweepFunction"}
-    # Logout and a password change delete session items, and nothing else.
-    assert deleting["LoginFunction"] == deleting["AccountFunction"] == ["table[SESSION#*]"]
+    # Logout and a password change delete session items, a right guess its count, and nothing else.
+    assert deleting["LoginFunction"] == deleting["AccountFunction"] == ["table[GUESSES#*]", "table[SESSION#*]"]
     assert {grant for grant in granted_to("FeedbackFunction") if grant[0].startswith("dynamodb:")} == {
         ("dynamodb:PutItem", "table[FEEDBACK]"),
         ("dynamodb:UpdateItem", "table[FEEDBACK_RATE#*]"),  # its own counters per client, nothing else
@@ -169,7 +169,12 @@ class Recorder:
 
 def _partition_key(request: dict[str, Any]) -> str | None:
     item = request.get("Key") or request.get("Item")
-    return item["pk"]["S"] if item else None
+    if item:
+        return str(item["pk"]["S"])
+    # A query of one partition of the table (not an index) acts where its key condition says.
+    if request.get("KeyConditionExpression", "").startswith("pk = :pk") and "IndexName" not in request:
+        return str(request["ExpressionAttributeValues"][":pk"]["S"])
+    return None
 
 
 def unexplained_and_unused(calls: set[tuple[str, str, str, str | None]], declared: set[tuple[str, str, str]]):

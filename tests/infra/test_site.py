@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from devserver.template import load_template
+from infra.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"

@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 import pytest
 
-from devserver.template import load_template, routes
+from infra.template import load_template, routes
 
 ARTIFACTS = "ent-parents-artifacts"
 STACK = "ent-parents"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import boto3
 
-from devserver.template import TEMPLATE_PATH, load_template, routes, schedules, table_definition
+from infra.template import TEMPLATE_PATH, load_template, routes, schedules, table_definition
 
 # DESIGN §3: the API contract every route must serve.
 CONTRACT = {

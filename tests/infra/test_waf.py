@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from devserver.template import TEMPLATE_PATH, load_template, routes
+from infra.template import TEMPLATE_PATH, load_template, routes
 
 WAF_PATH = TEMPLATE_PATH.with_name("waf.yaml")
 ROOT = TEMPLATE_PATH.parent.parent

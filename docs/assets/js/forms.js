@@ -37,6 +37,7 @@ const HELP = {
   too_many_requests: "/aide/compte-bloque/#trop-de-demandes",
   password_policy: "/aide/regle-mot-de-passe/#regle-mot-de-passe",
   birth_date_mismatch: "/aide/premiere-connexion/#date-de-naissance",
+  letter_spent: "/aide/premiere-connexion/#date-de-naissance",
   invalid_email: "/aide/premiere-connexion/#adresse-electronique",
   current_password_incorrect: "/aide/mot-de-passe-oublie/#mot-de-passe-oublie",
   token_expired: "/aide/lien-courriel/#lien-activation-expire",

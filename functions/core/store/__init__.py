@@ -54,8 +54,8 @@ class Store(
     LinkOperations,
     EventOperations,
     GuessOperations,
-    CounterOperations,
     FeedbackOperations,
+    CounterOperations,
     MailingOperations,
 ):
     """Typed access to the accounts table."""

@@ -6,43 +6,21 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from botocore.exceptions import ClientError
-
-from functions.core.clock import epoch_seconds
 from functions.core.model import Feedback, RecentFeedback
 from functions.core.store import keys
-from functions.core.store.dynamodb import Table, is_conditional_failure, marshal
+from functions.core.store.counters import CounterOperations
 from functions.core.store.items import feedback_from_item, feedback_to_item
 
 
-class FeedbackOperations(Table):
+class FeedbackOperations(CounterOperations):
     def add_feedback(self, page: str, helpful: bool, comment: str | None, at: datetime) -> None:
         answer = Feedback(page=page, helpful=helpful, comment=comment, at=at)
         self._put(feedback_to_item(answer, secrets.token_hex(4)))
 
     def reserve_feedback_slot(self, address_key: str, window_start: datetime, limit: int, expires_at: datetime) -> bool:
-        """Count one more answer of this client in this window unless it has `limit`: True if counted.
-
-        One conditional ADD, checked and written atomically by DynamoDB: N parallel requests are
-        counted N times and at most `limit` of them get True, whatever their order. The window is
-        in the key, so a counter past its window (awaiting its TTL) is never read again.
-        """
-        try:
-            self.dynamodb.update_item(
-                TableName=self.table_name,
-                Key=marshal(keys.feedback_rate_key(address_key, window_start)),
-                UpdateExpression="ADD #answers :one SET expires_at = :expires_at, #type = :type",
-                ConditionExpression="attribute_not_exists(#answers) OR #answers < :limit",
-                ExpressionAttributeNames={"#answers": "answers", "#type": "type"},
-                ExpressionAttributeValues=marshal(
-                    {":one": 1, ":limit": limit, ":expires_at": epoch_seconds(expires_at), ":type": "feedback_rate"}
-                ),
-            )
-        except ClientError as error:
-            if is_conditional_failure(error):
-                return False
-            raise
-        return True
+        """Count one more answer of this client in this window unless it has `limit`: True if counted."""
+        # The window is in the key, so a counter past its window (awaiting its TTL) is never read again.
+        return self.reserve(keys.feedback_rate_key(address_key, window_start), limit, expires_at)
 
     def feedback(self, pages: Iterable[str], *, since: datetime, limit_per_page: int) -> RecentFeedback:
         """Return each page's answers from `since` on, by page then time: at most its `limit_per_page` newest.

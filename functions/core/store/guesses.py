@@ -71,44 +71,6 @@ class GuessOperations(Table):
                 deleted += 1
         return deleted
 
-    def reserve(self, key: keys.Key, limit: int, expires_at: datetime) -> bool:
-        """Count one more in the counter at `key` unless it reached `limit`; tell whether it did."""
-        try:
-            self.dynamodb.update_item(
-                TableName=self.table_name,
-                Key=marshal(key),
-                # Counted and checked in one atomic write: parallel requests cannot pass the limit.
-                UpdateExpression="ADD attempts :one SET expires_at = :expires_at, #type = :type",
-                ConditionExpression="attribute_not_exists(attempts) OR attempts < :limit",
-                ExpressionAttributeNames={"#type": "type"},
-                ExpressionAttributeValues=marshal(
-                    {":one": 1, ":limit": limit, ":expires_at": epoch_seconds(expires_at), ":type": "counter"}
-                ),
-            )
-        except ClientError as error:
-            if not is_conditional_failure(error):
-                raise
-            return False
-        return True
-
-    def give_back(self, key: keys.Key) -> None:
-        """Uncount one reserved attempt that turned out right."""
-        try:
-            self.dynamodb.update_item(
-                TableName=self.table_name,
-                Key=marshal(key),
-                UpdateExpression="ADD attempts :minus_one",
-                ConditionExpression="attempts > :zero",  # never below zero, even if its window ended
-                ExpressionAttributeValues=marshal({":minus_one": -1, ":zero": 0}),
-            )
-        except ClientError as error:
-            if not is_conditional_failure(error):
-                raise
-
-    def counted(self, key: keys.Key) -> int:
-        item = self._get(key, consistent=False)
-        return int(item.get("attempts", 0)) if item else 0
-
     def add_guess_event(self, identifier: str, event: AuditEvent) -> None:
         """Audit a failed guess at an identifier without an account (expires with its counts)."""
         item = event_to_item(identifier, event, secrets.token_hex(4))

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from devserver.template import time_to_live
 from functions.core.clock import epoch_seconds
 from functions.core.store import keys
 from functions.feedback import flow
 from functions.feedback.app import create_app
+from infra.template import time_to_live
 
 PAGE = "/aide/courrier/"
 LIMIT = flow.ANSWERS_PER_WINDOW
@@ -87,7 +87,7 @@ def test_the_counter_is_one_conditional_item_per_client_and_hour_that_expires(ap
         answer("2001:db8:5::9", app)
     start, end = flow.rate_window(clock())
     counter = store._get(keys.feedback_rate_key("2001:db8:5::/64", start))
-    assert counter["answers"] == LIMIT  # refusals add nothing
+    assert counter["attempts"] == LIMIT  # refusals add nothing
     assert counter["expires_at"] == epoch_seconds(end)
     assert counter["pk"].startswith(keys.FEEDBACK_RATE_PREFIX)
 

@@ -14,6 +14,7 @@ from functions.core.passwords import verify_password
 from functions.core.tokens import TokenKind
 from functions.login.app import create_app as create_login_app
 from functions.recovery.app import create_app
+from functions.web import services_of
 from tests.conftest import MAIL_FROM
 from tests.functions.recovery.steps import (
     NEW_PASSWORD,
@@ -273,5 +274,5 @@ def test_a_form_post_from_another_site_is_refused(client):
 
 def test_a_default_mailer_is_built_from_the_settings(settings, store):
     app = create_app(settings, store=store)
-    mailer = app.extensions["ent"]["mailer"]
+    mailer = services_of(app).mailer
     assert isinstance(mailer, Mailer) and mailer.sender == MAIL_FROM

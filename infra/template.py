@@ -1,4 +1,7 @@
-"""Read infra/template.yaml: the one declaration of the table, the routes and the schedule."""
+"""Read infra/template.yaml: the one declaration of the table, the routes and the schedule.
+
+The local stack, the tests, the benchmarks and `make package` all import it from here.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 
 import yaml
 
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
+TEMPLATE_PATH = Path(__file__).resolve().parent / "template.yaml"
 
 
 class _CloudFormationLoader(yaml.SafeLoader):
@@ -24,8 +27,10 @@ def _construct_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) ->
             value = value.split(".", 1)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
-    else:
+    elif isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
+    else:  # YAML has no other kind of node
+        raise TypeError(f"unexpected YAML node {node!r}")
     return {name: value}
 
 
