@@ -55,6 +55,8 @@ class Code(StrEnum):
     FIRST_CONNECTION_REQUIRED = "first_connection_required"
     ALREADY_ACTIVE = "already_active"
     EMAIL_UNCHANGED = "email_unchanged"
+    # The help pages' feedback.
+    UNKNOWN_PAGE = "unknown_page"
     # Links sent by email.
     TOKEN_INVALID = "token_invalid"
     TOKEN_EXPIRED = "token_expired"
@@ -96,6 +98,11 @@ TOO_MANY_REQUESTS_HELP = "/aide/compte-bloque/#trop-de-demandes"
 
 _ENTRIES = (
     Entry(Code.BAD_REQUEST, 400, "La demande est mal formée."),
+    Entry(
+        Code.UNKNOWN_PAGE,
+        400,
+        "Cette adresse n'est pas celle d'une page du centre d'aide : l'avis n'a pas été enregistré.",
+    ),
     Entry(
         Code.LETTER_SPENT,
         403,

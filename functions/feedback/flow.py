@@ -18,6 +18,7 @@ from importlib.resources import files
 from functions.core.addresses import counting_key
 from functions.core.clock import months_after
 from functions.core.errors import DomainError, InvalidInput
+from functions.core.messages import Code
 from functions.core.model import FEEDBACK_RETENTION_MONTHS, RecentFeedback
 from functions.core.store import Store
 from functions.core.text import is_encodable
@@ -37,15 +38,11 @@ REPORT_ANSWERS_PER_PAGE = 1000
 PAGES_RESOURCE = "pages.txt"
 
 
-class UnknownPage(DomainError):
-    code = "unknown_page"
-    status = 400
-    message = "Cette adresse n'est pas celle d'une page du centre d'aide : l'avis n'a pas été enregistré."
+class UnknownPage(DomainError, answer=Code.UNKNOWN_PAGE):
+    pass
 
 
-class TooManyAnswers(DomainError):
-    code = "too_many_requests"
-    status = 429
+class TooManyAnswers(DomainError, answer=Code.TOO_MANY_REQUESTS):
     message = "Beaucoup d'avis ont été envoyés depuis votre connexion à Internet. Merci ! Réessayez plus tard."
 
     def __init__(self, retry_after: int) -> None:

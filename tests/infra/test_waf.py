@@ -70,7 +70,7 @@ def test_every_rule_is_rate_based_per_client_address_and_answers_429_as_the_api_
         answer = json.loads(body["Content"])
         # The code functions/web.py answers 429 with, so the pages' scripts show the same message.
         assert answer["error"] == "too_many_requests" and answer["message"]
-        assert '"too_many_requests"' in (ROOT / "functions" / "web.py").read_text(encoding="utf-8")
+        assert '"too_many_requests"' in (ROOT / "functions" / "core" / "messages.py").read_text(encoding="utf-8")
 
 
 def transformed(path: str, transformations: list[dict[str, Any]]) -> str:
