@@ -12,7 +12,8 @@ from functions.core.clock import paris_text
 from functions.core.emails import InvalidEmail, mask_email, normalize_email
 from functions.core.errors import DomainError, TokenExpired
 from functions.core.links import prepare_link, use_link, without_tokens
-from functions.core.mail import Mailer
+from functions.core.mail import Mailer, MailUnavailable
+from functions.core.mail_caps import MailCapped, count_mail, give_back_mail, reserve_mail_to
 from functions.core.messages import EMAIL_CHANGE_HELP, Code, token_help
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
@@ -110,30 +111,46 @@ def request_email_change(
     account = _prove_current_password(store, account, current_password, now, client, "email_change")
     if account.email and address.casefold() == account.email.casefold():
         raise EmailUnchanged()
+    # The caps first (mail_caps), each one conditional write, so parallel requests cannot pass
+    # them: 3 mails an hour for the account, 5 a day for the typed address whatever the accounts.
+    # Over either, the answer is the same as when the mail goes, and nothing is sent.
+    try:
+        account = store.update_account(account, lambda fresh: count_mail(fresh, now))
+    except MailCapped:
+        audit.record(store, account.identifier, "email_change_requested", now, client, detail="capped")
+        return account
+    if not reserve_mail_to(store, address, now):
+        audit.record(store, account.identifier, "email_change_requested", now, client, detail="capped")
+        return account
     with_link, link = prepare_link(store, account, TokenKind.EMAIL_CHANGE, now, public_url)
-    # The order of the writes makes a mail failure change nothing: the token item stored above is
-    # harmless on its own (no account holds it as live, so its link would answer « expired », and
-    # its TTL removes it); the mails go next; the account is saved last, only once both are sent.
-    # The notice to the old address is required too: it is what warns a person whose session and
-    # password were taken, so no change may be pending that they were not told about.
-    mailer.send(
-        "email_change_confirmation",
-        to=address,
-        display_name=account.display_name,
-        identifier=account.identifier,
-        link=link,
-        link_expiry=paris_text(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
-    )
-    if account.email:
+    # The order of the writes makes a mail failure change nothing but the count, given back: the
+    # token item stored above is harmless on its own (no account holds it as live, so its link
+    # would answer « expired », and its TTL removes it); the mails go next; the account is saved
+    # last, only once both are sent. The notice to the old address is required too: it is what
+    # warns a person whose session and password were taken, so no change may be pending that they
+    # were not told about.
+    try:
         mailer.send(
-            "email_change_notice",
-            to=account.email,
+            "email_change_confirmation",
+            to=address,
             display_name=account.display_name,
             identifier=account.identifier,
-            new_email=mask_email(address),
-            requested_at=paris_text(now),
-            help_url=f"{public_url}{TAKE_BACK_PATH}",
+            link=link,
+            link_expiry=paris_text(now + LIFETIMES[TokenKind.EMAIL_CHANGE]),
         )
+        if account.email:
+            mailer.send(
+                "email_change_notice",
+                to=account.email,
+                display_name=account.display_name,
+                identifier=account.identifier,
+                new_email=mask_email(address),
+                requested_at=paris_text(now),
+                help_url=f"{public_url}{TAKE_BACK_PATH}",
+            )
+    except MailUnavailable:
+        give_back_mail(store, account, now)
+        raise
     live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
     saved = store.update_account(
         account,

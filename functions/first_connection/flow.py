@@ -13,14 +13,16 @@ from functions.core.auth import (
 )
 from functions.core.clock import paris_day, paris_text
 from functions.core.dates import parse_date
-from functions.core.emails import normalize_email
+from functions.core.emails import mask_email, normalize_email
 from functions.core.errors import AccountDeactivated, ConcurrentUpdate, DomainError
 from functions.core.guessing import SECRET_BIRTH_DATE, letter_budget, reserve_address, reserve_guess
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import prepare_link, use_link
-from functions.core.mail import Mailer
+from functions.core.mail import Mailer, MailUnavailable
+from functions.core.mail_caps import reserve_mail_to
 from functions.core.messages import ACTIVATION_MAILS_CAPPED, Code
 from functions.core.model import Account
+from functions.core.notices import TAKE_BACK_PATH
 from functions.core.passwords import hash_password
 from functions.core.store import Store
 from functions.core.throttling import BIRTH_DATE, mails_this_hour, may_mail
@@ -89,6 +91,10 @@ def complete_first_connection(
     reservation.give_back(keep_failures=True)
     address = normalize_email(email, field="email")
     password = enforce_new_password(account, new_password, new_password_confirmation)
+    # The typed address's daily cap (mail_caps), taken before anything is sent. Over it, the first
+    # connection is still made, only its mail is held back (the answer is the same): the family
+    # asks for it again with « renvoyer le lien » once the day is over.
+    sending = reserve_mail_to(store, address, now)
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     pending = replace(
         with_link,
@@ -96,20 +102,46 @@ def complete_first_connection(
         password_hash=hash_password(password),  # the initial password dies here
         pending_email=address,
         session_version=account.session_version + 1,  # the first-connection session is spent
-        recovery_mails=(now,),
+        recovery_mails=(now,) if sending else (),
         reminders_sent=reminders_not_needed(account.activation_deadline, paris_day(now)),
     )
     try:
         saved = store.save_account(pending)  # of two concurrent first connections, one wins here
     except ConcurrentUpdate:
         raise FirstConnectionDone() from None
-    try:
-        _send_activation(mailer, saved, address, link, public_url, now)
-    except DomainError:
-        store.save_account(replace(account, version=saved.version))  # put the account back as it was
-        raise
-    audit.record(store, account.identifier, "first_connection", now, client)
+    if sending:
+        try:
+            _send_activation(mailer, saved, address, link, public_url, now)
+        except DomainError:
+            store.save_account(replace(account, version=saved.version))  # put the account back as it was
+            raise
+    audit.record(store, account.identifier, "first_connection", now, client, detail=None if sending else "capped")
+    if account.email and account.email.casefold() != address.casefold():
+        # A reissued active account keeps its verified address until the new one is confirmed:
+        # tell that address, after the save, that someone gave another one with the letter.
+        notice = _send_replaced_address_notice(mailer, account, account.email, address, now, public_url)
+        audit.record(store, account.identifier, "first_connection_address_notice", now, client, detail=notice)
     return saved
+
+
+def _send_replaced_address_notice(
+    mailer: Mailer, account: Account, old: str, new: str, now: datetime, public_url: str
+) -> str:
+    """Warn the verified address that a first connection gave another one; return what happened."""
+    try:
+        mailer.send(
+            "first_connection_notice",
+            to=old,
+            display_name=account.display_name,
+            identifier=account.identifier,
+            new_email=mask_email(new),
+            requested_at=paris_text(now),
+            help_url=f"{public_url}{TAKE_BACK_PATH}",
+        )
+    except MailUnavailable:
+        # The first connection is made and its link sent: a 503 would say that nothing changed.
+        return "notice_not_sent"
+    return "notice_sent"
 
 
 def resend_activation(
@@ -132,6 +164,9 @@ def resend_activation(
         raise FirstConnectionRequired()
     if not may_mail(account.recovery_mails, now):
         raise TooManyActivationMails()
+    if not reserve_mail_to(store, account.pending_email, now):  # the typed address's daily cap
+        audit.record(store, account.identifier, "activation_link_resent", now, client, detail="capped")
+        return
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     _send_activation(mailer, account, account.pending_email, link, public_url, now)
     # The mail is out: make its link the live one (on a lost race the newer request's link wins).

@@ -417,6 +417,9 @@ def real_password_reset(world: World, case, pick: Picker, positive: bool) -> Exp
         return None
     token, token_refusal = _token(world, pick, TokenKind.RESET)
     password, confirmation, refusal = _password_pair(pick, PASSWORD)
+    if password == PASSWORD and confirmation not in (password, GENERATED):
+        # A reset compares with the current password last, only once everything else passes.
+        refusal = "password_mismatch"
     _with(case, token=token, new_password=password, new_password_confirmation=confirmation)
     if token_refusal == "?":
         return None  # a generated password may be refused before the token is looked at

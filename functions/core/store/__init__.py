@@ -11,6 +11,7 @@
 |                                        |   due_sk between <first day> and <last day> |                         |
 | token by its hash                      | pk=TOKEN#<sha256>, sk=TOKEN                 | put_token, get_token    |
 | use a token and change its account     | both above, in one transaction              | save_account_using_token|
+| a reset link's password comparisons    | same token item, conditional ADD            | reserve_previous_guess  |
 | session by its hash                    | pk=SESSION#<sha256>, sk=SESSION             | put/get/touch/delete_session |
 | audit events of an account             | pk=ACCOUNT#<identifier>, sk=EVENT#<time>#.. | add_event, events       |
 | every item of an account               | pk=ACCOUNT#<identifier>                     | delete_account          |
@@ -29,6 +30,8 @@
 | a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
+| mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
+|   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 
 `keys` spells every key; `items` turns the domain model (`functions.core.model`) into items and
 back; `dynamodb` is the wire format and the client; the other modules are the operations, one
@@ -43,9 +46,18 @@ from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
 from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
+from functions.core.store.mailing import MailingOperations
 
 
-class Store(AccountOperations, LinkOperations, EventOperations, GuessOperations, FeedbackOperations, CounterOperations):
+class Store(
+    AccountOperations,
+    LinkOperations,
+    EventOperations,
+    GuessOperations,
+    FeedbackOperations,
+    CounterOperations,
+    MailingOperations,
+):
     """Typed access to the accounts table."""
 
 

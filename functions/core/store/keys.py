@@ -81,6 +81,12 @@ def device_key(device_hash: str, identifier: str) -> Key:
     return {"pk": f"DEVICE#{device_hash}", "sk": f"{ACCOUNT_PREFIX}{identifier}"}
 
 
+def mail_to_key(address: str, day: date) -> Key:
+    """The count of one day's mails to an address typed by someone: by its hash, never the address."""
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()
+    return {"pk": f"MAILTO#{digest}", "sk": f"DAY#{day.isoformat()}"}
+
+
 def feedback_key(page: str, at: datetime, suffix: str) -> Key:
     # One partition for every page, each page's answers in time order: the report reads one page's
     # recent answers with one bounded query (`feedback_page_range`), never a Scan.

@@ -11,7 +11,7 @@ from functions.core.errors import ConcurrentUpdate, TokenUsed
 from functions.core.model import Account, TokenRecord
 from functions.core.sessions import Session
 from functions.core.store import keys
-from functions.core.store.dynamodb import Table, cancellation_reasons, marshal
+from functions.core.store.dynamodb import Table, cancellation_reasons, is_conditional_failure, marshal
 from functions.core.store.items import (
     account_to_item,
     session_from_item,
@@ -34,6 +34,27 @@ class LinkOperations(Table):
         """Delete token items (the account's live links) before their TTL does."""
         for hashed in token_hashes:
             self._delete(keys.token_key(hashed))
+
+    def reserve_previous_guess(self, token_hash: str, limit: int) -> bool:
+        """Take one of the link's `limit` comparisons with the current password; False when none is left.
+
+        One conditional write, made before the comparison: N parallel requests on one link take N
+        places, and none past the limit gets compared. A link gone (TTL) has none left either.
+        """
+        try:
+            self.dynamodb.update_item(
+                TableName=self.table_name,
+                Key=marshal(keys.token_key(token_hash)),
+                UpdateExpression="ADD previous_guesses :one",
+                ConditionExpression="attribute_exists(pk) AND "
+                "(attribute_not_exists(previous_guesses) OR previous_guesses < :limit)",
+                ExpressionAttributeValues=marshal({":one": 1, ":limit": limit}),
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+            return False
+        return True
 
     def save_account_using_token(self, account: Account, token_hash: str, now: datetime) -> Account:
         """Mark the token used and save the account, both or neither."""

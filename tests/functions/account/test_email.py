@@ -212,7 +212,8 @@ def test_mail_failure_changes_nothing(account, log_in, failing_mailer, store):
     before = store.get_account(account.identifier)
     response = request_change(client)
     assert (response.status_code, response.json["error"]) == (503, "mail_unavailable")
-    assert store.get_account(account.identifier) == before
+    # The mail counted against the hourly cap before sending is given back: only the version moved.
+    assert replace(store.get_account(account.identifier), version=before.version) == before
 
 
 def test_notice_failure_also_changes_nothing(account, log_in, failing_mailer, store):
@@ -220,7 +221,7 @@ def test_notice_failure_also_changes_nothing(account, log_in, failing_mailer, st
     client = log_in(account.identifier, mailer=failing_mailer(OLD_EMAIL))
     before = store.get_account(account.identifier)
     assert request_change(client).status_code == 503
-    assert store.get_account(account.identifier) == before
+    assert replace(store.get_account(account.identifier), version=before.version) == before
 
 
 def test_links_in_emails_are_built_from_the_public_url(client, outbox):

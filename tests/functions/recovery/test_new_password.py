@@ -235,7 +235,10 @@ def test_twenty_simultaneous_uses_of_one_link_change_the_password_once(make_clie
         thread.join()
     winners = [index for index, (status, _) in enumerate(answers) if status == 200]
     assert len(winners) == 1
-    assert {answer for index, answer in enumerate(answers) if index not in winners} == {(400, "token_used")}
+    # The others find the link used, or (past the link's 3 comparisons with the current password,
+    # test_reset_guesses.py) spent: either way nothing else changes the password.
+    losers = {answer for index, answer in enumerate(answers) if index not in winners}
+    assert losers <= {(400, "token_used"), (400, "token_expired")}
     assert verify_password(store.get_account(active.identifier).password_hash, passwords[winners[0]])
     assert len([mail for mail in outbox() if mail["subject"] == "Votre mot de passe ENT a été changé"]) == 1
 
