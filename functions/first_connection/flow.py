@@ -19,7 +19,7 @@ from functions.core.guessing import SECRET_BIRTH_DATE, letter_budget, reserve_ad
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import prepare_link, use_link
 from functions.core.mail import Mailer, MailUnavailable
-from functions.core.mail_caps import reserve_mail_to
+from functions.core.mail_caps import reserve_mail_to, uncount_mail
 from functions.core.messages import ACTIVATION_MAILS_CAPPED, Code
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH
@@ -168,16 +168,34 @@ def resend_activation(
         audit.record(store, account.identifier, "activation_link_resent", now, client, detail="capped")
         return
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
-    _send_activation(mailer, account, account.pending_email, link, public_url, now)
-    # The mail is out: make its link the live one (on a lost race the newer request's link wins).
-    store.update_account(
-        account,
-        lambda fresh: replace(
+    live = with_link.live_tokens[TokenKind.ACTIVATION.value]
+    previous = account.live_tokens.get(TokenKind.ACTIVATION.value)
+
+    def take_link(fresh: Account) -> Account:
+        # Counted in the same conditional write: parallel resends cannot pass the 3 an hour.
+        if not may_mail(fresh.recovery_mails, now):
+            raise TooManyActivationMails()
+        return replace(
             fresh,
-            live_tokens={**fresh.live_tokens, "activation": with_link.live_tokens["activation"]},
+            live_tokens={**fresh.live_tokens, TokenKind.ACTIVATION.value: live},
             recovery_mails=(*mails_this_hour(fresh.recovery_mails, now), now),
-        ),
-    )
+        )
+
+    def give_back(fresh: Account) -> Account:
+        tokens = dict(fresh.live_tokens)
+        if tokens.get(TokenKind.ACTIVATION.value) == live:  # unless a newer resend replaced it
+            tokens.pop(TokenKind.ACTIVATION.value)
+            if previous:
+                tokens[TokenKind.ACTIVATION.value] = previous
+        return uncount_mail(replace(fresh, live_tokens=tokens), now)
+
+    # Saved before the mail goes, so a retry never sends a second one; undone if SES refuses it.
+    saved = store.update_account(account, take_link)
+    try:
+        _send_activation(mailer, saved, account.pending_email, link, public_url, now)
+    except DomainError:
+        store.update_account(saved, give_back)  # the older link works again, the mail is not counted
+        raise
     audit.record(store, account.identifier, "activation_link_resent", now, client)
 
 

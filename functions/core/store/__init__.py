@@ -55,8 +55,8 @@ class Store(
     EventOperations,
     GuessOperations,
     FeedbackOperations,
-    CounterOperations,
     MailingOperations,
+    CounterOperations,
 ):
     """Typed access to the accounts table."""
 

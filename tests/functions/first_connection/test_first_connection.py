@@ -330,3 +330,19 @@ def test_activation_retries_when_the_account_changed_meanwhile(
     response = client.post("/api/activation", {"token": token})
     assert (response.status_code, response.json) == (200, {"status": "active"})
     assert interfered and store.get_account(account.identifier).state == AccountState.ACTIVE
+
+
+def test_a_resend_that_ses_refuses_leaves_the_older_link_working_and_uncounted(
+    settings, make_client, client, login_client, accounts, store, outbox, clock
+):
+    account, initial_password = accounts.make()
+    start_first_connection(login_client, client, account, initial_password)
+    client.post("/api/first-connection", FORM)
+    before = store.get_account(account.identifier)
+    failing = make_client(create_app, mailer=Mailer(settings.mail_from, ses=FailingSes()))
+    answer = failing.post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD})
+    assert (answer.status_code, answer.json["error"]) == (503, "mail_unavailable")
+    after = store.get_account(account.identifier)
+    assert after.live_tokens == before.live_tokens and after.recovery_mails == before.recovery_mails
+    (first,) = outbox()
+    assert client.post("/api/activation", {"token": activation_token(first)}).json == {"status": "active"}
