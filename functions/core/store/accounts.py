@@ -56,9 +56,7 @@ class AccountOperations(PeopleOperations):
         except ClientError as error:
             if not is_conditional_failure(error):
                 raise
-            if not error.response.get("Item"):
-                raise AccountNotFound() from error
-            raise ConcurrentUpdate() from error
+            raise _refused(error) from error
         return saved
 
     def update_account(self, account: Account, change: Callable[[Account], Account]) -> Account:
@@ -127,9 +125,7 @@ class AccountOperations(PeopleOperations):
         except ClientError as error:
             if not is_conditional_failure(error):
                 raise
-            if not error.response.get("Item"):
-                raise AccountNotFound() from error
-            raise ConcurrentUpdate() from error
+            raise _refused(error) from error
 
     def identifiers_for_email(self, email: str) -> list[str]:
         """Return every identifier whose verified address is `email` (case-insensitive)."""
@@ -156,3 +152,8 @@ class AccountOperations(PeopleOperations):
                     IndexName=keys.DUE_INDEX,
                 )
                 yield from map(account_from_item, items)
+
+
+def _refused(error: ClientError) -> ConcurrentUpdate | AccountNotFound:
+    """Say why a write conditional on the account as read was refused (ALL_OLD tells if it exists)."""
+    return ConcurrentUpdate() if error.response.get("Item") else AccountNotFound()
