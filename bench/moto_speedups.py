@@ -33,7 +33,7 @@ def bulk_load() -> Iterator[bool]:
         yield False
         return
     original = LimitedSizeDict.__dict__.get("__setitem__")
-    LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign, assignment]
+    LimitedSizeDict.__setitem__ = dict.__setitem__  # type: ignore[method-assign]  # the patch itself
     try:
         yield True
     finally:
