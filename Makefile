@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 AWS_PORT ?= 8001
 
-.PHONY: run test test-fast bench site chromium install clean
+.PHONY: run test test-fast lint bench site chromium install clean
 
 run: $(STAMP) site
 	PORT=$(PORT) AWS_PORT=$(AWS_PORT) $(BIN)/python -m devserver
@@ -21,6 +21,15 @@ test: $(STAMP) chromium node_modules
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not contract and not slow" \
 	  --ignore=tests/browser --ignore=tests/contract -n 2 $(PYTEST_ARGS)
+
+# Style and types over all the Python: ruff's rules and formatting, then mypy as pyproject.toml
+# configures it (functions/ strict, the rest with its untyped functions checked).
+LINTED := functions secretariat devserver bench tools infra tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

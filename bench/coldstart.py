@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +281,8 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
     def reset() -> None:
         now = utc_now()
         today = paris_day(now)
-        common = dict(
+        leo = partial(
+            Account,
             profile=Profile.PARENT,
             school="0751234A",
             first_name="Léo",
@@ -290,20 +292,18 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
             deletion_date=today + timedelta(days=270),
         )
         accounts = [
-            Account(
+            leo(
                 identifier="leo.issued",
                 last_name="Issued",
                 state=AccountState.ISSUED,
                 activation_deadline=today - timedelta(days=1),
-                **common,
             ),
-            Account(
+            leo(
                 identifier="leo.pending",
                 last_name="Pending",
                 state=AccountState.PENDING_CONFIRMATION,
                 pending_email="leo.pending@exemple.fr",
                 activation_deadline=today + timedelta(days=14),
-                **common,
             ),
         ]
         for account in accounts:
@@ -316,7 +316,9 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
     return reset
 
 
-def _run(scenario: Scenario, env: dict[str, str], extra: list[str] = ()) -> tuple[float, subprocess.CompletedProcess]:
+def _run(
+    scenario: Scenario, env: dict[str, str], extra: Sequence[str] = ()
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     if scenario.setup:
         scenario.setup()
     started = time.perf_counter()

@@ -77,7 +77,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="lighthouse-") as work:
             print(f"{LIGHTHOUSE} on {CHROMIUM}, mobile preset (simulated throttling); scores out of 100")
             print(f"{'page':<16}" + "".join(f"{name:>16}" for name in CATEGORIES))
-            details = []
+            details: list[str] = []
             for path in PAGES:
                 data = lighthouse(stack.url(path), Path(work) / "report.json")
                 categories = data["categories"]

@@ -230,7 +230,8 @@ class World:
         for sent in reversed(self._sent()[since:]):
             parsed = email.message_from_string(sent.raw_data, policy=email.policy.default)
             if to in str(parsed["To"]):
-                match = re.search(r"#t=([A-Za-z0-9_-]+)", parsed.get_body(("plain",)).get_content())
+                plain = parsed.get_body(("plain",))
+                match = re.search(r"#t=([A-Za-z0-9_-]+)", plain.get_content()) if plain is not None else None
                 if match:
                     return match.group(1)
         raise Skip(f"no mail with a link was sent to {to}")

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from functools import partial
 from typing import Any
 
 from bench import moto_speedups
@@ -66,7 +67,8 @@ def _account(index: int, kind: str, due: date) -> Any:
     from functions.core.model import Account
 
     name = identifier(index)
-    common = dict(
+    account = partial(
+        Account,
         identifier=name,
         profile=Profile.PARENT if index % 4 else Profile.ELEVE,
         school=f"{750000 + index % 500:07d}A",
@@ -78,45 +80,41 @@ def _account(index: int, kind: str, due: date) -> Any:
     if kind == "issued":  # deactivated the day after its deadline
         deadline = due - timedelta(days=1)
         issued = deadline - timedelta(days=92)
-        return Account(
+        return account(
             state=AccountState.ISSUED,
             issued_at=_moment(issued),
             activation_deadline=deadline,
             deletion_date=issued + timedelta(days=365),
-            **common,
         )
     if kind == "pending":  # reminded 14 days before its deadline
         deadline = due + timedelta(days=14)
         issued = deadline - timedelta(days=92)
-        return Account(
+        return account(
             state=AccountState.PENDING_CONFIRMATION,
             issued_at=_moment(issued),
             activation_deadline=deadline,
             deletion_date=issued + timedelta(days=365),
             pending_email=f"{name}@exemple.fr",
             recovery_mails=(),
-            **common,
         )
     if kind == "deactivated":  # deleted the day after its deletion date
         deletion = due - timedelta(days=1)
         issued = deletion - timedelta(days=365)
-        return Account(
+        return account(
             state=AccountState.DEACTIVATED,
             issued_at=_moment(issued),
             activation_deadline=issued + timedelta(days=92),
             deletion_date=deletion,
             session_version=1,
-            **common,
         )
     issued = DUE_DAY - timedelta(days=30 + index % 200)
-    return Account(
+    return account(
         state=AccountState.ACTIVE,
         issued_at=_moment(issued),
         activation_deadline=issued + timedelta(days=92),
         deletion_date=issued + timedelta(days=365),
         email=f"{name}@exemple.fr",
         activated_at=_moment(issued + timedelta(days=3)),
-        **common,
     )
 
 

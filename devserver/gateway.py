@@ -134,8 +134,8 @@ def to_response(result: Any) -> HttpResponse:
     """Turn a handler's result into the HTTP answer API Gateway would send (payload 2.0)."""
     if not isinstance(result, dict) or "statusCode" not in result:
         # A result without statusCode is taken as a JSON body with status 200.
-        body = result if isinstance(result, str) else json.dumps(result)
-        return HttpResponse(200, [("Content-Type", "application/json")], body.encode("utf-8"))
+        text = result if isinstance(result, str) else json.dumps(result)
+        return HttpResponse(200, [("Content-Type", "application/json")], text.encode("utf-8"))
     headers = [(str(name), str(value)) for name, value in (result.get("headers") or {}).items()]
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))

@@ -101,7 +101,7 @@ def _addresses(destinations: dict[str, list[str]] | list[str]) -> str:
 
 def _from_message(message: Message) -> Mail:
     body = message.body or ""
-    if hasattr(message, "html_part"):  # recorded: both parts exactly as sent
+    if hasattr(message, "html_part") and hasattr(message, "text_part"):  # recorded: both parts as sent
         text, html = message.text_part, message.html_part
     else:  # moto's own record: one body, the Html part when there was one
         html = body if _HTML_TAG.search(body) else None

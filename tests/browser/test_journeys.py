@@ -108,7 +108,7 @@ def test_deactivated_account_is_told_to_see_the_school(page: Page, stack: Stack)
     assert "Votre compte est désactivé" in summary
     assert "établissement" in summary
     help_link = page.locator(".ent-summary").get_by_role("link", name="Aide : mon compte est désactivé")
-    assert help_link.get_attribute("href").endswith("/aide/compte-desactive/#compte-desactive")
+    assert (help_link.get_attribute("href") or "").endswith("/aide/compte-desactive/#compte-desactive")
     assert page.url.endswith("/connexion/")
 
 

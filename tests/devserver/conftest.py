@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.test import Client
 
 from devserver import mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
 from devserver.site import StaticSite
 from infra.template import Route
+from tests.devserver.client import Client
 
 HANDLERS = "tests.devserver.handlers"
 

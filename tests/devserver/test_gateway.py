@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from werkzeug.test import Client
 
 from devserver.api import LocalApi
 from devserver.app import DevApp
 from devserver.gateway import HttpRequest, HttpResponse, is_text_media_type, to_event, to_response
 from devserver.site import StaticSite
 from infra.template import routes
+from tests.devserver.client import Client
 from tests.devserver.handlers import PNG_BYTES
 
 NOW = datetime(2026, 11, 30, 9, 0, 1, 500000, tzinfo=UTC)

@@ -8,10 +8,10 @@ from typing import Any
 
 import boto3
 import pytest
-from werkzeug.test import Client
 
 from devserver.mailbox import sent_mails
 from devserver.text import html_to_text, linkify
+from tests.devserver.client import Client
 
 SENDER = "ne-pas-repondre@ent.example.fr"
 LINK = "http://127.0.0.1:8000/activation/#t=AbC-123_xyz&x=1"

@@ -106,7 +106,8 @@ def read_letters(path: Path) -> list[PrintedLetter]:
     letters = []
     for page in pypdf.PdfReader(path).pages:
         text = page.extract_text().replace("\xa0", " ")
-        identifier = re.search(r"Identifiant : (\S+)", text).group(1)
-        password = re.search(r"Mot de passe provisoire : (\S+)", text).group(1)
-        letters.append(PrintedLetter(text, identifier, password))
+        identifier = re.search(r"Identifiant : (\S+)", text)
+        password = re.search(r"Mot de passe provisoire : (\S+)", text)
+        assert identifier and password, f"a page without its identifier and password: {text!r}"
+        letters.append(PrintedLetter(text, identifier.group(1), password.group(1)))
     return letters

@@ -36,6 +36,7 @@ def test_one_a4_page_per_letter_with_a_title_and_french_text():
     )
     assert len(reader.pages) == 2
     assert [round(float(value)) for value in reader.pages[0].mediabox] == [0, 0, 595, 842]
+    assert reader.metadata is not None
     assert reader.metadata.title == TITLE
     text = reader.pages[1].extract_text()
     assert "zoe.martin" in text and "Zoé Lefèvre-Martin" in text and "Établissement 0751234A" in text

@@ -58,7 +58,9 @@ def carry_session(source, target) -> None:
 
 
 def token_in(mail: dict[str, str]) -> str:
-    return re.search(r"#t=([A-Za-z0-9_-]+)", mail["text"]).group(1)
+    match = re.search(r"#t=([A-Za-z0-9_-]+)", mail["text"])
+    assert match, f"no link in {mail['text']!r}"
+    return match.group(1)
 
 
 class FailingSes:

@@ -42,7 +42,9 @@ def start_first_connection(login_client, client, account, password):
 
 
 def activation_token(mail: dict) -> str:
-    return re.search(r"/activation/#t=([A-Za-z0-9_-]+)", mail["text"]).group(1)
+    match = re.search(r"/activation/#t=([A-Za-z0-9_-]+)", mail["text"])
+    assert match, f"no activation link in {mail['text']!r}"
+    return match.group(1)
 
 
 def test_first_connection_sends_an_activation_link_and_waits_for_it(client, login_client, accounts, store, outbox):
@@ -319,7 +321,7 @@ def test_activation_retries_when_the_account_changed_meanwhile(
     client.post("/api/first-connection", FORM)
     token = activation_token(outbox()[0])
     original = store.save_account_using_token
-    interfered = []
+    interfered: list[object] = []
 
     def with_a_login_in_between(changed, token_hash, now):
         if not interfered:

@@ -163,7 +163,8 @@ def test_known_and_unknown_identifiers_cost_the_same_work(new_client, accounts, 
     store.dynamodb.meta.events.register("provide-client-params.dynamodb.*", record)
     work = {}
     for identifier in (account.identifier, "camille.inconnue"):
-        calls.clear(), verifications.clear()
+        calls.clear()
+        verifications.clear()
         assert log_in(new_client("203.0.113.30"), identifier, WRONG).json["error"] == "invalid_credentials"
         work[identifier] = (sorted(calls), len(verifications))
     assert work[account.identifier] == work["camille.inconnue"]
