@@ -745,6 +745,7 @@ async function setupFirstConnectionTimer(root) {
   const clock = root.querySelector("[data-time-left]");
   const live = root.querySelector("[data-time-warning]");
   const expired = document.getElementById(root.dataset.expiredPanel);
+  root.hidden = false; /* shown before its live region speaks, or nothing is announced */
   if (restoreDraft(form)) {
     live.textContent = "Ce que vous aviez saisi a été remis dans le formulaire (sauf les mots de passe).";
   }
@@ -755,7 +756,6 @@ async function setupFirstConnectionTimer(root) {
   });
   const deadline = Date.now() + data.expires_in * 1000;
   let warned = false;
-  root.hidden = false;
   const tick = () => {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
     clock.textContent = clockText(left);
