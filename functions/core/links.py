@@ -10,8 +10,10 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
+from enum import StrEnum
 
 from functions.core.errors import TokenExpired, TokenInvalid, TokenUsed
+from functions.core.lifecycle import AccountState
 from functions.core.limits import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH
 from functions.core.model import Account, TokenRecord
 from functions.core.retries import retry_on_conflict
@@ -77,6 +79,46 @@ def open_token(store: Store, token: object, kind: TokenKind, now: datetime) -> t
             raise TokenUsed.of_link(kind)
         raise TokenExpired.of_link(kind)
     return record, account
+
+
+class LinkStatus(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    USED = "used"
+    INVALID = "invalid"
+
+
+def link_status(store: Store, token: object, now: datetime) -> tuple[LinkStatus, TokenKind | None]:
+    """Say what redeeming this link would meet, without using it: its status and its purpose.
+
+    The same reading as `open_token` and the flows' own checks, so the page shows at once what the
+    button would answer: a link whose work is already done (an activated account) is « used », one
+    that can no longer do it (a deactivated account, no pending address) is « expired ». Reads only.
+    """
+    if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
+        return LinkStatus.INVALID, None
+    record = store.get_token(token_hash(token))
+    if record is None:
+        return LinkStatus.INVALID, None
+    kind = record.kind
+    if record.used_at is not None:
+        return LinkStatus.USED, kind
+    account = store.get_account(record.identifier)
+    if account is None:
+        return LinkStatus.INVALID, None
+    if kind == TokenKind.ACTIVATION and account.state == AccountState.ACTIVE:
+        return LinkStatus.USED, kind  # activated already (by a newer link): « connectez-vous »
+    if now >= record.expires_at or account.live_tokens.get(kind.value) != record.token_hash:
+        return LinkStatus.EXPIRED, kind
+    if kind == TokenKind.RESET and account.state == AccountState.DEACTIVATED:
+        return LinkStatus.EXPIRED, kind
+    if kind == TokenKind.ACTIVATION and (
+        account.state != AccountState.PENDING_CONFIRMATION or not account.pending_email
+    ):
+        return LinkStatus.EXPIRED, kind
+    if kind == TokenKind.EMAIL_CHANGE and not account.pending_email:
+        return LinkStatus.EXPIRED, kind
+    return LinkStatus.VALID, kind
 
 
 def redeem(store: Store, record: TokenRecord, changed: Account, now: datetime) -> Account:

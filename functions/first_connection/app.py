@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import UTC
+
 from flask import Blueprint, Flask, Response, jsonify
 
 from functions.core.audit import Client
@@ -12,12 +15,13 @@ from functions.core.limits import (
     EMAIL_INPUT_MAX_LENGTH,
     IDENTIFIER_MAX_LENGTH,
     PASSWORD_MAX_LENGTH,
+    TOKEN_INPUT_MAX_LENGTH,
 )
 from functions.core.mail import Mailer
 from functions.core.sessions import SessionScope
 from functions.core.settings import Settings
 from functions.core.store import Store
-from functions.first_connection import flow
+from functions.first_connection import flow, link_status
 from functions.web import (
     clear_session_cookie,
     client_info,
@@ -77,6 +81,29 @@ def activation() -> Response:
     svc = services()
     flow.activate(svc.store, token=body.get("token"), now=svc.now(), client=Client(*client_info()))
     return jsonify({"status": "active"})
+
+
+@blueprint.get("/api/first-connection/session")
+def first_connection_session() -> Response:
+    """When the first-connection session of this browser ends (the page counts down to it)."""
+    svc = services()
+    now = svc.now()
+    session, _ = current_session(svc.store, session_cookie(), now, scope=SessionScope.FIRST_CONNECTION)
+    remaining = max(0, math.floor((session.expires_at - now).total_seconds()))
+    return jsonify({"expires_at": session.expires_at.astimezone(UTC).isoformat(), "expires_in": remaining})
+
+
+@blueprint.post("/api/links/status")
+def links_status() -> Response:
+    """The state of an emailed link (activation, reset, address change), without using it."""
+    body = json_body()
+    # Only a body that is no object, a token that is no text, or one past the input limit is a 400:
+    # any other token answers, `invalid` when malformed, in the shape of the others.
+    token = text_field(body, "token", max_length=TOKEN_INPUT_MAX_LENGTH)
+    svc = services()
+    source_ip, _, _ = client_info()
+    state = link_status.lookup(svc.store, token=token, source_ip=source_ip, now=svc.now())
+    return jsonify(state.as_json())
 
 
 def create_app(

@@ -10,6 +10,8 @@ from tests.browser.helpers import (
     axe_violations,
     error_summary,
     form_pages,
+    login,
+    needs_first_connection_session,
     needs_session,
     open_form_page,
     site_pages,
@@ -36,8 +38,8 @@ def test_the_site_has_every_form_page() -> None:
 
 @pytest.mark.parametrize("path", site_pages())
 def test_page_has_no_violation(page: Page, stack: Stack, path: str) -> None:
-    if needs_session(path):
-        open_form_page(page, stack, path)  # anonymous, Mon compte only redirects to the login page
+    if needs_session(path) or needs_first_connection_session(path):
+        open_form_page(page, stack, path)  # anonymous, they only redirect to the login page
     else:
         page.goto(stack.url(path))
 
@@ -64,8 +66,17 @@ def test_login_refused_by_the_api_has_no_violation(page: Page, stack: Stack) -> 
     assert axe_violations(page) == []
 
 
-def test_first_connection_without_session_has_no_violation(page: Page, stack: Stack) -> None:
+def test_first_connection_without_session_goes_to_login(page: Page, stack: Stack) -> None:
     page.goto(stack.url("/premiere-connexion/"))
+    page.wait_for_url("**/connexion/")
+    page.locator("#login-identifier").wait_for()
+    assert axe_violations(page) == []
+
+
+def test_first_connection_whose_session_ended_on_the_server_has_no_violation(page: Page, stack: Stack) -> None:
+    login(page, stack, stack.demo["issued"], expect="/premiere-connexion/")
+    page.locator("[data-first-connection-timer]:not([hidden])").wait_for()
+    page.context.clear_cookies()  # the session is gone (ended, revoked) while the page stays open
     page.fill("#fc-birth-date", "01/03/2015")
     page.fill("#fc-email", "personne@exemple.fr")
     page.fill("#fc-new-password", "Tulipe7Orange")
@@ -78,7 +89,7 @@ def test_first_connection_without_session_has_no_violation(page: Page, stack: St
 
 
 def test_invalid_values_have_no_violation(page: Page, stack: Stack) -> None:
-    page.goto(stack.url("/premiere-connexion/"))
+    open_form_page(page, stack, "/premiere-connexion/")
     page.fill("#fc-birth-date", "31/02/2015")
     page.fill("#fc-email", "pas-une-adresse")
     page.fill("#fc-new-password", "court")

@@ -371,6 +371,32 @@ def _real_token(kind: TokenKind) -> Callable[[World, Any, Picker, bool], Expect 
     return scenario
 
 
+def real_first_connection_session(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    choice = pick("session", "live", "live", "none", "bogus", "revoked", "full", GENERATED)
+    if choice == GENERATED:
+        return None
+    if choice == "live":
+        case.cookies = {COOKIE_NAME: world.session(world.account(AccountState.ISSUED), SessionScope.FIRST_CONNECTION)}
+    elif choice == "full":
+        case.cookies = {COOKIE_NAME: world.session(world.account(AccountState.ACTIVE))}
+    elif choice == "revoked":
+        case.cookies = {COOKIE_NAME: world.revoked_session()}
+    else:
+        case.cookies = {} if choice == "none" else {COOKIE_NAME: "x" * 43}
+    return (200, None) if choice == "live" else (401, "not_authenticated")
+
+
+def real_link_status(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    """Every link state answers 200 (malformed and unknown ones too), and the link is not used."""
+    if not positive:
+        return None
+    kind = pick("purpose", *TokenKind)
+    condition = pick("token", "fresh", "used", "replaced", GENERATED)
+    if condition != GENERATED:
+        _with(case, token=world.token(kind, condition))
+    return 200, None
+
+
 def real_identifier_recovery(world: World, case, pick: Picker, positive: bool) -> Expect | None:
     if not positive:
         return None
@@ -493,6 +519,8 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
     ("/api/first-connection", "POST"): real_first_connection,
     ("/api/first-connection/resend", "POST"): real_resend,
     ("/api/activation", "POST"): _real_token(TokenKind.ACTIVATION),
+    ("/api/first-connection/session", "GET"): real_first_connection_session,
+    ("/api/links/status", "POST"): real_link_status,
     ("/api/recovery/identifier", "POST"): real_identifier_recovery,
     ("/api/recovery/password", "POST"): real_password_recovery,
     ("/api/recovery/password/reset", "POST"): real_password_reset,
@@ -605,7 +633,7 @@ def _example(path: str, method: str) -> Any:
 
 
 def _cookie_for(world: World, path: str) -> dict[str, str]:
-    if path == "/api/first-connection":
+    if path in ("/api/first-connection", "/api/first-connection/session"):
         return {COOKIE_NAME: world.session(world.account(AccountState.ISSUED), SessionScope.FIRST_CONNECTION)}
     if (path.startswith("/api/account/") and path != "/api/account/email/confirm") or path in (
         "/api/session",

@@ -30,6 +30,7 @@ EXPECTED = {
     "FirstConnectionRequest.new_password_confirmation": limits.PASSWORD_MAX_LENGTH,
     "IdentifierRecoveryRequest.email": limits.EMAIL_MAX_LENGTH,
     "PasswordResetRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
+    "LinkStatusRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
     "PasswordResetRequest.new_password_confirmation": limits.PASSWORD_MAX_LENGTH,
     "ChangePasswordRequest.new_password_confirmation": limits.PASSWORD_MAX_LENGTH,
     "ChangeEmailRequest.new_email": limits.EMAIL_MAX_LENGTH,

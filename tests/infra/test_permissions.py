@@ -241,6 +241,7 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     account, initial_password = accounts.make()
     assert login(api, account.identifier, "Mauvais123") == 401
     assert login(api, account.identifier, initial_password) == 200
+    assert api.get("/api/first-connection/session").status_code == 200
     form = {"email": "famille@exemple.fr", "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD}
     assert post("/api/first-connection", {"birth_date": "02/03/2015", **form}).status_code == 401
     assert post("/api/first-connection", {"birth_date": "01/03/2015", **form}).status_code == 202
@@ -253,6 +254,8 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
         == 202
     )
     activation = token_of(outbox()[-1])
+    assert post("/api/links/status", {"token": activation}).get_json()["status"] == "valid"
+    assert post("/api/links/status", {"token": "inconnu" * 4}).get_json()["status"] == "invalid"
     assert post("/api/activation", {"token": "inconnu" * 4}).status_code == 400
     assert post("/api/activation", {"token": activation}).status_code == 200
     assert post("/api/activation", {"token": activation}).status_code == 400

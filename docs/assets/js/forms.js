@@ -5,6 +5,10 @@
  *   <form data-api="/api/login"            POST target (JSON, same origin)
  *         data-token                       add {token} read from the address (#t=...)
  *         data-token-missing="panel-id"    shown instead of the form when there is no token
+ *         data-link-purpose="activation"   the token's purpose: its state is asked when the page opens
+ *         data-link-expired="panel-id"     (POST /api/links/status) and the panel of a dead link is
+ *         data-link-used="panel-id"        shown at once instead of the form (data-link-invalid too,
+ *         data-link-invalid="panel-id"     and for a link of another purpose)
  *         data-success="panel-id"          shown (and focused) after a 2xx without `next`
  *         data-success-redirect="/compte/" followed after a 2xx without `next`
  *         data-keep>                       keep the form (emptied) after success (Mon compte)
@@ -431,6 +435,7 @@ function showPanel(id, body) {
 }
 
 function succeed(form, data, body) {
+  form.dispatchEvent(new CustomEvent("ent:success"));
   const next = data && data.next;
   if (next && next !== "check-email" && ROUTES[next]) return go(ROUTES[next]);
   if (form.dataset.successRedirect) return go(form.dataset.successRedirect);
@@ -622,12 +627,166 @@ async function loadSession(root) {
   content.hidden = false;
 }
 
+/* ---------------------------------------------------------------- a link's state (#t=...) */
+
+const LINK_PANELS = { expired: "linkExpired", used: "linkUsed", invalid: "linkInvalid" };
+
+function linkPanels(form) {
+  return Object.values(LINK_PANELS).map((key) => document.getElementById(form.dataset[key])).filter(Boolean);
+}
+
+/* Ask the link's state without using it; a dead link gets its panel at once, a live one the form.
+   If the answer cannot be had (network, too many requests), the form is shown: it tells on sending. */
+async function checkLink(form, token) {
+  for (const panel of linkPanels(form)) panel.hidden = true;
+  let state = null;
+  try {
+    const { response, data } = await post("/api/links/status", { token });
+    if (response.ok && data && typeof data.status === "string") state = data;
+  } catch {
+    state = null;
+  }
+  if (token !== TOKEN) return; /* a newer link was pasted meanwhile: its own check decides */
+  let status = state ? state.status : "valid";
+  if (state && status !== "invalid" && state.purpose !== form.dataset.linkPurpose) status = "invalid";
+  const panel = status === "valid" ? null : document.getElementById(form.dataset[LINK_PANELS[status]] || "");
+  if (!panel) {
+    form.hidden = false;
+    return;
+  }
+  form.hidden = true;
+  showPanel(panel.id, {});
+}
+
+/* ---------------------------------------------------------------- the first connection's 15 minutes */
+
+const DRAFT_KEY = "ent.first-connection.draft";
+const WARN_BEFORE_SECONDS = 120;
+
+function isSecretField(field) {
+  return field.type === "password" || field.dataset.rule === "password" || /password/.test(field.name);
+}
+
+/* What was typed, passwords never: kept for the form after logging in again. */
+function saveDraft(form) {
+  const draft = {};
+  for (const field of form.elements) {
+    if (!field.name || isSecretField(field) || field.tagName === "BUTTON" || field.type === "submit") continue;
+    if ((field.type === "radio" || field.type === "checkbox") && !field.checked) continue;
+    if (field.value) draft[field.name] = field.value;
+  }
+  try {
+    if (Object.keys(draft).length) sessionStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+  } catch {
+    /* private mode: nothing is kept */
+  }
+}
+
+function restoreDraft(form) {
+  let draft = null;
+  try {
+    draft = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+  } catch {
+    draft = null;
+  }
+  if (!draft || typeof draft !== "object") return false;
+  let filled = false;
+  for (const [name, value] of Object.entries(draft)) {
+    for (const field of fieldsNamed(form, name)) {
+      if (isSecretField(field) || typeof value !== "string") continue;
+      if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === value;
+      else field.value = value;
+      filled = true;
+    }
+  }
+  return filled;
+}
+
+function forgetDraft() {
+  try {
+    sessionStorage.removeItem(DRAFT_KEY);
+  } catch {
+    /* nothing to forget */
+  }
+}
+
+function clockText(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  const rest = String(seconds % 60).padStart(2, "0");
+  return `${minutes} min ${rest} s`;
+}
+
+/* The first-connection page: its session checked when it opens, the time left shown, a warning
+   two minutes before (a polite live region), and on expiry what was typed kept for after login. */
+async function setupFirstConnectionTimer(root) {
+  const form = document.getElementById(root.dataset.firstConnectionTimer);
+  if (!form) return;
+  let response;
+  try {
+    response = await fetch("/api/first-connection/session", {
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    return; /* the form still tells on sending */
+  }
+  if (response.status === 401) {
+    location.replace(rootPath(ROUTES.login));
+    return;
+  }
+  let data = null;
+  try {
+    data = response.ok ? await response.json() : null;
+  } catch {
+    data = null;
+  }
+  if (!data || !Number.isFinite(data.expires_in)) return;
+  const clock = root.querySelector("[data-time-left]");
+  const live = root.querySelector("[data-time-warning]");
+  const expired = document.getElementById(root.dataset.expiredPanel);
+  root.hidden = false; /* shown before its live region speaks, or nothing is announced */
+  if (restoreDraft(form)) {
+    live.textContent = "Ce que vous aviez saisi a été remis dans le formulaire (sauf les mots de passe).";
+  }
+  form.addEventListener("ent:success", () => {
+    forgetDraft();
+    root.hidden = true;
+    clearInterval(timer);
+  });
+  const deadline = Date.now() + data.expires_in * 1000;
+  let warned = false;
+  const tick = () => {
+    const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    clock.textContent = clockText(left);
+    if (!warned && left <= WARN_BEFORE_SECONDS && left > 0) {
+      warned = true;
+      root.classList.add("ent-timer--warning");
+      live.textContent = "Attention : il vous reste 2 minutes pour enregistrer. Ensuite, il faudra vous reconnecter"
+        + " ; ce que vous avez saisi sera gardé, sauf les mots de passe.";
+    }
+    if (left > 0) return;
+    clearInterval(timer);
+    saveDraft(form);
+    form.hidden = true;
+    root.hidden = true;
+    if (expired) showPanel(expired.id, {});
+  };
+  const timer = setInterval(tick, 1000);
+  tick();
+}
+
 /* ---------------------------------------------------------------- start */
 
 /* A token form shows either itself (token read) or its "link incomplete" panel. */
 function showTokenForm(form) {
   const missing = document.getElementById(form.dataset.tokenMissing);
   if (missing) missing.hidden = Boolean(TOKEN);
+  if (TOKEN && form.dataset.linkPurpose) {
+    form.hidden = true;
+    checkLink(form, TOKEN);
+    return;
+  }
   form.hidden = !TOKEN;
 }
 
@@ -650,6 +809,7 @@ function onHashChange() {
     clearErrors(form);
     const done = document.getElementById(form.dataset.success);
     if (done) done.hidden = true;
+    for (const panel of linkPanels(form)) panel.hidden = true;
     showTokenForm(form);
   }
 }
@@ -660,6 +820,7 @@ function start() {
   applyProfile();
   for (const form of document.querySelectorAll("form[data-api]")) setupForm(form);
   for (const root of document.querySelectorAll("[data-session]")) loadSession(root);
+  for (const root of document.querySelectorAll("[data-first-connection-timer]")) setupFirstConnectionTimer(root);
   /* A new link pasted in a tab already on the page changes only the hash: read it too. */
   window.addEventListener("hashchange", onHashChange);
 }

@@ -22,6 +22,8 @@
 | page feedback (TTL: 13 months)         | pk=FEEDBACK, sk=<page>#<time>#<random>      | add_feedback            |
 | a page's recent feedback, bounded      | same, sk between <page>#<since> and <page>#~ | feedback               |
 | feedback answers of a client per hour  | pk=FEEDBACK_RATE#<address key>, sk=WINDOW#<start> | reserve_feedback_slot |
+| link status lookups of a client        | pk=LINK_STATUS_RATE#<address key>,          | reserve                 |
+|   (per window; TTL after it)           |   sk=WINDOW#<start>                         |                         |
 | attempts of a client address (v6: /64) | pk=IP#<address>, sk=FAILURES#<window start> | reserve, give_back      |
 | guesses of one secret and budget       | pk=GUESSES#<identifier>, sk=<secret>#<budget> | guess_state, save_guess_state |
 | untrusted failures of an account       | pk=GUESSES#<identifier>, sk=UNTRUSTED#<window> | reserve, give_back   |

@@ -103,6 +103,14 @@ def feedback_rate_key(address_key: str, window_start: datetime) -> Key:
     return {"pk": f"{FEEDBACK_RATE_PREFIX}{address_key}", "sk": f"WINDOW#{window_start.isoformat()}"}
 
 
+LINK_STATUS_RATE_PREFIX = "LINK_STATUS_RATE#"
+
+
+def link_status_rate_key(address_key: str, window_start: datetime) -> Key:
+    """One client's link status lookups in one time window (`address_key`: addresses.counting_key)."""
+    return {"pk": f"{LINK_STATUS_RATE_PREFIX}{address_key}", "sk": f"WINDOW#{window_start.isoformat()}"}
+
+
 def sweep_cursor_key() -> Key:
     return {"pk": "SWEEP", "sk": "CURSOR"}
 
