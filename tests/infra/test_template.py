@@ -19,6 +19,7 @@ CONTRACT = {
     ("POST", "/api/logout"),
     ("POST", "/api/first-connection"),
     ("POST", "/api/first-connection/resend"),
+    ("POST", "/api/first-connection/email"),
     ("POST", "/api/activation"),
     ("POST", "/api/recovery/identifier"),
     ("POST", "/api/recovery/password"),
