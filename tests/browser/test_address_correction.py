@@ -204,3 +204,22 @@ def test_my_account_suggests_the_right_domain(page: Page, stack: Stack, activate
     page.fill("#cem-email", "famille@orange.fr")
     page.locator("#cem-email").blur()
     expect(suggestion).to_be_empty()  # a known domain: nothing to suggest
+
+
+def test_the_pending_panel_fits_a_phone(context: BrowserContext, stack: Stack, issue) -> None:
+    fresh = issue()
+    typo, _, masked = addresses(fresh)
+    account = pending_at(stack, fresh, typo)
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    login(page, stack, account, expect=None)
+    panel = page.locator("#login-pending")
+    expect(panel).to_contain_text(masked)
+    page.get_by_role("button", name="Envoyer le lien à cette adresse", exact=True).click()  # nothing typed
+    expect(panel.locator(".ent-summary:not([hidden])")).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+    controls = panel.locator("input, button")
+    for index in range(controls.count()):
+        box = controls.nth(index).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+    assert axe_violations(page) == []

@@ -448,7 +448,10 @@ function showPanel(id, body) {
   const panel = id && document.getElementById(id);
   if (!panel) return;
   for (const slot of panel.querySelectorAll("[data-fill]")) slot.textContent = body[slot.dataset.fill] || "";
-  for (const inner of panel.querySelectorAll("form[data-api]")) inner.hidden = false;
+  for (const inner of panel.querySelectorAll("form[data-api]")) {
+    errorBox(inner);
+    inner.hidden = false;
+  }
   panel.hidden = false;
   if (!panel.hasAttribute("tabindex")) panel.setAttribute("tabindex", "-1");
   panel.focus();
@@ -693,14 +696,15 @@ function showTokenForm(form) {
 
 function setupForm(form) {
   form.noValidate = true;
-  errorBox(form);
+  const inHiddenPanel = Boolean(form.closest(".ent-panel[hidden]"));
+  if (!inHiddenPanel) errorBox(form); /* a panel's forms get theirs when it shows (showPanel) */
   for (const input of form.querySelectorAll("[data-rule=password]")) setupRule(input);
   for (const input of form.querySelectorAll("[data-match]")) setupMatch(form, input);
   for (const button of form.querySelectorAll("[data-reveal]")) setupReveal(button);
   for (const input of form.querySelectorAll("input[data-suggest-domain]")) setupDomainSuggestion(input);
   form.addEventListener("submit", (event) => submit(form, event));
   if (form.hasAttribute("data-token")) showTokenForm(form);
-  else form.hidden = Boolean(form.closest(".ent-panel[hidden]")); /* shown with its panel (showPanel) */
+  else form.hidden = inHiddenPanel; /* shown with its panel (showPanel) */
 }
 
 function onHashChange() {
