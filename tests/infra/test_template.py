@@ -185,7 +185,7 @@ def test_every_guessing_route_has_its_own_throttle_tighter_than_the_session():
     throttles = route_throttles()
     session_rate, session_burst = throttles["GET /api/session"]
     guessing = [key for key in throttles if key.split(" ", 1)[1].startswith(GUESSING_PREFIXES)]
-    assert len(guessing) == 6, guessing  # login, first connection and resend, the three of recovery
+    assert len(guessing) == 7, guessing  # login, first connection, resend and correction, the three of recovery
     for key in guessing:
         assert key in settings, f"{key} runs on the default throttle, the session's"
         rate, burst = throttles[key]
