@@ -223,3 +223,38 @@ def test_the_pending_panel_fits_a_phone(context: BrowserContext, stack: Stack, i
         box = controls.nth(index).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
     assert axe_violations(page) == []
+
+
+# The slips of issue 12 and others families make: each has its one suggestion.
+SLIPS = {
+    "gmial.com": "gmail.com",
+    "gmal.com": "gmail.com",
+    "gmail.con": "gmail.com",
+    "gmail.fr": "gmail.com",
+    "hotmial.fr": "hotmail.fr",
+    "hotmail.fe": "hotmail.fr",
+    "orange.ft": "orange.fr",
+    "wanadoo.fe": "wanadoo.fr",
+    "laposte.nte": "laposte.net",
+    "laposte.fr": "laposte.net",
+    "free.fe": "free.fr",
+    "sfr.fe": "sfr.fr",
+    "yahoo.fe": "yahoo.fr",
+    "outlok.fr": "outlook.fr",
+}
+# Real domains, known or not: never a suggestion.
+RIGHT_AS_TYPED = ["gmail.com", "orange.fr", "laposte.net", "hotmail.de", "mail.com", "ac-paris.fr", "exemple.fr"]
+
+
+def test_the_one_list_of_domains_suggests_each_slip_and_nothing_else(page: Page, stack: Stack) -> None:
+    page.goto(stack.url("/"))
+    typed = [f"camille.durand@{domain}" for domain in [*SLIPS, *RIGHT_AS_TYPED]]
+    suggested = page.evaluate(
+        """async (typed) => {
+             const { suggestEmail } = await import("/assets/js/email-typos.js");
+             return typed.map(suggestEmail);
+           }""",
+        typed,
+    )
+    expected = [f"camille.durand@{domain}" for domain in SLIPS.values()] + [None] * len(RIGHT_AS_TYPED)
+    assert suggested == expected

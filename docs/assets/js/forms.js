@@ -246,7 +246,8 @@ function errorBox(form) {
 
 /* The fields of another form this one also sends (data-with): the identifier and password typed above. */
 function borrowed(form) {
-  return (form.dataset.with || "").split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)).filter(Boolean);
+  const ids = (form.dataset.with || "").split(/\s+/).filter(Boolean);
+  return ids.map((id) => document.getElementById(id)).filter(Boolean);
 }
 
 function unmark(field) {
@@ -594,12 +595,16 @@ function setupDomainSuggestion(input) {
   const update = () => {
     clearTimeout(timer);
     const suggestion = suggestEmail(input.value);
+    if (suggestion && note.dataset.suggestion === suggestion) return; /* shown already: keep its button */
+    note.dataset.suggestion = suggestion || "";
     note.replaceChildren();
     if (!suggestion) return;
-    const fix = el("button", { type: "button", class: "ent-suggestion__fix" });
-    fix.append(el("span", { class: "ent-visually-hidden" }, "Corriger en "), suggestion);
+    /* Its name keeps the visible address (WCAG 2.5.3) and says what a press does. */
+    const name = `Corriger l'adresse en ${suggestion}`;
+    const fix = el("button", { type: "button", class: "ent-suggestion__fix", "aria-label": name }, suggestion);
     fix.addEventListener("click", () => {
       input.value = suggestion;
+      note.dataset.suggestion = "";
       note.replaceChildren(`Adresse corrigée\u00a0: ${suggestion}.`);
       input.focus();
     });
@@ -608,7 +613,10 @@ function setupDomainSuggestion(input) {
   input.addEventListener("change", update);
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    if (!suggestEmail(input.value)) note.replaceChildren();
+    if (!suggestEmail(input.value)) {
+      note.dataset.suggestion = "";
+      note.replaceChildren();
+    }
     timer = setTimeout(update, 800);
   });
 }
