@@ -101,7 +101,12 @@ def error_response(code: str, message: str, status: int, **extra: Any) -> Respon
 
 
 def _domain_error_response(error: DomainError) -> Response:
-    response = error_response(error.code, error.message, error.status, field=error.field, help=error.help)
+    response = error_response(
+        error.code,
+        error.message,
+        error.status,
+        **{**getattr(error, "extra", {}), "field": error.field, "help": error.help},
+    )
     retry_after = getattr(error, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)

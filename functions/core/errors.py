@@ -6,6 +6,7 @@ Each takes its code, status and message from the catalogue (`functions/core/mess
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from functions.core.messages import CATALOGUE, Code, Entry, token_answer
@@ -29,12 +30,20 @@ class DomainError(Exception):
         if "message" not in cls.__dict__:
             cls.message = entry.message
 
-    def __init__(self, message: str | None = None, *, field: str | None = None, help: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        help: str | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
         self.field = field
         self.help = help  # the answer explaining this error, when it differs from the code's
+        self.extra = dict(extra or {})  # more fields of the answer, documented with its code
 
 
 class IdentifierTaken(DomainError, answer=Code.IDENTIFIER_TAKEN):
@@ -98,7 +107,10 @@ class AccountDeactivated(DomainError, answer=Code.ACCOUNT_DEACTIVATED):
 
 
 class EmailConfirmationPending(DomainError, answer=Code.EMAIL_CONFIRMATION_PENDING):
-    pass
+    """Given only after the right password: the answer shows the awaited address, masked."""
+
+    def __init__(self, pending_email: str | None = None) -> None:
+        super().__init__(extra={"pending_email": pending_email} if pending_email else None)
 
 
 class ServiceBusy(DomainError, answer=Code.SERVICE_UNAVAILABLE):

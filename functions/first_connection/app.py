@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response, jsonify
 from functions.core.audit import Client
 from functions.core.auth import current_session
 from functions.core.clock import Clock
+from functions.core.emails import mask_email
 from functions.core.limits import (
     BIRTH_DATE_MAX_LENGTH,
     EMAIL_INPUT_MAX_LENGTH,
@@ -18,6 +19,7 @@ from functions.core.limits import (
     TOKEN_INPUT_MAX_LENGTH,
 )
 from functions.core.mail import Mailer
+from functions.core.model import Account
 from functions.core.sessions import SessionScope
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -63,7 +65,7 @@ def first_connection() -> Response:
 def resend() -> tuple[Response, int]:
     body = json_body()
     svc = services()
-    flow.resend_activation(
+    account = flow.resend_activation(
         svc.store,
         svc.mailer,
         identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
@@ -72,7 +74,29 @@ def resend() -> tuple[Response, int]:
         public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
-    return jsonify({"next": "check-email"}), 202
+    return _link_sent(account), 202
+
+
+@blueprint.post("/api/first-connection/email")
+def correct_email() -> tuple[Response, int]:
+    body = json_body()
+    svc = services()
+    account = flow.correct_pending_email(
+        svc.store,
+        svc.mailer,
+        identifier=text_field(body, "identifier", max_length=IDENTIFIER_MAX_LENGTH),
+        password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
+        email=text_field(body, "email", max_length=EMAIL_INPUT_MAX_LENGTH),
+        now=svc.now(),
+        public_url=svc.settings.public_url,
+        client=Client(*client_info()),
+    )
+    return _link_sent(account), 202
+
+
+def _link_sent(account: Account) -> Response:
+    """The answer of a link sent with the right password: the awaited address, masked, to check it."""
+    return jsonify({"next": "check-email", "pending_email": mask_email(account.pending_email or "")})
 
 
 @blueprint.post("/api/activation")

@@ -19,7 +19,7 @@ from functions.core.guessing import SECRET_BIRTH_DATE, letter_budget, reserve_ad
 from functions.core.lifecycle import AccountState, reminders_not_needed
 from functions.core.links import prepare_link, use_link
 from functions.core.mail import Mailer, MailUnavailable
-from functions.core.mail_caps import reserve_mail_to, uncount_mail
+from functions.core.mail_caps import MailCapped, count_mail, reserve_mail_to, uncount_mail
 from functions.core.messages import ACTIVATION_MAILS_CAPPED, Code
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH
@@ -153,20 +153,18 @@ def resend_activation(
     now: datetime,
     public_url: str,
     client: Client,
-) -> None:
-    """Send a fresh activation link (the older one stops working) to the address awaiting it."""
-    account = verify_credentials(store, identifier=identifier, password=password, profile=None, now=now, client=client)
-    if account.state == AccountState.DEACTIVATED:
-        raise AccountDeactivated()
-    if account.state == AccountState.ACTIVE:
-        raise AlreadyActive()
-    if account.state == AccountState.ISSUED or not account.pending_email:
-        raise FirstConnectionRequired()
+) -> Account:
+    """Send a fresh activation link (the older one stops working) to the address awaiting it.
+
+    Return the account; its `pending_email` is the address the link went to.
+    """
+    account = _pending_account(store, identifier, password, now, client)
+    assert account.pending_email  # _pending_account refuses an account without one
     if not may_mail(account.recovery_mails, now):
         raise TooManyActivationMails()
     if not reserve_mail_to(store, account.pending_email, now):  # the typed address's daily cap
         audit.record(store, account.identifier, "activation_link_resent", now, client, detail="capped")
-        return
+        return account
     with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline)
     live = with_link.live_tokens[TokenKind.ACTIVATION.value]
     previous = account.live_tokens.get(TokenKind.ACTIVATION.value)
@@ -197,6 +195,85 @@ def resend_activation(
         store.update_account(saved, give_back)  # the older link works again, the mail is not counted
         raise
     audit.record(store, account.identifier, "activation_link_resent", now, client)
+    return saved
+
+
+def _pending_account(store: Store, identifier: str, password: str, now: datetime, client: Client) -> Account:
+    """Return the account of these credentials if it awaits its activation; else say where it stands."""
+    account = verify_credentials(store, identifier=identifier, password=password, profile=None, now=now, client=client)
+    if account.state == AccountState.DEACTIVATED:
+        raise AccountDeactivated()
+    if account.state == AccountState.ACTIVE:
+        raise AlreadyActive()
+    if account.state == AccountState.ISSUED or not account.pending_email:
+        raise FirstConnectionRequired()
+    return account
+
+
+def correct_pending_email(
+    store: Store,
+    mailer: Mailer,
+    *,
+    identifier: str,
+    password: str,
+    email: str,
+    now: datetime,
+    public_url: str,
+    client: Client,
+) -> Account:
+    """Replace a mistyped awaited address: the new one gets a fresh link, the older link stops working.
+
+    The same checks as the resend (the password counted as a guess, the 3 mails an hour, the typed
+    address's daily cap). Over the daily cap the address is corrected all the same and the old link
+    cancelled, only the mail is held back (the answer is the same): the resend gives it the next day.
+    """
+    account = _pending_account(store, identifier, password, now, client)
+    address = normalize_email(email, field="email")
+    if not may_mail(account.recovery_mails, now):
+        raise TooManyActivationMails()
+    sending = reserve_mail_to(store, address, now)
+    if sending:
+        with_link, link = prepare_link(
+            store, account, TokenKind.ACTIVATION, now, public_url, account.activation_deadline
+        )
+        live: str | None = with_link.live_tokens[TokenKind.ACTIVATION.value]
+    else:
+        live, link = None, ""
+    previous = account.live_tokens.get(TokenKind.ACTIVATION.value), account.pending_email
+
+    def corrected(fresh: Account) -> Account:
+        if fresh.state != AccountState.PENDING_CONFIRMATION:  # activated (or deactivated) meanwhile
+            raise AlreadyActive() if fresh.state == AccountState.ACTIVE else AccountDeactivated()
+        tokens = {name: h for name, h in fresh.live_tokens.items() if name != TokenKind.ACTIVATION.value}
+        if live:
+            tokens[TokenKind.ACTIVATION.value] = live
+            fresh = count_mail(fresh, now)  # in the same conditional write: parallel requests hold to 3
+        return replace(fresh, live_tokens=tokens, pending_email=address)
+
+    def give_back(fresh: Account) -> Account:
+        if fresh.live_tokens.get(TokenKind.ACTIVATION.value) != live:
+            return fresh  # a newer resend or correction came since: it stands
+        tokens = dict(fresh.live_tokens)
+        tokens.pop(TokenKind.ACTIVATION.value)
+        if previous[0]:
+            tokens[TokenKind.ACTIVATION.value] = previous[0]
+        return uncount_mail(replace(fresh, live_tokens=tokens, pending_email=previous[1]), now)
+
+    # Saved before the mail goes, so a retry never sends a second one; undone if SES refuses it.
+    try:
+        saved = store.update_account(account, corrected)
+    except MailCapped:
+        raise TooManyActivationMails() from None
+    if live:
+        try:
+            _send_activation(mailer, saved, address, link, public_url, now)
+        except DomainError:
+            store.update_account(saved, give_back)  # the older address and link again, the mail uncounted
+            raise
+    audit.record(
+        store, account.identifier, "activation_address_corrected", now, client, detail=None if live else "capped"
+    )
+    return saved
 
 
 def activate(store: Store, *, token: object, now: datetime, client: Client) -> Account:

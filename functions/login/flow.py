@@ -8,6 +8,7 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import trust_device, verify_credentials
+from functions.core.emails import mask_email
 from functions.core.errors import AccountDeactivated, EmailConfirmationPending, LetterSpent
 from functions.core.guessing import letter_spent
 from functions.core.lifecycle import AccountState, Profile
@@ -45,7 +46,8 @@ def authenticate(
         audit.record(store, account.identifier, "login_refused_deactivated", now, client)
         raise AccountDeactivated()
     if account.state == AccountState.PENDING_CONFIRMATION:
-        raise EmailConfirmationPending()
+        # The awaited address, masked: its owner recognises a typo (and corrects it, first_connection).
+        raise EmailConfirmationPending(mask_email(account.pending_email) if account.pending_email else None)
     if account.state == AccountState.ISSUED and letter_spent(store, account):
         raise LetterSpent()  # only a new letter from the school opens the first connection again
     return account

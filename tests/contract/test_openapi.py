@@ -356,6 +356,21 @@ def real_resend(world: World, case, pick: Picker, positive: bool) -> Expect | No
     }[situation]
 
 
+def real_correct_email(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    """Like the resend, with the new address: checked once the account is known to await it."""
+    expected = real_resend(world, case, pick, positive)
+    if expected is None:
+        return None
+    email = pick("email", "valid", "valid", "invalid", GENERATED)
+    _with(case, email={"valid": "camille.corrigee@exemple.fr", "invalid": "pas-une-adresse"}.get(email, email))
+    if expected[0] == 202 or expected == (429, "too_many_requests"):
+        if email == GENERATED:
+            return None
+        if email == "invalid":
+            return 400, "invalid_email"
+    return expected
+
+
 def _real_token(kind: TokenKind) -> Callable[[World, Any, Picker, bool], Expect | None]:
     """The scenario of an endpoint that redeems a link of `kind` (200 when fresh)."""
 
@@ -518,6 +533,7 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
     ("/api/logout", "POST"): real_logout,
     ("/api/first-connection", "POST"): real_first_connection,
     ("/api/first-connection/resend", "POST"): real_resend,
+    ("/api/first-connection/email", "POST"): real_correct_email,
     ("/api/activation", "POST"): _real_token(TokenKind.ACTIVATION),
     ("/api/first-connection/session", "GET"): real_first_connection_session,
     ("/api/links/status", "POST"): real_link_status,
@@ -531,7 +547,7 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
 }
 
 # Where failed guesses are also counted per source address (DESIGN §6.5).
-GUESSED_FROM_AN_ADDRESS = ("/api/login", "/api/first-connection/resend")
+GUESSED_FROM_AN_ADDRESS = ("/api/login", "/api/first-connection/resend", "/api/first-connection/email")
 # The first connection's refusals that come before its birth date is counted as a guess.
 CHECKED_BEFORE_THE_BIRTH_DATE = {"not_authenticated", "first_connection_done", "invalid_input", "forbidden"}
 
@@ -747,6 +763,9 @@ def _mail_case(world: World, path: str) -> tuple[dict[str, Any], dict[str, str]]
     if path == "/api/first-connection/resend":
         account = world.account(AccountState.PENDING_CONFIRMATION)
         return {"identifier": account.identifier, "password": PASSWORD}, {}
+    if path == "/api/first-connection/email":
+        account = world.account(AccountState.PENDING_CONFIRMATION)
+        return {"identifier": account.identifier, "password": PASSWORD, "email": "camille.corrigee@exemple.fr"}, {}
     if path == "/api/recovery/identifier":
         return {"email": world.account().email}, {}
     if path == "/api/recovery/password":
@@ -769,6 +788,7 @@ def test_mailing_operations_are_the_expected_ones() -> None:
         [
             "/api/first-connection",
             "/api/first-connection/resend",
+            "/api/first-connection/email",
             "/api/recovery/identifier",
             "/api/recovery/password",
             "/api/account/email",

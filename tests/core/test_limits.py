@@ -28,6 +28,7 @@ EXPECTED = {
     "FirstConnectionRequest.birth_date": limits.BIRTH_DATE_MAX_LENGTH,
     "FirstConnectionRequest.email": limits.EMAIL_MAX_LENGTH,
     "FirstConnectionRequest.new_password_confirmation": limits.PASSWORD_MAX_LENGTH,
+    "CorrectEmailRequest.email": limits.EMAIL_MAX_LENGTH,
     "IdentifierRecoveryRequest.email": limits.EMAIL_MAX_LENGTH,
     "PasswordResetRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
     "LinkStatusRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
@@ -60,7 +61,7 @@ def test_the_token_shape_is_the_same_in_the_contract() -> None:
 
 def test_one_email_length_everywhere() -> None:
     emails = {key: value for key, value in _bounded().items() if key.endswith("email")}
-    assert set(emails.values()) == {limits.EMAIL_MAX_LENGTH} and len(emails) == 3
+    assert set(emails.values()) == {limits.EMAIL_MAX_LENGTH} and len(emails) == 4
     assert limits.EMAIL_INPUT_MAX_LENGTH > limits.EMAIL_MAX_LENGTH
 
 

@@ -253,6 +253,9 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
         post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD}).status_code
         == 202
     )
+    correction = {"identifier": account.identifier, "password": NEW_PASSWORD, "email": "famille.bis@exemple.fr"}
+    assert post("/api/first-connection/email", {**correction, "password": "Mauvais123"}).status_code == 401
+    assert post("/api/first-connection/email", correction).status_code == 202
     activation = token_of(outbox()[-1])
     assert post("/api/links/status", {"token": activation}).get_json()["status"] == "valid"
     assert post("/api/links/status", {"token": "inconnu" * 4}).get_json()["status"] == "invalid"

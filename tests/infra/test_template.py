@@ -19,6 +19,7 @@ CONTRACT = {
     ("POST", "/api/logout"),
     ("POST", "/api/first-connection"),
     ("POST", "/api/first-connection/resend"),
+    ("POST", "/api/first-connection/email"),
     ("POST", "/api/activation"),
     ("GET", "/api/first-connection/session"),
     ("POST", "/api/links/status"),
@@ -186,8 +187,8 @@ def test_every_guessing_route_has_its_own_throttle_tighter_than_the_session():
     throttles = route_throttles()
     session_rate, session_burst = throttles["GET /api/session"]
     guessing = [key for key in throttles if key.split(" ", 1)[1].startswith(GUESSING_PREFIXES)]
-    # login, first connection (and its session's time left) and resend, the three of recovery
-    assert len(guessing) == 7, guessing
+    # login, first connection (and its session's time left), resend and correction, the three of recovery
+    assert len(guessing) == 8, guessing
     for key in guessing:
         assert key in settings, f"{key} runs on the default throttle, the session's"
         rate, burst = throttles[key]

@@ -11,19 +11,26 @@
  *         data-link-invalid="panel-id"     and for a link of another purpose)
  *         data-success="panel-id"          shown (and focused) after a 2xx without `next`
  *         data-success-redirect="/compte/" followed after a 2xx without `next`
- *         data-keep>                       keep the form (emptied) after success (Mon compte)
+ *         data-keep                        keep the form (emptied) after success (Mon compte)
+ *         data-with="id id"                 also send these fields of another form (their name: value)
+ *         data-done-hides="panel-id"       hidden after a 2xx (the panel this answer replaces)
+ *         data-pending="panel-id">          on email_confirmation_pending: show this panel instead
+ *                                          (its [data-fill=pending_email] gets the masked address)
  *     <div class="ent-field"> label, hint, <input name="json_key" ...> </div>
  *
  * Field attributes: `required` + data-msg-required, data-type="date" (JJ/MM/AAAA, sent as
  * AAAA-MM-JJ), type="email", data-rule="password" (live check of the rule), data-match="name"
  * (confirmation), data-differs="name", data-msg-* for the messages, data-remember="key" (kept in
- * sessionStorage for the next page: the profile only).
+ * sessionStorage for the next page: the profile only), data-suggest-domain on an email field
+ * (« Vouliez-vous dire …@gmail.com ? » under it for a misspelled common domain: email-typos.js).
  *
  * Answers: {"next": "first-connection" | "home"} -> /premiere-connexion/ | /compte/;
  * errors {error, message, field?, help?}: the French `message` is shown in a summary at the top
  * (role=alert, focused, each item a link to its field) and beside the field; `help` (else the
  * table HELP) gives the link to the matching help answer; 429 uses Retry-After (minutes).
  */
+
+import { suggestEmail } from "./email-typos.js";
 
 const ROUTES = {
   "first-connection": "/premiere-connexion/",
@@ -241,17 +248,31 @@ function errorBox(form) {
   return box;
 }
 
+/* The fields of another form this one also sends (data-with): the identifier and password typed above. */
+function borrowed(form) {
+  const ids = (form.dataset.with || "").split(/\s+/).filter(Boolean);
+  return ids.map((id) => document.getElementById(id)).filter(Boolean);
+}
+
+function unmark(field) {
+  if (!field.hasAttribute("aria-invalid")) return;
+  field.removeAttribute("aria-invalid");
+  const original = field.dataset.describedby;
+  if (original) field.setAttribute("aria-describedby", original);
+  else field.removeAttribute("aria-describedby");
+  const wrap = field.closest(".ent-field");
+  if (wrap) {
+    wrap.classList.remove("ent-field--error");
+    for (const message of wrap.querySelectorAll(".ent-error")) message.remove();
+  }
+}
+
 function clearErrors(form) {
   const box = errorBox(form);
   box.hidden = true;
   box.replaceChildren();
   for (const message of form.querySelectorAll(".ent-error")) message.remove();
-  for (const field of form.querySelectorAll("[aria-invalid]")) {
-    field.removeAttribute("aria-invalid");
-    const original = field.dataset.describedby;
-    if (original) field.setAttribute("aria-describedby", original);
-    else field.removeAttribute("aria-describedby");
-  }
+  for (const field of [...form.querySelectorAll("[aria-invalid]"), ...borrowed(form)]) unmark(field);
   for (const wrap of form.querySelectorAll(".ent-field--error")) wrap.classList.remove("ent-field--error");
 }
 
@@ -326,7 +347,7 @@ function showErrors(form, errors, title) {
 function validate(form) {
   const errors = [];
   const seen = new Set();
-  for (const field of form.elements) {
+  for (const field of [...borrowed(form), ...form.elements]) {
     if (!field.name || field.disabled || seen.has(field.name) || field.closest("[hidden]")) continue;
     const value = field.type === "radio"
       ? (fieldsNamed(form, field.name).find((radio) => radio.checked) || {}).value || ""
@@ -371,6 +392,9 @@ function collect(form) {
     body[field.name] = value;
   }
   if (form.hasAttribute("data-token")) body.token = TOKEN;
+  for (const field of borrowed(form)) {
+    if (field.name) body[field.name] = field.type === "password" ? field.value : field.value.trim();
+  }
   return body;
 }
 
@@ -429,6 +453,10 @@ function showPanel(id, body) {
   const panel = id && document.getElementById(id);
   if (!panel) return;
   for (const slot of panel.querySelectorAll("[data-fill]")) slot.textContent = body[slot.dataset.fill] || "";
+  for (const inner of panel.querySelectorAll("form[data-api]")) {
+    errorBox(inner);
+    inner.hidden = false;
+  }
   panel.hidden = false;
   if (!panel.hasAttribute("tabindex")) panel.setAttribute("tabindex", "-1");
   panel.focus();
@@ -445,7 +473,9 @@ function succeed(form, data, body) {
   } else {
     form.hidden = true;
   }
-  showPanel(form.dataset.success, body);
+  const replaced = form.dataset.doneHides && document.getElementById(form.dataset.doneHides);
+  if (replaced) replaced.hidden = true;
+  showPanel(form.dataset.success, { ...body, ...(data && typeof data === "object" ? data : {}) });
 }
 
 async function submit(form, event) {
@@ -456,6 +486,10 @@ async function submit(form, event) {
   if (form.dataset.success) {
     const panel = document.getElementById(form.dataset.success);
     if (panel && form.hasAttribute("data-keep")) panel.hidden = true;
+  }
+  if (form.dataset.pending) {
+    const panel = document.getElementById(form.dataset.pending);
+    if (panel) panel.hidden = true;
   }
   const errors = validate(form);
   if (errors.length) return showErrors(form, errors);
@@ -480,6 +514,9 @@ async function submit(form, event) {
   setBusy(form, false);
   const { response, data } = result;
   if (response.ok) return succeed(form, data, body);
+  if (form.dataset.pending && data && data.error === "email_confirmation_pending" && data.pending_email) {
+    return showPanel(form.dataset.pending, data); /* the awaited address, and the two ways on */
+  }
   return showErrors(form, [describeError(form, response, data)], "Votre demande n'a pas abouti");
 }
 
@@ -553,6 +590,40 @@ function setupMatch(form, confirmation) {
   };
   confirmation.addEventListener("input", update);
   original.addEventListener("input", update);
+}
+
+/* « Vouliez-vous dire …@gmail.com ? » under an email field: a suggestion, applied in one click. */
+function setupDomainSuggestion(input) {
+  const note = el("p", { class: "ent-suggestion", id: `${input.id}-suggestion`, "aria-live": "polite" });
+  (input.closest(".ent-input") || input).after(note);
+  let timer = null;
+  const update = () => {
+    clearTimeout(timer);
+    const suggestion = suggestEmail(input.value);
+    if (suggestion && note.dataset.suggestion === suggestion) return; /* shown already: keep its button */
+    note.dataset.suggestion = suggestion || "";
+    note.replaceChildren();
+    if (!suggestion) return;
+    /* Its name keeps the visible address (WCAG 2.5.3) and says what a press does. */
+    const name = `Corriger l'adresse en ${suggestion}`;
+    const fix = el("button", { type: "button", class: "ent-suggestion__fix", "aria-label": name }, suggestion);
+    fix.addEventListener("click", () => {
+      input.value = suggestion;
+      note.dataset.suggestion = "";
+      note.replaceChildren(`Adresse corrigée\u00a0: ${suggestion}.`);
+      input.focus();
+    });
+    note.append("Vouliez-vous dire ", fix, "\u00a0?");
+  };
+  input.addEventListener("change", update);
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    if (!suggestEmail(input.value)) {
+      note.dataset.suggestion = "";
+      note.replaceChildren();
+    }
+    timer = setTimeout(update, 800);
+  });
 }
 
 /* "Afficher" buttons beside password fields. */
@@ -792,13 +863,15 @@ function showTokenForm(form) {
 
 function setupForm(form) {
   form.noValidate = true;
-  errorBox(form);
+  const inHiddenPanel = Boolean(form.closest(".ent-panel[hidden]"));
+  if (!inHiddenPanel) errorBox(form); /* a panel's forms get theirs when it shows (showPanel) */
   for (const input of form.querySelectorAll("[data-rule=password]")) setupRule(input);
   for (const input of form.querySelectorAll("[data-match]")) setupMatch(form, input);
   for (const button of form.querySelectorAll("[data-reveal]")) setupReveal(button);
+  for (const input of form.querySelectorAll("input[data-suggest-domain]")) setupDomainSuggestion(input);
   form.addEventListener("submit", (event) => submit(form, event));
   if (form.hasAttribute("data-token")) showTokenForm(form);
-  else form.hidden = false;
+  else form.hidden = inHiddenPanel; /* shown with its panel (showPanel) */
 }
 
 function onHashChange() {

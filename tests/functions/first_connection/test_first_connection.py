@@ -207,7 +207,7 @@ def test_resend_sends_a_new_link_and_cancels_the_old_one(client, login_client, a
     client.post("/api/first-connection", FORM)
     clock.advance(minutes=5)
     response = client.post("/api/first-connection/resend", {"identifier": account.identifier, "password": NEW_PASSWORD})
-    assert (response.status_code, response.json) == (202, {"next": "check-email"})
+    assert (response.status_code, response.json) == (202, {"next": "check-email", "pending_email": "f•••@example.fr"})
     first, second = outbox()
     assert client.post("/api/activation", {"token": activation_token(first)}).json["error"] == "token_expired"
     assert client.post("/api/activation", {"token": activation_token(second)}).json == {"status": "active"}

@@ -133,6 +133,8 @@ def test_an_address_link_without_a_pending_address_is_expired(app, accounts, sto
         "é" * 43,
         "q8Vb0rXoK1nq3wTt9yZ2mC4dE6fG7hJ8kL0pQ1sU2v\n",
     ],
+    # Named, not shown: a random token in a test's id would differ between pytest-xdist's workers.
+    ids=["never-issued", "short", "long", "spaces", "accents", "newline"],
 )
 def test_an_unknown_or_malformed_token_is_invalid_in_the_same_shape(app, token):
     response = status(app, token)
