@@ -115,3 +115,27 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(page: Page, stack
     expect(page.locator("#login-profile-parent")).to_be_focused()
     page.keyboard.press("Space")
     expect(page.locator("#login-profile-parent")).to_be_checked()
+
+
+# Where a family without an address, or without the mail, finds its answer: the link, reached and
+# followed with the keyboard alone (after « Aller au contenu », as a keyboard user skips the menu).
+HELP_LINKS = [
+    ("/premiere-connexion/", "/aide/pas-d-adresse-electronique/"),
+    ("/aide/premiere-connexion/", "/aide/pas-d-adresse-electronique/"),
+    ("/aide/courrier/", "/aide/pas-d-adresse-electronique/"),
+    ("/aide/premiere-connexion/", "/aide/courriel-non-recu/"),
+    ("/aide/mot-de-passe-oublie/", "/aide/courriel-non-recu/"),
+]
+
+
+@pytest.mark.parametrize(("start", "target"), HELP_LINKS)
+def test_help_link_is_followed_with_the_keyboard(page: Page, stack: Stack, start: str, target: str) -> None:
+    page.goto(stack.url(start))
+    tab_to(page, "a.md-skip")
+    page.keyboard.press("Enter")
+
+    tab_to(page, f"article a[href$='{target.removeprefix('/aide/')}']")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{target}")
+    expect(page.locator("article h1")).to_be_visible()
