@@ -11,10 +11,12 @@ index, so this hook appends a small patch to the built copy of that file. The pa
   every word starting with "de" and bury the right page), and tells Material's "missing term"
   marker that French stop words are never missing (they are not indexed);
 - rewrites the words parents type into the words the pages use (`SYNONYMS`: "mdp" -> "mot passe",
-  "e-mail" -> "courriel"), before lunr reads the query. Material parses the query twice (once to
-  know its terms, once to search), both through `lunr.QueryParser`, so both see the same words, and
-  the result highlights the page's own word. tests/browser/test_search_queries.py holds the table of
-  real queries and the answer each must find first.
+  "e-mail" -> "courriel"; `WHOLE_QUERIES` for an old button's label typed alone), before lunr reads
+  the query. Material parses the query twice (once to know its terms, once to search), both through
+  `lunr.QueryParser`, so both see the same words, and the result highlights the page's own word.
+  The page's words are searched whole, which needs punctuation among the search separators
+  (mkdocs.yml). tests/browser/test_search_queries.py holds the table of real queries and the answer
+  each must find first.
 
 The text shown in results keeps its accents (only the index tokens are folded), and highlighting
 still works (it uses token positions, not strings).
@@ -154,15 +156,18 @@ PATCH = (
     });
     return out;
   };
+  var own = function (table, key) {  // "constructor" is no synonym
+    return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null;
+  };
   var expand = function (query) {
     var parts = words(query), out = [];
-    var whole = WHOLE_QUERIES[parts.map(function (part) { return part.word; }).join(" ")];
+    var whole = own(WHOLE_QUERIES, parts.map(function (part) { return part.word; }).join(" "));
     if (whole) return whole;
     for (var i = 0; i < parts.length; i++) {
       var next = i + 1;  // the next word that is not a stop word
       while (next < parts.length - 1 && stop[parts[next].word]) next++;
-      var pair = next < parts.length && SYNONYMS[parts[i].word + " " + parts[next].word];
-      var synonym = pair || SYNONYMS[parts[i].word];
+      var pair = next < parts.length && own(SYNONYMS, parts[i].word + " " + parts[next].word);
+      var synonym = pair || own(SYNONYMS, parts[i].word);
       if (!synonym) { out.push(parts[i].sign + parts[i].word + parts[i].rest); continue; }
       var sign = parts[i].sign;
       if (pair) i = next;
