@@ -9,7 +9,14 @@ index, so this hook appends a small patch to the built copy of that file. The pa
   pipeline for wildcard terms, so folding in the parser is the only place that sees them all;
 - drops the `*` of French stop words other than the last term ("mot de passe": "de*" would match
   every word starting with "de" and bury the right page), and tells Material's "missing term"
-  marker that French stop words are never missing (they are not indexed).
+  marker that French stop words are never missing (they are not indexed);
+- rewrites the words parents type into the words the pages use (`SYNONYMS`: "mdp" -> "mot passe",
+  "e-mail" -> "courriel"; `WHOLE_QUERIES` for an old button's label typed alone), before lunr reads
+  the query. Material parses the query twice (once to know its terms, once to search), both through
+  `lunr.QueryParser`, so both see the same words, and the result highlights the page's own word.
+  The page's words are searched whole, which needs punctuation among the search separators
+  (mkdocs.yml). tests/browser/test_search_queries.py holds the table of real queries and the answer
+  each must find first.
 
 The text shown in results keeps its accents (only the index tokens are folded), and highlighting
 still works (it uses token positions, not strings).
@@ -17,6 +24,7 @@ still works (it uses token positions, not strings).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -37,8 +45,69 @@ STOP_WORDS = (
     " étiez étions été étée étées étés êtes"
 )
 
-PATCH = MARKER + r"""
-(function (lunr, STOP_WORDS) {
+# What parents type (accents folded, lower case; one word, or two with only stop words between them:
+# "mot de pass", "pas d'adresse") -> the words the pages use, searched as whole words (not prefixes).
+# The typed words are replaced: "mdp oublié" is searched as "mot passe oublie*". Stop words are not
+# indexed: in a key only as its first word ("pas email": "pas" tells "I have none" from "email").
+SYNONYMS: dict[str, str] = {
+    # the email address
+    "e mail": "courriel",
+    "email": "courriel",
+    "emails": "courriel",
+    "mail": "courriel",
+    "mails": "courriel",
+    "mel": "courriel",
+    "adresse": "adresse electronique",
+    "adresse electronique": "adresse electronique",
+    "adresse mail": "adresse electronique",
+    "adresse email": "adresse electronique",
+    "adresse courriel": "adresse electronique",
+    "adresse messagerie": "adresse electronique",
+    "pas adresse": "creer adresse electronique",
+    "pas email": "creer adresse electronique",
+    "pas mail": "creer adresse electronique",
+    "pas courriel": "creer adresse electronique",
+    "sans adresse": "creer adresse electronique",
+    "sans email": "creer adresse electronique",
+    "creer email": "creer adresse electronique",
+    "creer mail": "creer adresse electronique",
+    # the password
+    "mdp": "mot passe",
+    "password": "mot passe",
+    "pwd": "mot passe",
+    "mot pass": "mot passe",
+    "code secret": "mot passe",
+    # the identifier ("identifiants", the page about having none, stays a prefix search)
+    "identifiant": "identifiant",
+    "login": "identifiant",
+    "code": "identifiant",
+    "nom utilisateur": "identifiant",
+    "id": "identifiant",
+    # locked out
+    "verrouille": "bloque",
+    "verrouiller": "bloque",
+    "verrou": "bloque",
+    "bloquer": "bloque",
+    # the mail that does not come
+    "spam": "indesirables",
+    "spams": "indesirables",
+    "indesirable": "indesirables",
+    # the school's old instructions (the FAQ the school hands out)
+    "identifiez": "connecter",
+    "valider": "connecter",
+}
+
+# Whole queries, as an old instruction names a button: typed alone, "mon compte" is the school's old
+# « MON COMPTE » button (menu « Dossier élève », tab « Bureau »); followed by more words ("mon compte
+# est bloqué") it is left alone.
+WHOLE_QUERIES: dict[str, str] = {
+    "mon compte": "bureau dossier eleve compte",
+}
+
+PATCH = (
+    MARKER
+    + r"""
+(function (lunr, STOP_WORDS, SYNONYMS, WHOLE_QUERIES) {
   if (!lunr || !lunr.fr || lunr.fr.entFolded) return;
   var fold = function (text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
@@ -73,14 +142,60 @@ PATCH = MARKER + r"""
     }
     return parseTerm(parser);
   };
+  // "+e-mail*" -> [{sign: "+", word: "e", rest: ""}, {sign: "", word: "mail", rest: "*"}]: the words
+  // lunr's lexer would see (Material leaves "-" and "'" inside a term for it to split).
+  var words = function (query) {
+    var out = [];
+    query.split(/\s+/).filter(Boolean).forEach(function (part) {
+      var match = /^([+-]?)([^*~^]*)(.*)$/.exec(part);
+      var split = match[2].split(/[-'\u2019]+/).filter(Boolean);
+      split.forEach(function (word, index) {
+        out.push({ sign: index ? "" : match[1], word: fold(word).toLowerCase(),
+                   rest: index === split.length - 1 ? match[3] : "" });
+      });
+    });
+    return out;
+  };
+  var own = function (table, key) {  // "constructor" is no synonym
+    return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null;
+  };
+  var expand = function (query) {
+    var parts = words(query), out = [];
+    var whole = own(WHOLE_QUERIES, parts.map(function (part) { return part.word; }).join(" "));
+    if (whole) return whole;
+    for (var i = 0; i < parts.length; i++) {
+      var next = i + 1;  // the next word that is not a stop word
+      while (next < parts.length - 1 && stop[parts[next].word]) next++;
+      var pair = next < parts.length && own(SYNONYMS, parts[i].word + " " + parts[next].word);
+      var synonym = pair || own(SYNONYMS, parts[i].word);
+      if (!synonym) { out.push(parts[i].sign + parts[i].word + parts[i].rest); continue; }
+      var sign = parts[i].sign;
+      if (pair) i = next;
+      var rest = parts[i].rest.replace(/\*/g, "");  // whole words: "adresse*" would find "adresser"
+      synonym.split(" ").forEach(function (word) { out.push(sign + word + rest); });
+    }
+    return out.join(" ");
+  };
+  var parse = lunr.QueryParser.prototype.parse;
+  lunr.QueryParser.prototype.parse = function () {
+    this.lexer.str = expand(this.lexer.str);
+    this.lexer.length = this.lexer.str.length;
+    return parse.call(this);
+  };
   var english = lunr.stopWordFilter;
   var stopWordFilter = function (token) {
     if (token && !stop[fold(token.toString())]) return english(token);
   };
   lunr.Pipeline.registerFunction(stopWordFilter, "stopWordFilter-fr-folded");
   lunr.stopWordFilter = stopWordFilter;
-})(self.lunr, "__STOP_WORDS__");
-""".replace("__STOP_WORDS__", STOP_WORDS)
+})(self.lunr, "__STOP_WORDS__", __SYNONYMS__, __WHOLE_QUERIES__);
+"""
+)
+PATCH = (
+    PATCH.replace("__STOP_WORDS__", STOP_WORDS)
+    .replace("__SYNONYMS__", json.dumps(SYNONYMS, sort_keys=True))
+    .replace("__WHOLE_QUERIES__", json.dumps(WHOLE_QUERIES, sort_keys=True))
+)
 
 
 def on_post_build(config, **kwargs) -> None:

@@ -32,8 +32,19 @@ EXPECTED_FORM_PAGES = {
 }
 
 
+# The help pages families without an address, or without the mail, are sent to (issue 12).
+EXPECTED_HELP_PAGES = {
+    "/aide/pas-d-adresse-electronique/",
+    "/aide/courriel-non-recu/",
+}
+
+
 def test_the_site_has_every_form_page() -> None:
     assert set(form_pages()) >= EXPECTED_FORM_PAGES
+
+
+def test_the_site_has_every_help_page() -> None:
+    assert set(site_pages()) >= EXPECTED_HELP_PAGES
 
 
 @pytest.mark.parametrize("path", site_pages())

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import Stack
-from tests.browser.helpers import Account, link_in, mail_to
+from tests.browser.helpers import Account, link_in, login, mail_to
 
 NEW_PASSWORD = "Tulipe7Orange"
 MAX_TABS = 60
@@ -115,3 +115,40 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(page: Page, stack
     expect(page.locator("#login-profile-parent")).to_be_focused()
     page.keyboard.press("Space")
     expect(page.locator("#login-profile-parent")).to_be_checked()
+
+
+# Where a family without an address, or without the mail, finds its answer: the link, reached and
+# followed with the keyboard alone (after « Aller au contenu », as a keyboard user skips the menu).
+HELP_LINKS = [
+    ("/aide/premiere-connexion/", "/aide/pas-d-adresse-electronique/"),
+    ("/aide/courrier/", "/aide/pas-d-adresse-electronique/"),
+    ("/aide/premiere-connexion/", "/aide/courriel-non-recu/"),
+    ("/aide/mot-de-passe-oublie/", "/aide/courriel-non-recu/"),
+]
+
+
+@pytest.mark.parametrize(("start", "target"), HELP_LINKS)
+def test_help_link_is_followed_with_the_keyboard(page: Page, stack: Stack, start: str, target: str) -> None:
+    page.goto(stack.url(start))
+    tab_to(page, "a.md-skip")
+    page.keyboard.press("Enter")
+
+    tab_to(page, f"article a[href$='{target.removeprefix('/aide/')}']")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**{target}")
+    expect(page.locator("article h1")).to_be_visible()
+
+
+def test_the_first_connection_form_leads_to_the_no_address_page(page: Page, stack: Stack, issue) -> None:
+    account: Account = issue()
+    login(page, stack, account, expect="/premiere-connexion/")  # the page needs its session
+    page.locator("#fc-form").wait_for()
+    tab_to(page, "a.md-skip")
+    page.keyboard.press("Enter")
+
+    tab_to(page, "#fc-email-hint a")  # in the email field's hint, just before the field
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/aide/pas-d-adresse-electronique/")
+    expect(page.locator("article h1")).to_have_text("Je n'ai pas d'adresse électronique")

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, ViewportSize
 
 from tests.browser.harness import Stack
-from tests.browser.helpers import form_pages, open_form_page, submit_every_form_empty
+from tests.browser.helpers import axe_violations, form_pages, open_form_page, submit_every_form_empty
 
 PHONE: ViewportSize = {"width": 360, "height": 740}
 MIN_WIDTH = 44  # CSS pixels: a field or button narrower than a fingertip is not usable
@@ -48,3 +48,22 @@ def test_form_fits_a_phone(phone: Page, stack: Stack, path: str) -> None:
     submit_every_form_empty(phone)
 
     assert overflow(phone) == [], "with the error messages"
+
+
+# The help pages of issue 12, read on a phone by a family without an address or waiting for a mail,
+# and the pages that name the school's old buttons.
+HELP_PAGES = [
+    "/aide/pas-d-adresse-electronique/",
+    "/aide/courriel-non-recu/",
+    "/aide/se-connecter/",
+    "/aide/changer-mot-de-passe/",
+]
+
+
+@pytest.mark.parametrize("path", HELP_PAGES)
+def test_help_page_fits_a_phone(phone: Page, stack: Stack, path: str) -> None:
+    phone.goto(stack.url(path))
+    phone.locator("article h1").wait_for()
+
+    assert overflow(phone) == []
+    assert axe_violations(phone) == []
