@@ -82,6 +82,7 @@ def import_roster(
                     school=school,
                     now=now,
                     once_per_person=True,
+                    classe=person.classe,
                 )
             except PersonAlreadyIssued as known:
                 report.existing.append((person, known.identifier))
@@ -94,7 +95,8 @@ def import_roster(
     finally:
         # Even if AWS fails midway, the accounts made so far get their letters.
         if report.created:
-            letters = [letter_for(issued, paris_day(now), person.classe) for person, issued in report.created]
+            school_name = store.school_name(school)
+            letters = [letter_for(issued, paris_day(now), school_name) for _, issued in report.created]
             try:
                 write_letters(out, letters, help_url)
             except FileProblem as problem:

@@ -15,6 +15,7 @@ TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
 WIDTH = A4_WIDTH_MM - 2 * MARGIN
 QR_SIZE = 30.0
+SCHOOL_WIDTH = 105.0  # the school's name, top right, beside « ENT - Espace numérique de travail »
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,16 @@ class Letter:
     deletion_date: date
     issued_on: date
     classe: str | None = None
+    first_name: str | None = None  # a parent's letter names the child: « Compte parent pour : Zoé, 6e B »
+    school_name: str | None = None  # from the school directory (`ent-admin school set`); else the UAI
+
+
+def account_line(letter: Letter) -> str:
+    """Whose account this is: for a parent, the child it is for (a family with two tells them apart)."""
+    if letter.profile == Profile.PARENT:
+        child = ", ".join(part for part in (letter.first_name or letter.display_name, letter.classe) if part)
+        return f"Compte parent pour : {child}"
+    return "Élève" + (f" - classe {letter.classe}" if letter.classe else "")
 
 
 def first_connection_steps(profile: Profile, help_url: str) -> list[str]:
@@ -117,16 +128,28 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     write = _Writer(page)
     page.text(MARGIN, write.y, "ENT - Espace numérique de travail", face="bold", size=9, gray=0.35)
     page.text(MARGIN, write.y + 5, "Notification d'identifiant", size=9, gray=0.35)
-    school_line = f"Établissement {letter.school}"
-    page.text(A4_WIDTH_MM - MARGIN - text_width(school_line, "bold", 10), write.y, school_line, face="bold", size=10)
+    school_line, school_size = _fit(
+        f"{letter.school_name} ({letter.school})" if letter.school_name else f"Établissement {letter.school}",
+        "bold",
+        (10, 9, 8),
+        SCHOOL_WIDTH,
+    )
+    page.text(
+        A4_WIDTH_MM - MARGIN - text_width(school_line, "bold", school_size),
+        write.y,
+        school_line,
+        face="bold",
+        size=school_size,
+    )
     dated = f"Le {letter.issued_on:%d/%m/%Y}"
     page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
     write.y += 12
     write.paragraph("Personnel et confidentiel, à l'attention de :", size=9)
     name, size = _fit(letter.display_name, "bold", (13, 11, 9.5), WIDTH, max_lines=2)
     write.paragraph(name, face="bold", size=size, gap=0.8)
-    who = "Parent d'élève" if letter.profile == Profile.PARENT else "Élève"
-    write.paragraph(who + (f" - classe {letter.classe}" if letter.classe else ""), size=10, gap=6)
+    # One line whatever the names: the child's name is already printed whole just above.
+    line, size = _fit(account_line(letter), "regular", (10, 9, 8), WIDTH)
+    write.paragraph(line, size=size, gap=6)
     write.paragraph(TITLE, face="bold", size=17, gap=2.5)
     write.paragraph(
         "L'établissement vous ouvre un compte sur l'ENT, l'espace numérique de travail. "

@@ -112,6 +112,8 @@ def _check_layout(help_url: str) -> None:
         deletion_date=date(2027, 11, 30),
         issued_on=date(2026, 11, 30),
         classe="W" * 20,
+        first_name="W" * 100,
+        school_name="W" * 120,
     )
     try:
         letters_pdf([longest], help_url)
@@ -119,7 +121,7 @@ def _check_layout(help_url: str) -> None:
         raise FileProblem(f"l'adresse du centre d'aide est trop longue pour tenir sur la lettre : {help_url}") from None
 
 
-def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None) -> Letter:
+def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
     account = issued.account
     return Letter(
         school=account.school,
@@ -130,7 +132,9 @@ def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None
         activation_deadline=account.activation_deadline,
         deletion_date=account.deletion_date,
         issued_on=issued_on,
-        classe=classe,
+        classe=account.classe,
+        first_name=account.first_name,
+        school_name=school_name,
     )
 
 
