@@ -8,6 +8,7 @@ from datetime import datetime
 from functions.core import audit
 from functions.core.audit import Client
 from functions.core.auth import trust_device, verify_credentials
+from functions.core.emails import mask_email
 from functions.core.errors import AccountDeactivated, EmailConfirmationPending, LetterSpent
 from functions.core.guessing import letter_spent
 from functions.core.lifecycle import AccountState, Profile
@@ -65,6 +66,26 @@ def login(
     audit.record(store, account.identifier, "login", now, client, detail=scope.value)
     device = trust_device(store, account, client, now)
     return LoginOutcome(next=next_step, session_id=session_id, max_age=int(lifetime.total_seconds()), device=device)
+
+
+def session_view(account: Account, school_name: str | None) -> dict[str, object]:
+    """What Mon compte shows: who is connected, the addresses (masked), the school and, for a parent, the child.
+
+    A parent of two children has two accounts, each named after one child: the child's first name
+    and class tell them apart. The school's name comes from the directory, else its UAI.
+    """
+    return {
+        "identifier": account.identifier,
+        "profile": account.profile.value,
+        "display_name": account.display_name,
+        "school": account.school,
+        "school_name": school_name or account.school,
+        "email": mask_email(account.email) if account.email else None,
+        "pending_email": mask_email(account.pending_email) if account.pending_email else None,
+        "child": {"first_name": account.first_name, "class": account.classe}
+        if account.profile == Profile.PARENT
+        else None,
+    }
 
 
 def logout(store: Store, session_id: str | None) -> None:
