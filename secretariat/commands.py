@@ -138,6 +138,17 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
     return EXIT_OK if report.imported else EXIT_USAGE
 
 
+def _check_printable(store: Store, identifier: str) -> None:
+    """Refuse, before anything changes, a letter that could not print the account's names as typed."""
+    from secretariat.follow_up import find_account
+    from secretariat.importing import undrawable_reason
+
+    account = find_account(store, identifier)
+    reason = undrawable_reason(account.first_name, account.last_name, account.classe)
+    if reason:
+        raise DomainError(f"lettre impossible pour {account.identifier}, rien n'a été modifié : {reason}")
+
+
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
     from functions.core.mail import Mailer
     from secretariat.follow_up import renew_credentials
@@ -145,6 +156,7 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
     from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
+    _check_printable(context.store, arguments.identifier)
     issued, notice = renew_credentials(
         context.store,
         arguments.identifier,

@@ -15,6 +15,7 @@ TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
 WIDTH = A4_WIDTH_MM - 2 * MARGIN
 QR_SIZE = 30.0
+BODY_SIZE = 10.0  # DejaVu Sans is a little wider than Helvetica: 10 pt sets what 10.5 did
 SCHOOL_WIDTH = 105.0  # the school's name, top right, beside « ENT - Espace numérique de travail »
 
 
@@ -82,7 +83,7 @@ class _Writer:
         text: str,
         *,
         face: str = "regular",
-        size: float = 10.5,
+        size: float = BODY_SIZE,
         indent: float = 0.0,
         width: float = WIDTH,
         gap: float = 1.8,
@@ -94,7 +95,7 @@ class _Writer:
         self.y += gap
 
     def numbered(self, number: int, text: str, width: float = WIDTH) -> None:
-        size, leading = 10.5, 10.5 * 0.47
+        size, leading = BODY_SIZE, BODY_SIZE * 0.47
         self.page.text(MARGIN, self.y + leading, f"{number}.", face="bold", size=size)
         self.paragraph(text, indent=6.0, width=width, gap=1.2)
 
@@ -162,7 +163,7 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
         (("Identifiant", letter.identifier), ("Mot de passe provisoire", letter.initial_password))
     ):
         baseline = box_top + 10 + offset * 10
-        page.text(MARGIN + 5, baseline, f"{label} :", size=10.5)
+        page.text(MARGIN + 5, baseline, f"{label} :", size=BODY_SIZE)
         value_width = WIDTH - 55 - 4
         page.text(
             MARGIN + 55, baseline, value, face="mono", size=min(16.0, 16 * value_width / text_width(value, "mono", 16))
@@ -179,7 +180,7 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     )
     rule_top = write.y
     page.rectangle(MARGIN, rule_top, WIDTH, 9, stroke=0.3)
-    page.text(MARGIN + 4, rule_top + 6, f"Votre nouveau mot de passe : {RULE_TEXT}", face="bold", size=10.5)
+    page.text(MARGIN + 4, rule_top + 6, f"Votre nouveau mot de passe : {RULE_TEXT}", face="bold", size=BODY_SIZE)
     write.y = rule_top + 9 + 5
     write.paragraph("Délais", face="bold", size=12, gap=1.2)
     write.paragraph(

@@ -20,6 +20,7 @@ from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from secretariat.letters import Letter, letters_pdf, require_qr
+from secretariat.pdf import require_fonts
 
 # C0 and C1 controls (ESC, CSI, DEL...), format characters (bidi overrides and isolates, zero-width
 # ones), line and paragraph separators, and lone surrogates, which a UTF-8 terminal cannot even take.
@@ -89,6 +90,7 @@ def read_input(path: str) -> bytes:
 def check_writable(path: str, help_url: str) -> None:
     """Refuse, before any account is touched, letters that could not be written."""
     require_qr()
+    require_fonts()
     _check_layout(help_url)
     file = Path(path)
     folder = file.parent if str(file.parent) else Path(".")
