@@ -61,3 +61,10 @@ def test_school_set_refuses_a_bad_uai_or_name(admin, store):
     refused = admin("school", "set", SCHOOL, "--name", "Collège\u200bHugo")
     assert refused.code == 2 and "U+200B" in refused.err
     assert store.school_name(SCHOOL) is None
+
+
+def test_show_gives_the_class(admin, write_roster, tmp_path):
+    out = tmp_path / "lettres.pdf"
+    admin("import", str(write_roster(["Martin;Zoé;parent;01/03/2015;6e B"])), "--school", SCHOOL, "--out", str(out))
+    assert "Classe :              6e B" in admin("show", "zoe.martin").out
+    assert '"classe": "6e B"' in admin("show", "zoe.martin", "--json").out
