@@ -163,3 +163,6 @@ def test_mon_compte_of_a_pupil_has_no_child_row(page: Page, stack: Stack, issue,
     expect(page.locator("span[data-session-field=pending_email]")).to_have_text("n•••@exemple.fr")
     expect(page.locator("[data-session-row=pending_email]")).to_be_visible()
     expect(page.locator("dd[data-session-field=email]")).to_have_text(f"{pupil.identifier[0]}•••@exemple.fr")
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: the details wrap, nothing scrolls sideways
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    expect(page.locator("span[data-session-field=pending_email]")).to_be_in_viewport()
