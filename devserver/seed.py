@@ -11,6 +11,7 @@ from functions.core.passwords import hash_password
 from functions.core.store import Store
 
 SCHOOL = "0751234A"
+SCHOOL_NAME = "Collège Victor-Hugo"
 ACTIVE_EMAIL = "famille.demo@example.fr"
 ACTIVE_PASSWORD = "Marelle7Crayon"  # meets the ENT rule: 8-14 characters, letters and digits
 STATE_LABELS = {
@@ -32,11 +33,13 @@ class DemoAccount:
 
 
 def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
-    """Create an issued, an active and a deactivated account; return their credentials."""
+    """Name the school; create an issued, an active and a deactivated account; return their credentials."""
+    store.set_school_name(SCHOOL, SCHOOL_NAME)
     issued = issue_account(
         store,
         profile=Profile.PARENT,
         first_name="Camille",
+        classe="6e B",
         last_name="Martin",
         birth_date=date(2014, 5, 12),
         school=SCHOOL,
@@ -47,6 +50,7 @@ def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
         store,
         profile=Profile.PARENT,
         first_name="Léa",
+        classe="5e A",
         last_name="Dupont",
         birth_date=date(2013, 2, 27),
         school=SCHOOL,
@@ -67,6 +71,7 @@ def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
         store,
         profile=Profile.ELEVE,
         first_name="Noah",
+        classe="3e C",
         last_name="Bernard",
         birth_date=date(2011, 9, 3),
         school=SCHOOL,

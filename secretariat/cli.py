@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="AAAA-MM-JJ : celle de l'enfant pour un parent, la sienne pour un élève",
     )
     issue.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234A")
+    issue.add_argument(
+        "--class", dest="classe", metavar="CLASSE", help="classe de l'élève (pour un parent : de l'enfant), ex. 6e B"
+    )
     issue.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
 
     roster = command("import", "créer les comptes d'une liste (CSV « ; ») et leurs lettres PDF", commands.run_import)
@@ -126,6 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.add_argument("identifier", metavar="IDENTIFIANT")
     show.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    school = subcommands.add_parser(
+        "school",
+        help="l'annuaire des établissements : leur nom, affiché aux familles",
+        description="l'annuaire des établissements : leur nom, affiché aux familles",
+    )
+    school_actions = school.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    school_set = school_actions.add_parser(
+        "set",
+        help="donner son nom à un établissement (Mon compte, courriels, lettres)",
+        description="donner son nom à un établissement (Mon compte, courriels, lettres)",
+        parents=[common],
+    )
+    school_set.set_defaults(run=commands.run_school_set)
+    school_set.add_argument("school", metavar="UAI", help="code UAI de l'établissement, ex. 0751234A")
+    school_set.add_argument("--name", required=True, help="son nom, ex. « Collège Victor-Hugo »")
     status = command("status", "lister les comptes d'un établissement, à relancer en premier", commands.run_status)
     status.add_argument("--school", required=True, help="code UAI de l'établissement")
     output = status.add_mutually_exclusive_group()

@@ -51,6 +51,7 @@ def run_issue(arguments: argparse.Namespace, context: Context) -> int:
             school=arguments.school,
             now=context.now,
             once_per_person=True,
+            classe=arguments.classe,
         )
     except PersonAlreadyIssued as known:
         raise PersonAlreadyIssued(
@@ -61,6 +62,33 @@ def run_issue(arguments: argparse.Namespace, context: Context) -> int:
         ) from None
     record(context.store, issued.account.identifier, "issued", context.now, context.operator)
     print(_issued_as_json(issued) if arguments.json else _issued_as_text(issued))
+    return EXIT_OK
+
+
+MAX_SCHOOL_NAME_LENGTH = 100
+
+
+def run_school_set(arguments: argparse.Namespace, context: Context) -> int:
+    """Name a school in the directory: Mon compte, the forgotten-identifier mail and the letters show it."""
+    from functions.core.accounts import validate_uai
+    from functions.core.errors import InvalidInput
+    from functions.core.names import hidden_character
+    from secretariat.output import printable
+
+    school = validate_uai(arguments.school)
+    code_point = hidden_character(arguments.name)
+    if code_point is not None:
+        raise InvalidInput(
+            f"Le nom contient un caractère invisible ou de contrôle ({code_point}) : retapez-le au clavier.",
+            field="name",
+        )
+    name = " ".join(arguments.name.split())
+    if not name or len(name) > MAX_SCHOOL_NAME_LENGTH:
+        raise InvalidInput(
+            f"Le nom de l'établissement doit compter 1 à {MAX_SCHOOL_NAME_LENGTH} caractères.", field="name"
+        )
+    context.store.set_school_name(school, name)
+    print(f"Établissement {school} : « {printable(name)} »")
     return EXIT_OK
 
 
@@ -110,6 +138,17 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
     return EXIT_OK if report.imported else EXIT_USAGE
 
 
+def _check_printable(store: Store, identifier: str) -> None:
+    """Refuse, before anything changes, a letter that could not print the account's names as typed."""
+    from secretariat.follow_up import find_account
+    from secretariat.importing import undrawable_reason
+
+    account = find_account(store, identifier)
+    reason = undrawable_reason(account.first_name, account.last_name, account.classe)
+    if reason:
+        raise DomainError(f"lettre impossible pour {account.identifier}, rien n'a été modifié : {reason}")
+
+
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
     from functions.core.mail import Mailer
     from secretariat.follow_up import renew_credentials
@@ -117,6 +156,7 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
     from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
+    _check_printable(context.store, arguments.identifier)
     issued, notice = renew_credentials(
         context.store,
         arguments.identifier,
@@ -127,7 +167,8 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
         mailer=None if reactivate else Mailer.from_settings(context.settings),
         public_url=context.settings.public_url,
     )
-    write_letters(arguments.out, [letter_for(issued, context.today)], context.settings.public_url)
+    school_name = context.store.school_name(issued.account.school)
+    write_letters(arguments.out, [letter_for(issued, context.today, school_name)], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
     lines = [

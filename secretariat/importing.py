@@ -66,6 +66,7 @@ def import_roster(
     data = read_input(path)
     check_writable(out, help_url)
     roster = read_roster(data, paris_day(now))
+    refuse_undrawable(roster)
     report = ImportReport(roster=roster, refused=list(roster.refusals))
     if (roster.refusals and not skip_invalid) or not roster.people:
         return report
@@ -82,6 +83,7 @@ def import_roster(
                     school=school,
                     now=now,
                     once_per_person=True,
+                    classe=person.classe,
                 )
             except PersonAlreadyIssued as known:
                 report.existing.append((person, known.identifier))
@@ -94,7 +96,8 @@ def import_roster(
     finally:
         # Even if AWS fails midway, the accounts made so far get their letters.
         if report.created:
-            letters = [letter_for(issued, paris_day(now), person.classe) for person, issued in report.created]
+            school_name = store.school_name(school)
+            letters = [letter_for(issued, paris_day(now), school_name) for _, issued in report.created]
             try:
                 write_letters(out, letters, help_url)
             except FileProblem as problem:
@@ -104,6 +107,36 @@ def import_roster(
                 ) from None
     report.refused.sort(key=lambda refusal: refusal.line)
     return report
+
+
+def undrawable_reason(first_name: str, last_name: str, classe: str | None) -> str | None:
+    """Say which characters of a person's names the letter cannot print as typed; None if it can."""
+    from secretariat.pdf import undrawable
+
+    problems = [
+        f"{label} « {value} » : la lettre ne sait pas imprimer {', '.join(missing)}"
+        for label, value in (("nom", last_name), ("prénom", first_name), ("classe", classe or ""))
+        if (missing := undrawable(value))
+    ]
+    if not problems:
+        return None
+    return " ; ".join(problems) + (
+        " - rien n'est remplacé : saisissez-le comme l'écrivent les papiers officiels en lettres latines, "
+        "ou signalez-le au support de l'ENT"
+    )
+
+
+def refuse_undrawable(roster: Roster) -> None:
+    """Move to the refusals, by line, the people whose letter could not print their names as typed."""
+    kept = []
+    for person in roster.people:
+        reason = undrawable_reason(person.first_name, person.last_name, person.classe)
+        if reason is None:
+            kept.append(person)
+        else:
+            roster.refusals.append(Refusal(person.line, reason))
+    roster.people = kept
+    roster.refusals.sort(key=lambda refusal: refusal.line)
 
 
 def describe(report: ImportReport, out: str) -> str:

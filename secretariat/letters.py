@@ -15,6 +15,8 @@ TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
 WIDTH = A4_WIDTH_MM - 2 * MARGIN
 QR_SIZE = 30.0
+BODY_SIZE = 10.0  # DejaVu Sans is a little wider than Helvetica: 10 pt sets what 10.5 did
+SCHOOL_WIDTH = 105.0  # the school's name, top right, beside « ENT - Espace numérique de travail »
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,16 @@ class Letter:
     deletion_date: date
     issued_on: date
     classe: str | None = None
+    first_name: str | None = None  # a parent's letter names the child: « Compte parent pour : Zoé, 6e B »
+    school_name: str | None = None  # from the school directory (`ent-admin school set`); else the UAI
+
+
+def account_line(letter: Letter) -> str:
+    """Whose account this is: for a parent, the child it is for (a family with two tells them apart)."""
+    if letter.profile == Profile.PARENT:
+        child = ", ".join(part for part in (letter.first_name or letter.display_name, letter.classe) if part)
+        return f"Compte parent pour : {child}"
+    return "Élève" + (f" - classe {letter.classe}" if letter.classe else "")
 
 
 def first_connection_steps(profile: Profile, help_url: str) -> list[str]:
@@ -71,7 +83,7 @@ class _Writer:
         text: str,
         *,
         face: str = "regular",
-        size: float = 10.5,
+        size: float = BODY_SIZE,
         indent: float = 0.0,
         width: float = WIDTH,
         gap: float = 1.8,
@@ -83,7 +95,7 @@ class _Writer:
         self.y += gap
 
     def numbered(self, number: int, text: str, width: float = WIDTH) -> None:
-        size, leading = 10.5, 10.5 * 0.47
+        size, leading = BODY_SIZE, BODY_SIZE * 0.47
         self.page.text(MARGIN, self.y + leading, f"{number}.", face="bold", size=size)
         self.paragraph(text, indent=6.0, width=width, gap=1.2)
 
@@ -117,16 +129,28 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     write = _Writer(page)
     page.text(MARGIN, write.y, "ENT - Espace numérique de travail", face="bold", size=9, gray=0.35)
     page.text(MARGIN, write.y + 5, "Notification d'identifiant", size=9, gray=0.35)
-    school_line = f"Établissement {letter.school}"
-    page.text(A4_WIDTH_MM - MARGIN - text_width(school_line, "bold", 10), write.y, school_line, face="bold", size=10)
+    school_line, school_size = _fit(
+        f"{letter.school_name} ({letter.school})" if letter.school_name else f"Établissement {letter.school}",
+        "bold",
+        (10, 9, 8),
+        SCHOOL_WIDTH,
+    )
+    page.text(
+        A4_WIDTH_MM - MARGIN - text_width(school_line, "bold", school_size),
+        write.y,
+        school_line,
+        face="bold",
+        size=school_size,
+    )
     dated = f"Le {letter.issued_on:%d/%m/%Y}"
     page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
     write.y += 12
     write.paragraph("Personnel et confidentiel, à l'attention de :", size=9)
     name, size = _fit(letter.display_name, "bold", (13, 11, 9.5), WIDTH, max_lines=2)
     write.paragraph(name, face="bold", size=size, gap=0.8)
-    who = "Parent d'élève" if letter.profile == Profile.PARENT else "Élève"
-    write.paragraph(who + (f" - classe {letter.classe}" if letter.classe else ""), size=10, gap=6)
+    # One line whatever the names: the child's name is already printed whole just above.
+    line, size = _fit(account_line(letter), "regular", (10, 9, 8), WIDTH)
+    write.paragraph(line, size=size, gap=6)
     write.paragraph(TITLE, face="bold", size=17, gap=2.5)
     write.paragraph(
         "L'établissement vous ouvre un compte sur l'ENT, l'espace numérique de travail. "
@@ -139,7 +163,7 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
         (("Identifiant", letter.identifier), ("Mot de passe provisoire", letter.initial_password))
     ):
         baseline = box_top + 10 + offset * 10
-        page.text(MARGIN + 5, baseline, f"{label} :", size=10.5)
+        page.text(MARGIN + 5, baseline, f"{label} :", size=BODY_SIZE)
         value_width = WIDTH - 55 - 4
         page.text(
             MARGIN + 55, baseline, value, face="mono", size=min(16.0, 16 * value_width / text_width(value, "mono", 16))
@@ -156,7 +180,7 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
     )
     rule_top = write.y
     page.rectangle(MARGIN, rule_top, WIDTH, 9, stroke=0.3)
-    page.text(MARGIN + 4, rule_top + 6, f"Votre nouveau mot de passe : {RULE_TEXT}", face="bold", size=10.5)
+    page.text(MARGIN + 4, rule_top + 6, f"Votre nouveau mot de passe : {RULE_TEXT}", face="bold", size=BODY_SIZE)
     write.y = rule_top + 9 + 5
     write.paragraph("Délais", face="bold", size=12, gap=1.2)
     write.paragraph(

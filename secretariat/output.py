@@ -20,6 +20,7 @@ from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from secretariat.letters import Letter, letters_pdf, require_qr
+from secretariat.pdf import require_fonts
 
 # C0 and C1 controls (ESC, CSI, DEL...), format characters (bidi overrides and isolates, zero-width
 # ones), line and paragraph separators, and lone surrogates, which a UTF-8 terminal cannot even take.
@@ -89,6 +90,7 @@ def read_input(path: str) -> bytes:
 def check_writable(path: str, help_url: str) -> None:
     """Refuse, before any account is touched, letters that could not be written."""
     require_qr()
+    require_fonts()
     _check_layout(help_url)
     file = Path(path)
     folder = file.parent if str(file.parent) else Path(".")
@@ -112,6 +114,8 @@ def _check_layout(help_url: str) -> None:
         deletion_date=date(2027, 11, 30),
         issued_on=date(2026, 11, 30),
         classe="W" * 20,
+        first_name="W" * 100,
+        school_name="W" * 120,
     )
     try:
         letters_pdf([longest], help_url)
@@ -119,7 +123,7 @@ def _check_layout(help_url: str) -> None:
         raise FileProblem(f"l'adresse du centre d'aide est trop longue pour tenir sur la lettre : {help_url}") from None
 
 
-def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None) -> Letter:
+def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
     account = issued.account
     return Letter(
         school=account.school,
@@ -130,7 +134,9 @@ def letter_for(issued: IssuedAccount, issued_on: date, classe: str | None = None
         activation_deadline=account.activation_deadline,
         deletion_date=account.deletion_date,
         issued_on=issued_on,
-        classe=classe,
+        classe=account.classe,
+        first_name=account.first_name,
+        school_name=school_name,
     )
 
 

@@ -48,6 +48,7 @@ def account_as_dict(
         "profile": account.profile.value,
         "school": account.school,
         "display_name": account.display_name,
+        "classe": account.classe,
         "issued_at": account.issued_at.isoformat(),
         "activation_deadline": account.activation_deadline.isoformat(),
         "deletion_date": account.deletion_date.isoformat(),
@@ -80,6 +81,7 @@ def describe_account(
         f"  Nom :                 {printable(account.display_name)}",
         f"  Profil :              {account.profile.value}",
         f"  Établissement :       {printable(account.school)}",
+        f"  Classe :              {printable(account.classe or 'non indiquée')}",
         f"  État :                {STATE_LABELS[account.state]} ({account.state.value})",
         f"  Délivré le :          {paris_time(account.issued_at)}",
     ]

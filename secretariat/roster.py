@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from functions.core.accounts import MAX_NAME_LENGTH
+from functions.core.accounts import MAX_CLASS_LENGTH, MAX_NAME_LENGTH
 from functions.core.dates import parse_date
 from functions.core.errors import InvalidInput
 from functions.core.lifecycle import Profile
@@ -29,7 +29,6 @@ LABELS = {
 }
 FIELDS = {"nom": "last_name", "prenom": "first_name", "classe": "classe"}
 ALIASES = {"date_de_naissance": "date_naissance", "profile": "profil"}
-MAX_CLASS_LENGTH = 20
 PROFILES = {"parent": Profile.PARENT, "eleve": Profile.ELEVE}
 
 

@@ -192,6 +192,7 @@ class AccountFactory:
         first_name: str = "Zoé",
         last_name: str = "Martin",
         birth_date: date = date(2015, 3, 1),
+        classe: str | None = None,
     ) -> tuple[Account, str]:
         """Return a stored account and its password (the initial one unless `password` is given)."""
         issued = issue_account(
@@ -202,6 +203,7 @@ class AccountFactory:
             birth_date=birth_date,
             school="0751234A",
             now=self.clock(),
+            classe=classe,
         )
         account, secret = issued.account, issued.initial_password
         changes: dict = {}

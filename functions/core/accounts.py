@@ -13,12 +13,13 @@ from functions.core.identifiers import base_identifier, candidates
 from functions.core.lifecycle import AccountState, Profile, deadlines_for
 from functions.core.messages import Code
 from functions.core.model import Account
-from functions.core.names import check_name
+from functions.core.names import check_name, hidden_character
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
 from functions.core.text import fold
 
 MAX_NAME_LENGTH = 100
+MAX_CLASS_LENGTH = 20  # « Terminale générale 3 »
 MAX_HOMONYMS = 1000
 UAI_LENGTH = 8  # e.g. 0751234A: 7 digits and a letter
 
@@ -58,6 +59,23 @@ def _validate_name(value: str, field: str, label: str) -> str:
     return name
 
 
+def validate_class(value: str | None) -> str | None:
+    """Return the class as printed (spaces folded), None if empty; refuse hidden characters and length."""
+    if value is None:
+        return None
+    code_point = hidden_character(value)
+    if code_point is not None:
+        raise InvalidInput(
+            f"La classe contient un caractère invisible ou de contrôle ({code_point}) : "
+            "retapez-la au clavier, sans copier-coller.",
+            field="classe",
+        )
+    classe = " ".join(value.split())
+    if len(classe) > MAX_CLASS_LENGTH:
+        raise InvalidInput(f"La classe dépasse {MAX_CLASS_LENGTH} caractères.", field="classe")
+    return classe or None
+
+
 def _folded(name: str) -> str:
     letters = fold(name)
     return " ".join(re.sub(r"['’`]", "", letters).replace("-", " ").split())
@@ -79,14 +97,17 @@ def issue_account(
     school: str,
     now: datetime,
     once_per_person: bool = False,
+    classe: str | None = None,
 ) -> IssuedAccount:
     """Create an `issued` account with a fresh identifier and initial password.
 
     With `once_per_person`, the same names and birth date in the same school and profile are
     recognised: PersonAlreadyIssued names the account they already have, and nothing is written.
+    `classe` is the pupil's class (for a parent: their child's), shown in Mon compte and the mails.
     """
     first_name = _validate_name(first_name, "first_name", "prénom")
     last_name = _validate_name(last_name, "last_name", "nom")
+    classe = validate_class(classe)
     school = validate_uai(school)
     if birth_date > paris_day(now):
         raise InvalidInput("La date de naissance ne peut pas être dans le futur.", field="birth_date")
@@ -109,6 +130,7 @@ def issue_account(
             profile=profile,
             state=AccountState.ISSUED,
             school=school,
+            classe=classe,
             first_name=first_name,
             last_name=last_name,
             birth_date=birth_date,

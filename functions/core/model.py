@@ -30,6 +30,7 @@ class Account:
     issued_at: datetime
     activation_deadline: date
     deletion_date: date
+    classe: str | None = None  # the pupil's class (a parent's account: their child's), from the roster
     email: str | None = None
     pending_email: str | None = None
     activated_at: datetime | None = None

@@ -50,14 +50,7 @@ def login() -> Response:
 def session() -> Response:
     svc = services()
     _, account = current_session(svc.store, session_cookie(), svc.now())
-    return jsonify(
-        {
-            "identifier": account.identifier,
-            "profile": account.profile.value,
-            "display_name": account.display_name,
-            "school": account.school,
-        }
-    )
+    return jsonify(flow.session_view(account, svc.store.school_name(account.school)))
 
 
 @blueprint.post("/api/logout")

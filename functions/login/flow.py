@@ -69,6 +69,26 @@ def login(
     return LoginOutcome(next=next_step, session_id=session_id, max_age=int(lifetime.total_seconds()), device=device)
 
 
+def session_view(account: Account, school_name: str | None) -> dict[str, object]:
+    """What Mon compte shows: who is connected, the addresses (masked), the school and, for a parent, the child.
+
+    A parent of two children has two accounts, each named after one child: the child's first name
+    and class tell them apart. The school's name comes from the directory, else its UAI.
+    """
+    return {
+        "identifier": account.identifier,
+        "profile": account.profile.value,
+        "display_name": account.display_name,
+        "school": account.school,
+        "school_name": school_name or account.school,
+        "email": mask_email(account.email) if account.email else None,
+        "pending_email": mask_email(account.pending_email) if account.pending_email else None,
+        "child": {"first_name": account.first_name, "class": account.classe}
+        if account.profile == Profile.PARENT
+        else None,
+    }
+
+
 def logout(store: Store, session_id: str | None) -> None:
     """Revoke the session server-side (whatever the cookie holds)."""
     if session_id and len(session_id) <= 128:

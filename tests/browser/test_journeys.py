@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
@@ -134,3 +135,34 @@ def test_five_wrong_passwords_lock_the_account_for_minutes(page: Page, stack: St
     assert re.search(r"bloqué pendant \d+ minutes?", summary), summary
     assert page.url.endswith("/connexion/")
     assert axe_violations(page) == []
+
+
+def test_mon_compte_shows_the_child_the_school_and_the_address(page: Page, stack: Stack, activate) -> None:
+    """A parent of two children tells their accounts apart: each names its child (the demo: Léa, 5e A)."""
+    login(page, stack, stack.demo["active"])
+    expect(page.locator("dd[data-session-field=child]")).to_have_text("Léa, 5e A")
+    expect(page.locator("dd[data-session-field=school_name]")).to_have_text("Collège Victor-Hugo")
+    expect(page.locator("dd[data-session-field=email]")).to_have_text("f•••@example.fr")
+    expect(page.locator("[data-session-row=pending_email]")).to_be_hidden()
+    assert axe_violations(page) == []
+
+
+def test_mon_compte_of_a_pupil_has_no_child_row(page: Page, stack: Stack, issue, activate) -> None:
+    pupil = activate(issue(profile="eleve", birth_date=date(2012, 5, 4)))
+    login(page, stack, pupil)
+    expect(page.locator("dd[data-session-field=school_name]")).to_have_text("Collège Victor-Hugo")
+    expect(page.locator("dd[data-session-field=email]")).to_have_text(f"{pupil.identifier[0]}•••@exemple.fr")
+    expect(page.locator("[data-session-row=child]")).to_be_hidden()
+    assert axe_violations(page) == []
+
+    page.fill("#cem-current", pupil.password)
+    page.fill("#cem-email", "nouvelle.adresse@exemple.fr")
+    page.get_by_role("button", name="Changer d'adresse").click()
+    expect(page.locator("#cem-sent")).to_be_visible()
+    page.reload()
+    expect(page.locator("span[data-session-field=pending_email]")).to_have_text("n•••@exemple.fr")
+    expect(page.locator("[data-session-row=pending_email]")).to_be_visible()
+    expect(page.locator("dd[data-session-field=email]")).to_have_text(f"{pupil.identifier[0]}•••@exemple.fr")
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: the details wrap, nothing scrolls sideways
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    expect(page.locator("span[data-session-field=pending_email]")).to_be_in_viewport()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
+from typing import Any
 
 import pypdf
 import pytest
 
 from functions.core.lifecycle import Profile
 from secretariat.letters import TITLE, Letter, letters_pdf
-from secretariat.pdf import encodable, text_width, wrap
+from secretariat.pdf import Undrawable, text_width, undrawable, wrap
 
 LONG = "Wolfeschlegelsteinhausenbergerdorff de la Tour d'Auvergne-Lauraguais"
 
@@ -55,8 +57,36 @@ def test_the_longest_names_identifiers_and_addresses_still_fit_one_page(profile)
     assert "hubert-blaine-wolfe.wolfeschlegelstei1000" in reader.pages[0].extract_text()
 
 
-def test_text_outside_windows_1252_loses_only_its_accent():
-    assert encodable("Łukasz Nguyễn Œdipe « ’ » 李") == "Lukasz Nguyen Œdipe « ’ » ?"
+@pytest.mark.parametrize("name", ["Thị Hương Nguyễn", "Łukasz Żółć", "Œdipe « ’ » Ğüneş", "Ngô Bảo Châu"])
+def test_names_are_printed_as_typed_whatever_their_diacritics(name):
+    reader = pypdf.PdfReader(io.BytesIO(letters_pdf([letter(display_name=name)], "https://aide.ent.example.fr")))
+    assert name in reader.pages[0].extract_text().replace("\xa0", " ")
+
+
+def test_a_decomposed_name_is_printed_composed():
+    """« ị » typed as i + U+0323 is drawn as the font's one glyph, and read back as the same name."""
+    decomposed = unicodedata.normalize("NFD", "Thị Hương")
+    assert undrawable(decomposed) == []
+    reader = pypdf.PdfReader(io.BytesIO(letters_pdf([letter(display_name=decomposed)], "https://aide.ent.example.fr")))
+    assert "Thị Hương" in reader.pages[0].extract_text()
+
+
+def test_what_the_font_cannot_draw_is_named_never_replaced():
+    assert undrawable("Zoé 李 Martin") == ["U+674E 李"]
+    assert undrawable("Zoé אבי") == ["U+05D0 א", "U+05D1 ב", "U+05D9 י"]  # right-to-left: not laid out here
+    with pytest.raises(Undrawable):
+        letters_pdf([letter(display_name="李小龍")], "https://aide.ent.example.fr")
+
+
+def test_the_font_is_embedded_as_a_subset_with_widths_and_to_unicode():
+    pdf = letters_pdf([letter(display_name="Thị Hương")], "https://aide.ent.example.fr")
+    resources: Any = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]
+    font = resources["/Font"]["/F1"]
+    assert (font["/Subtype"], font["/Encoding"]) == ("/Type0", "/Identity-H") and "/ToUnicode" in font
+    descendant = font["/DescendantFonts"][0]
+    assert descendant["/Subtype"] == "/CIDFontType2" and descendant["/W"]
+    assert "/FontFile2" in descendant["/FontDescriptor"]
+    assert len(pdf) < 200_000  # the glyphs used, not the whole fonts (2 MB)
 
 
 def test_wrapping_keeps_french_punctuation_with_its_word():

@@ -688,11 +688,21 @@ async function loadSession(root) {
     return;
   }
   const profiles = { parent: "Parent", eleve: "Élève" };
+  const shown = {
+    profile: (value) => profiles[value] || value,
+    /* A parent's account is for one child: « Zoé, 6e B » tells two children's accounts apart. */
+    child: (value) => (value ? [value.first_name, value.class].filter(Boolean).join(", ") : ""),
+    school_name: (value) => value || data.school,
+  };
   for (const slot of document.querySelectorAll("[data-session-field]")) {
     const name = slot.dataset.sessionField;
-    const value = name === "profile" ? profiles[data.profile] || data.profile : data[name];
+    const value = shown[name] ? shown[name](data[name]) : data[name];
     if (slot.tagName === "INPUT") slot.value = value || "";
     else slot.textContent = value || "—";
+  }
+  /* Rows for what only some accounts have: a parent's child, an address awaiting confirmation. */
+  for (const row of document.querySelectorAll("[data-session-row]")) {
+    row.hidden = !data[row.dataset.sessionRow];
   }
   loading.hidden = true;
   content.hidden = false;

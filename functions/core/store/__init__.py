@@ -32,6 +32,7 @@
 | a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
+| a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 
@@ -49,6 +50,7 @@ from functions.core.store.feedback import FeedbackOperations
 from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
+from functions.core.store.schools import SchoolOperations
 
 
 class Store(
@@ -59,6 +61,7 @@ class Store(
     FeedbackOperations,
     MailingOperations,
     CounterOperations,
+    SchoolOperations,
 ):
     """Typed access to the accounts table."""
 

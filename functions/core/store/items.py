@@ -51,6 +51,8 @@ def account_to_item(account: Account) -> Item:
         "session_version": account.session_version,
         "version": account.version,
     }
+    if account.classe:
+        item["classe"] = account.classe
     if account.email:
         item["email"] = account.email
         item["email_key"] = account.email.lower()  # sparse GSI: verified addresses only
@@ -85,6 +87,7 @@ def account_from_item(item: Item) -> Account:
         issued_at=datetime.fromisoformat(item["issued_at"]),
         activation_deadline=date.fromisoformat(item["activation_deadline"]),
         deletion_date=date.fromisoformat(item["deletion_date"]),
+        classe=item.get("classe"),
         email=item.get("email"),
         pending_email=item.get("pending_email"),
         activated_at=_moment(item.get("activated_at")),

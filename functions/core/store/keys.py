@@ -115,6 +115,11 @@ def sweep_cursor_key() -> Key:
     return {"pk": "SWEEP", "sk": "CURSOR"}
 
 
+def school_key(school: str) -> Key:
+    """The school directory's entry of a UAI: its name, as the secretariat wrote it."""
+    return {"pk": f"SCHOOL#{school}", "sk": "SCHOOL"}
+
+
 def school_counts_key(school: str) -> Key:
     return {"pk": f"STATS#{school}", "sk": "COUNTS"}
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -49,7 +52,45 @@ def test_active_account_logs_in_and_sees_who_is_connected(client, accounts):
         "profile": "parent",
         "display_name": "Zoé Martin",
         "school": "0751234A",
+        "school_name": "0751234A",  # not named in the directory yet: its UAI
+        "email": None,
+        "pending_email": None,
+        "child": {"first_name": "Zoé", "class": None},
     }
+
+
+def test_a_parents_session_shows_the_addresses_the_school_and_the_child(client, accounts, store):
+    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    account, _ = accounts.make(
+        state=AccountState.ACTIVE, password=PASSWORD, email="zoe.parent@example.fr", classe="6e B"
+    )
+    store.save_account(replace(account, pending_email="nouvelle.adresse@example.fr"))
+    log_in(client, account.identifier, PASSWORD)
+    session = client.get("/api/session").json
+    assert session["email"] == "z•••@example.fr"  # masked, like everywhere it is shown
+    assert session["pending_email"] == "n•••@example.fr"
+    assert session["school_name"] == "Collège Victor-Hugo"
+    assert session["child"] == {"first_name": "Zoé", "class": "6e B"}
+
+
+def test_a_pupils_session_has_a_school_and_no_child(client, accounts, store):
+    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, profile=Profile.ELEVE, classe="4e A")
+    log_in(client, account.identifier, PASSWORD, profile="eleve")
+    session = client.get("/api/session").json
+    assert (session["profile"], session["school_name"], session["child"]) == ("eleve", "Collège Victor-Hugo", None)
+
+
+def test_a_parent_of_two_children_tells_their_accounts_apart(client, accounts, make_client):
+    first, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, first_name="Zoé", classe="6e B")
+    second, _ = accounts.make(
+        state=AccountState.ACTIVE, password=PASSWORD, first_name="Hugo", birth_date=date(2018, 9, 2), classe="CP"
+    )
+    other = make_client(create_app)
+    log_in(client, first.identifier, PASSWORD)
+    log_in(other, second.identifier, PASSWORD)
+    children = [browser.get("/api/session").json["child"] for browser in (client, other)]
+    assert children == [{"first_name": "Zoé", "class": "6e B"}, {"first_name": "Hugo", "class": "CP"}]
 
 
 def test_wrong_password_and_unknown_identifier_get_the_same_answer(client, accounts):

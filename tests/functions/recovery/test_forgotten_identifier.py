@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -188,3 +189,40 @@ def test_past_ten_accounts_the_mail_lists_ten_and_says_to_ask_the_school(client,
     [mail] = outbox()
     assert mail["text"].count(", profil parent") == 10
     assert "D'autres comptes utilisent aussi cette adresse" in mail["text"]
+
+
+def test_the_mail_tells_each_account_by_its_school_and_child(client, accounts, store, outbox):
+    """A parent of two children, and one of them a pupil: each line says whose account it is, and where."""
+    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    accounts.make(state=AccountState.ACTIVE, email=FAMILY, first_name="Léa", last_name="Durand", classe="6e B")
+    accounts.make(
+        state=AccountState.ACTIVE,
+        email=FAMILY,
+        first_name="Tom",
+        last_name="Durand",
+        birth_date=date(2012, 5, 4),
+        classe="3e A",
+    )
+    accounts.make(
+        state=AccountState.ACTIVE,
+        email=FAMILY,
+        first_name="Tom",
+        last_name="Durand",
+        birth_date=date(2012, 5, 4),
+        profile=Profile.ELEVE,
+        classe="3e A",
+    )
+    ask_identifier(client, FAMILY)
+    [mail] = outbox()
+    lines = mail["text"].splitlines()
+    assert "lea.durand : Léa Durand, profil parent - compte pour Léa, 6e B - Collège Victor-Hugo" in lines
+    assert "tom.durand : Tom Durand, profil parent - compte pour Tom, 3e A - Collège Victor-Hugo" in lines
+    assert any(line.endswith(": Tom Durand, profil élève - classe 3e A - Collège Victor-Hugo") for line in lines)
+    assert "compte pour Léa, 6e B - Collège Victor-Hugo" in mail["html"]
+
+
+def test_an_unnamed_school_is_named_by_its_uai_and_a_missing_class_is_left_out(client, accounts, outbox):
+    accounts.make(state=AccountState.ACTIVE, email=FAMILY, first_name="Léa", last_name="Durand")
+    ask_identifier(client, FAMILY)
+    [mail] = outbox()
+    assert "lea.durand : Léa Durand, profil parent - compte pour Léa - 0751234A" in mail["text"].splitlines()
