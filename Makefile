@@ -19,8 +19,7 @@ test: $(STAMP) chromium node_modules
 # tests/conftest.py). The two directories are not even collected: importing playwright and
 # schemathesis would cost each worker seconds.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not contract and not slow" \
-	  --ignore=tests/browser --ignore=tests/contract -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/core tests/functions -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # Style and types over all the Python: ruff's rules and formatting, then mypy as pyproject.toml
 # configures it (functions/ strict, the rest with its untyped functions checked).
