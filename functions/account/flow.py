@@ -13,7 +13,7 @@ from functions.core.emails import InvalidEmail, mask_email, normalize_email
 from functions.core.errors import DomainError, TokenExpired
 from functions.core.links import prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
-from functions.core.mail_caps import MailCapped, count_mail, reserve_mail_to, uncount_mail, undo_change
+from functions.core.mail_caps import MailCapped, count_mail, give_back_mail, reserve_mail_to
 from functions.core.messages import EMAIL_CHANGE_HELP, Code, token_help
 from functions.core.model import Account
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
@@ -111,38 +111,24 @@ def request_email_change(
     account = _prove_current_password(store, account, current_password, now, client, "email_change")
     if account.email and address.casefold() == account.email.casefold():
         raise EmailUnchanged()
-    # Saved first, with the account's mail count, in one conditional write (3 mails an hour, so
-    # parallel requests cannot pass it); then the typed address's daily cap; then the mails. A cap
-    # or a mail failure undoes the save: the pending address and its link go, the older ones come
-    # back, the count is given back. Over a cap the answer is the same as when the mail goes. The
-    # notice to the old address is required too: it is what warns a person whose session and
-    # password were taken, so no change may stay pending that they were not told about.
-    with_link, link = prepare_link(store, account, TokenKind.EMAIL_CHANGE, now, public_url)
-    live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
-    before = (account.pending_email, account.live_tokens.get(TokenKind.EMAIL_CHANGE.value))
-
-    def take_link(fresh: Account) -> Account:
-        tokens = {**fresh.live_tokens, TokenKind.EMAIL_CHANGE.value: live}
-        return count_mail(replace(fresh, pending_email=address, live_tokens=tokens), now)
-
-    def give_back(fresh: Account) -> Account:
-        if fresh.live_tokens.get(TokenKind.EMAIL_CHANGE.value) != live:  # a newer request replaced it
-            return uncount_mail(fresh, now)
-        tokens = {name: hashed for name, hashed in fresh.live_tokens.items() if name != TokenKind.EMAIL_CHANGE.value}
-        pending, previous = before
-        if previous:
-            tokens[TokenKind.EMAIL_CHANGE.value] = previous
-        return uncount_mail(replace(fresh, pending_email=pending, live_tokens=tokens), now)
-
+    # The caps first (mail_caps), each one conditional write, so parallel requests cannot pass
+    # them: 3 mails an hour for the account, 5 a day for the typed address whatever the accounts.
+    # Over either, the answer is the same as when the mail goes, and nothing is sent.
     try:
-        saved = store.update_account(account, take_link)
+        account = store.update_account(account, lambda fresh: count_mail(fresh, now))
     except MailCapped:
         audit.record(store, account.identifier, "email_change_requested", now, client, detail="capped")
         return account
     if not reserve_mail_to(store, address, now):
-        undo_change(store, saved, give_back)
         audit.record(store, account.identifier, "email_change_requested", now, client, detail="capped")
         return account
+    with_link, link = prepare_link(store, account, TokenKind.EMAIL_CHANGE, now, public_url)
+    # The order of the writes makes a mail failure change nothing but the count, given back: the
+    # token item stored above is harmless on its own (no account holds it as live, so its link
+    # would answer « expired », and its TTL removes it); the mails go next; the account is saved
+    # last, only once both are sent. The notice to the old address is required too: it is what
+    # warns a person whose session and password were taken, so no change may be pending that they
+    # were not told about.
     try:
         mailer.send(
             "email_change_confirmation",
@@ -163,8 +149,17 @@ def request_email_change(
                 help_url=f"{public_url}{TAKE_BACK_PATH}",
             )
     except MailUnavailable:
-        undo_change(store, saved, give_back)
+        give_back_mail(store, account, now)
         raise
+    live = with_link.live_tokens[TokenKind.EMAIL_CHANGE.value]
+    saved = store.update_account(
+        account,
+        lambda fresh: replace(
+            fresh,
+            pending_email=address,
+            live_tokens={**fresh.live_tokens, TokenKind.EMAIL_CHANGE.value: live},
+        ),
+    )
     audit.record(store, account.identifier, "email_change_requested", now, client)
     return saved
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
@@ -51,12 +50,12 @@ def uncount_mail(account: Account, now: datetime) -> Account:
     return replace(account, recovery_mails=tuple(mails))
 
 
-def undo_change(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
-    """Put back what was saved for a mail that could not go; best effort: the refusal is the answer."""
+def give_back_mail(store: Store, account: Account, now: datetime) -> None:
+    """Uncount the mail counted at `now` that SES refused; best effort, the 503 is the answer anyway."""
     try:
-        store.update_account(account, change)
+        store.update_account(account, lambda fresh: uncount_mail(fresh, now))
     except Exception as error:  # whatever failed here, the mail failure is the answer: only log it
-        logger.warning(json.dumps({"mail_undo_failed": type(error).__name__}))
+        logger.warning(json.dumps({"mail_uncount_failed": type(error).__name__}))
 
 
 def reserve_mail_to(store: Store, address: str, now: datetime) -> bool:

@@ -6,6 +6,7 @@ happened is told only to the verified address, and to the audit trail.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +24,7 @@ from functions.core.identifiers import is_well_formed, normalize_identifier
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.links import open_token, prepare_link, use_link, without_tokens
 from functions.core.mail import Mailer, MailUnavailable
-from functions.core.mail_caps import MailCapped, count_mail, uncount_mail, undo_change
+from functions.core.mail_caps import MailCapped, count_mail, uncount_mail
 from functions.core.messages import Code, token_help
 from functions.core.model import Account, TokenRecord
 from functions.core.notices import TAKE_BACK_PATH, send_password_changed
@@ -63,6 +64,14 @@ LINK_SPENT = (
     "Ce lien a servi à trop d'essais : par sécurité, il ne fonctionne plus. Demandez un nouveau lien "
     "avec « mot de passe oublié »."
 )
+
+
+def _undo(store: Store, account: Account, change: Callable[[Account], Account]) -> None:
+    """Put back what was reserved for a mail SES refused; best effort, the 503 is raised anyway."""
+    try:
+        store.update_account(account, change)
+    except Exception as error:  # whatever failed here, the mail failure is the answer: only log it
+        logger.warning(json.dumps({"recovery_undo_failed": type(error).__name__}))
 
 
 def _line(account: Account, school_name: str | None) -> str:
@@ -140,7 +149,7 @@ def remind_identifiers(
             forgotten_password_url=f"{public_url}{TAKE_BACK_PATH}",
         )
     except MailUnavailable:
-        _side_by_side(lambda account: undo_change(store, account, lambda fresh: uncount_mail(fresh, now)), counted)
+        _side_by_side(lambda account: _undo(store, account, lambda fresh: uncount_mail(fresh, now)), counted)
         _side_by_side(record, [(account, "mail_failed") for account in counted] + [(a, "capped") for a in capped])
         raise
     _side_by_side(record, [(account, "sent") for account in counted] + [(a, "capped") for a in capped])
@@ -210,7 +219,7 @@ def request_password_reset(
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="capped")
         return
     if not account.email:  # the verified address went away since the first read
-        undo_change(store, account, give_back)
+        _undo(store, account, give_back)
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="no_verified_email")
         return
     try:
@@ -225,7 +234,7 @@ def request_password_reset(
             rule=RULE_TEXT,
         )
     except MailUnavailable:
-        undo_change(store, account, give_back)
+        _undo(store, account, give_back)
         audit.record(store, account.identifier, "password_reset_requested", now, client, detail="mail_failed")
         raise
     audit.record(store, account.identifier, "password_reset_requested", now, client, detail="sent")
