@@ -136,6 +136,7 @@ def items_of(index: int) -> list[dict[str, Any]]:
     """The items of account `index` as loaded: the account, and a deactivated one's audit event."""
     from functions.core.model import AuditEvent
     from functions.core.store.items import account_to_item, event_to_item
+    from functions.core.store.keys import event_key
 
     kind, due = plan(index)
     account = _account(index, kind, due or DUE_DAY)
@@ -143,7 +144,7 @@ def items_of(index: int) -> list[dict[str, Any]]:
     if kind == "deactivated":
         at = _moment(account.activation_deadline + timedelta(days=1))
         event = AuditEvent(at=at, action="deactivated_by_sweep", user_agent="ent-parents")
-        items.append(event_to_item(account.identifier, event, "00000000"))
+        items.append(event_to_item(event_key(account.identifier, at, "00000000"), event))
     return items
 
 

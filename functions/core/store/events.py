@@ -13,7 +13,7 @@ from functions.core.store.items import event_from_item, event_to_item
 class EventOperations(Table):
     def add_event(self, identifier: str, event: AuditEvent) -> None:
         """Record what happened to an account; kept one year (TTL)."""
-        self._put(event_to_item(identifier, event, secrets.token_hex(4)))
+        self._put(event_to_item(keys.event_key(identifier, event.at, secrets.token_hex(4)), event))
 
     def events(self, identifier: str, limit: int = 20) -> list[AuditEvent]:
         """Return the account's latest events, newest first."""

@@ -72,10 +72,8 @@ class GuessOperations(Table):
         return deleted
 
     def add_guess_event(self, identifier: str, event: AuditEvent) -> None:
-        """Audit a failed guess at an identifier without an account (expires with its counts)."""
-        item = event_to_item(identifier, event, secrets.token_hex(4))
-        item.update(keys.guess_event_key(identifier, event.at, item["sk"].rsplit("#", 1)[1]))
-        self._put(item)
+        """Audit a failed guess at an identifier without an account (kept a year, like any audit event)."""
+        self._put(event_to_item(keys.guess_event_key(identifier, event.at, secrets.token_hex(4)), event))
 
     def trusts_device(self, device_hash: str, identifier: str) -> bool:
         return self._get(keys.device_key(device_hash, identifier), consistent=False) is not None

@@ -158,9 +158,10 @@ def session_from_item(session_hash: str, item: Item) -> Session:
     )
 
 
-def event_to_item(identifier: str, event: AuditEvent, suffix: str) -> Item:
+def event_to_item(key: keys.Key, event: AuditEvent) -> Item:
+    """An audit event at `key` (`keys.event_key`, or `keys.guess_event_key` for an unknown identifier)."""
     item: Item = {
-        **keys.event_key(identifier, event.at, suffix),
+        **key,
         "type": "event",
         "action": event.action,
         "at": event.at.isoformat(),
