@@ -22,7 +22,7 @@ def _with(case: Any, **fields: Any) -> None:
 def _staff(world: Any) -> StaffFactory:
     if not hasattr(world, "staff"):
         world.staff = StaffFactory(world.store, world.clock)
-    return world.staff  # type: ignore[no-any-return]
+    return world.staff
 
 
 def staff_cookie(world: Any, pick: Any, case: Any, *, role: StaffRole = StaffRole.ACADEMIE) -> bool:

@@ -44,18 +44,18 @@ from functions.core.store import Store
 from functions.core.tokens import TokenKind
 from infra.template import routes
 from tests.apps import FlowApps
-from tests.contract.staff_scenarios import (
-    STAFF_SCENARIOS,
-    staff_cookies_for,
-    staff_mail_case,
-    staff_path_parameters,
-)
 from tests.contract.stack import (
     BIRTH_DATE,
     NEW_PASSWORD,
     PASSWORD,
     SAME_ORIGIN,
     World,
+)
+from tests.contract.staff_scenarios import (
+    STAFF_SCENARIOS,
+    staff_cookies_for,
+    staff_mail_case,
+    staff_path_parameters,
 )
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "functions" / "openapi.yaml"
