@@ -47,11 +47,9 @@ class ConfirmationNeeded(DomainError):
     status = 409
 
 
-def record(store: Store, identifier: str, action: str, now: datetime, operator: str, detail: str | None = None) -> None:
-    """Audit an action of the secretariat, naming who did it."""
-    audit.record(
-        store, identifier, action, now, ADMIN, detail=f"operator={operator}" + (f"; {detail}" if detail else "")
-    )
+def record(store: Store, identifier: str, action: str, now: datetime, actor: str, detail: str | None = None) -> None:
+    """Audit an action of ent-admin; `actor` is the caller's IAM ARN, never a name they typed."""
+    audit.record(store, identifier, action, now, ADMIN, detail=detail, actor=actor)
 
 
 def find_account(store: Store, identifier: str) -> Account:
@@ -69,7 +67,7 @@ def renew_credentials(
     store: Store,
     identifier: str,
     now: datetime,
-    operator: str,
+    actor: str,
     *,
     reactivate: bool = False,
     confirm: bool = False,
@@ -127,7 +125,7 @@ def renew_credentials(
         saved.identifier,
         "reactivated" if reactivate else "reissued",
         now,
-        operator,
+        actor,
         detail=f"was {account.state.value}" + (f"; {notice}" if notice else ""),
     )
     return IssuedAccount(account=saved, initial_password=password), notice
@@ -155,11 +153,11 @@ def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public
     return "notice_sent"
 
 
-def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple[Account, datetime | None]:
+def unlock(store: Store, identifier: str, now: datetime, actor: str) -> tuple[Account, datetime | None]:
     """Clear the failed guesses and the lock; return the account and the lock it had."""
     account = find_account(store, identifier)
     locks = [state.locked_until for state in store.guess_states(account.identifier).values() if state.locked_until]
     running = [lock for lock in locks if lock > now]
     store.forget_guesses(account.identifier)  # every budget: devices, addresses, the letter's birth dates
-    record(store, account.identifier, "unlocked", now, operator)
+    record(store, account.identifier, "unlocked", now, actor)
     return account, max(running, default=None)

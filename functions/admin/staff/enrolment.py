@@ -13,7 +13,14 @@ from datetime import datetime
 
 from functions.admin.staff.signin import record
 from functions.core.audit import Client
-from functions.core.errors import InvitationExpired, InvitationInvalid, InvitationUsed, StaffCodeIncorrect
+from functions.core.errors import (
+    AccountLocked,
+    InvitationExpired,
+    InvitationInvalid,
+    InvitationUsed,
+    StaffCodeIncorrect,
+    StaffLocked,
+)
 from functions.core.guessing import Budget, reserve_guess
 from functions.core.limits import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH
 from functions.core.password_policy import (
@@ -104,7 +111,10 @@ def confirm(store: Store, *, token: str, code: str, now: datetime, client: Clien
     if member.password_hash is None or member.otp_secret is None:
         raise InvitationInvalid()  # the password step comes first
     budget = Budget(f"invitation#{hashlib.sha256(hashed.encode()).hexdigest()[:16]}", trusted=False)
-    reservation = reserve_guess(store, member.guess_identifier, SECRET_ENROLMENT, budget, now)
+    try:
+        reservation = reserve_guess(store, member.guess_identifier, SECRET_ENROLMENT, budget, now)
+    except AccountLocked as locked:
+        raise StaffLocked(locked.retry_after) from None
     step = matching_step(member.otp_secret, code, now, 0)
     if step is None:
         raise StaffCodeIncorrect()

@@ -13,8 +13,14 @@ from datetime import datetime
 
 from functions.core.audit import Client
 from functions.core.emails import InvalidEmail, normalize_email
-from functions.core.errors import StaffCodeIncorrect, StaffInvalidCredentials, StaffNotSignedIn
-from functions.core.guessing import budget_of, reserve_address, reserve_guess
+from functions.core.errors import (
+    AccountLocked,
+    StaffCodeIncorrect,
+    StaffInvalidCredentials,
+    StaffLocked,
+    StaffNotSignedIn,
+)
+from functions.core.guessing import Reservation, budget_of, reserve_address, reserve_guess
 from functions.core.model import AuditEvent
 from functions.core.password_policy import normalize
 from functions.core.passwords import burn_verify_time, verify_password
@@ -56,6 +62,14 @@ def record(
     store.add_staff_event(email, event)
 
 
+def reserve_staff_guess(store: Store, identifier: str, secret: str, client: Client, now: datetime) -> Reservation:
+    """Count a guess of the member from this address before it is checked; StaffLocked past the budget."""
+    try:
+        return reserve_guess(store, identifier, secret, budget_of(store, identifier, client), now)
+    except AccountLocked as locked:
+        raise StaffLocked(locked.retry_after) from None
+
+
 def use_code(store: Store, member: StaffMember, code: str, now: datetime) -> StaffMember | None:
     """Spend `code` (TOTP, or one recovery code) of an enrolled member; None if it is not good now.
 
@@ -91,7 +105,7 @@ def sign_in(
         burn_verify_time(password)
         raise StaffInvalidCredentials() from None
     identifier = f"{GUESS_PREFIX}{email}"
-    reservation = reserve_guess(store, identifier, SECRET_SIGN_IN, budget_of(store, identifier, client), now)
+    reservation = reserve_staff_guess(store, identifier, SECRET_SIGN_IN, client, now)
     if address:
         reservation.counters.append(address)
     member = store.get_staff(email)
@@ -136,7 +150,7 @@ def step_up(
 ) -> StaffSession:
     """Take a fresh code: the session may then import and reissue for 5 minutes."""
     identifier = member.guess_identifier
-    reservation = reserve_guess(store, identifier, SECRET_STEP_UP, budget_of(store, identifier, client), now)
+    reservation = reserve_staff_guess(store, identifier, SECRET_STEP_UP, client, now)
     if use_code(store, member, code, now) is None:
         record(store, member.email, "staff_step_up_failed", now, client)
         raise StaffCodeIncorrect()
