@@ -81,8 +81,10 @@ def run_disable(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def add_staff_commands(
-    subcommands: argparse._SubParsersAction, parser_class: type, common: argparse.ArgumentParser
-) -> None:  # type: ignore[type-arg]
+    subcommands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parser_class: type[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
     """Add `staff invite | list | disable` to ent-admin's parser."""
     staff = subcommands.add_parser(
         "staff",
