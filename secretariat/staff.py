@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from functions.admin.staff import management
 from functions.core.audit import Client
@@ -81,7 +82,7 @@ def run_disable(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def add_staff_commands(
-    subcommands: argparse._SubParsersAction[argparse.ArgumentParser],
+    subcommands: argparse._SubParsersAction[Any],
     parser_class: type[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
 ) -> None:
