@@ -25,6 +25,17 @@ from tests.staff import SCHOOL_A, SCHOOL_B, STAFF_PASSWORD, EnrolledMember, Staf
 __all__ = ["SCHOOL_A", "SCHOOL_B", "STAFF_PASSWORD", "EnrolledMember", "StaffFactory", "totp_code"]
 
 
+class FromAddress:
+    """The API as reached from one client address (what API Gateway would see as the source IP)."""
+
+    def __init__(self, app: Any, address: str) -> None:
+        self.app, self.address = app, address
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ["REMOTE_ADDR"] = self.address
+        return self.app(environ, start_response)
+
+
 class StaffClient(JsonClient):
     """A JSON client with its own cookies, signed in (or not) as one member."""
 
@@ -61,20 +72,28 @@ class StaffClient(JsonClient):
 
 
 @pytest.fixture
+def browser(admin_apps, store, clock):
+    """A browser of its own at `address`, signed in as nobody: `browser("203.0.113.7")`."""
+
+    def build(address: str = "127.0.0.1") -> JsonClient:
+        return JsonClient(Client(FromAddress(admin_apps, address), response_wrapper=Response))
+
+    return build
+
+
+@pytest.fixture
 def staff_members(store, clock) -> StaffFactory:
     return StaffFactory(store, clock)
 
 
 @pytest.fixture
 def admin_apps(settings, store, clock) -> FlowApps:
-    apps = FlowApps(settings, store, clock)
-    apps.source_ip = "127.0.0.1"
-    return apps
+    return FlowApps(settings, store, clock)  # each client's own REMOTE_ADDR is its address
 
 
 @pytest.fixture
 def staff_client(admin_apps, staff_members, store, clock):
-    """Build a client signed in as a new member: `staff_client(role=, schools=, stepped_up=, signed_in=)`."""
+    """Build a client signed in as a new member: `staff_client(role=, schools=, stepped_up=, signed_in=, address=)`."""
 
     def build(
         role: str | StaffRole = StaffRole.SECRETARIAT,
@@ -83,9 +102,12 @@ def staff_client(admin_apps, staff_members, store, clock):
         stepped_up: bool = False,
         signed_in: bool = True,
         email: str | None = None,
+        address: str = "127.0.0.1",
     ) -> StaffClient:
         enrolled = staff_members.make(role=role, schools=schools, email=email)
-        client = StaffClient(Client(admin_apps, response_wrapper=Response), enrolled, store, clock)
+        client = StaffClient(
+            Client(FromAddress(admin_apps, address), response_wrapper=Response), enrolled, store, clock
+        )
         if signed_in:
             response = client.login()
             assert response.status_code == 200, response.get_json()
