@@ -4,7 +4,8 @@
     client.get("/api/admin/me").get_json()["email"]
     client.step_up()  # a fresh code (the clock moves on 30 s, a code is used once)
 
-Every client speaks to the whole API (tests/apps.py), so the schools' routes are reached too.
+Every client speaks to the console's app, so the schools' routes (its other blueprints) are reached too;
+its requests come from the client's own address (`address=`), as API Gateway would see it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from werkzeug.test import Client
 
 from functions.core.staff import STAFF_COOKIE, STEP_UP_WINDOW, StaffMember, StaffRole, session_hash
 from functions.core.store import Store
-from tests.apps import FlowApps
+from functions.admin.app import create_app
 from tests.functions.conftest import JsonClient
 from tests.staff import SCHOOL_A, SCHOOL_B, STAFF_PASSWORD, EnrolledMember, StaffFactory, totp_code
 
@@ -87,8 +88,11 @@ def staff_members(store, clock) -> StaffFactory:
 
 
 @pytest.fixture
-def admin_apps(settings, store, clock) -> FlowApps:
-    return FlowApps(settings, store, clock)  # each client's own REMOTE_ADDR is its address
+def admin_apps(settings, store, clock) -> Any:
+    """The console's app (every `/api/admin/` route: the staff's and the schools'), built once per test."""
+    app = create_app(settings, store=store, clock=clock)
+    app.testing = True
+    return app
 
 
 @pytest.fixture

@@ -118,7 +118,7 @@ def test_a_burst_of_wrong_guesses_is_counted_whole_and_none_past_the_limit_is_ve
     # Even the right password and code, after the burst, are refused unverified from this address.
     late = sign_in(attacker, enrolled.member.email, STAFF_PASSWORD, totp_code(enrolled.otp_secret, clock()))
     assert (late.status_code, late.get_json()["error"]) == (429, "staff_locked")
-    assert "retry-after" in {name.lower() for name in late.headers.keys()}
+    assert int(late.headers["Retry-After"]) > 0
     assert len(verifications) == len(heard)
 
 

@@ -30,7 +30,7 @@ def test_a_secretary_cannot_manage_the_staff(staff_client, staff_members, outbox
 
 def test_the_academie_lists_every_member_with_their_state(staff_client, staff_members):
     secretary = staff_members.make(schools=(SCHOOL_A, SCHOOL_B))
-    invited, _ = staff_members.invitation(email="invitee@ac-exemple.fr")
+    staff_members.invitation(email="invitee@ac-exemple.fr")
     academie = staff_client(role="academie", schools=())
     lines = {line["email"]: line for line in academie.get("/api/admin/staff").get_json()["staff"]}
     assert lines[secretary.member.email] == {
