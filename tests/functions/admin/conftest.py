@@ -17,9 +17,9 @@ import pytest
 from flask import Response
 from werkzeug.test import Client
 
+from functions.admin.app import create_app
 from functions.core.staff import STAFF_COOKIE, STEP_UP_WINDOW, StaffMember, StaffRole, session_hash
 from functions.core.store import Store
-from functions.admin.app import create_app
 from tests.functions.conftest import JsonClient
 from tests.staff import SCHOOL_A, SCHOOL_B, STAFF_PASSWORD, EnrolledMember, StaffFactory, totp_code
 
