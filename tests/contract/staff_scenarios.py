@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.core.audit import Client
 from functions.core.staff import STAFF_COOKIE, StaffRole
 from tests.staff import STAFF_PASSWORD, StaffFactory
 
@@ -80,7 +81,12 @@ def real_confirm_enrolment(world: Any, case: Any, pick: Any, positive: bool) -> 
     code = pick("code", "right", "right", "wrong", GENERATED)
     if condition == "chosen":
         enrolment = choose_password(
-            world.store, token=token, password=STAFF_PASSWORD, confirmation=STAFF_PASSWORD, now=world.clock()
+            world.store,
+            token=token,
+            password=STAFF_PASSWORD,
+            confirmation=STAFF_PASSWORD,
+            now=world.clock(),
+            client=Client(source_ip="198.51.100.1"),
         )
         code = {"right": totp_code(enrolment.otp_secret, world.clock()), "wrong": "000000"}.get(code, code)
     else:

@@ -95,12 +95,15 @@ def staff_password(member: StaffMember, password: str, confirmation: str) -> str
         raise
 
 
-def choose_password(store: Store, *, token: str, password: str, confirmation: str, now: datetime) -> Enrolment:
+def choose_password(
+    store: Store, *, token: str, password: str, confirmation: str, now: datetime, client: Client
+) -> Enrolment:
     """Save the password and a new TOTP secret for the invited member; return what the application needs."""
     member, _ = invited_member(store, token, now)
     chosen = staff_password(member, password, confirmation)
     secret = new_otp_secret()
     store.save_staff(replace(member, password_hash=hash_password(chosen), otp_secret=secret, enrolled_at=None))
+    record(store, member.email, "staff_password_chosen", now, client)
     uri = otpauth_uri(secret, member.email)
     return Enrolment(otp_secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
 

@@ -138,3 +138,29 @@ def test_a_disabled_member_reaches_no_school():
 
     member = StaffMember(email="m@ac-exemple.fr", role=StaffRole.ACADEMIE, schools=(), disabled_at=datetime.now(UTC))
     assert not member.reaches(SCHOOL_A)
+
+
+class _SesDown:
+    def send_email(self, **kwargs):
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "down"}}, "SendEmail")
+
+
+def test_an_invitation_that_cannot_be_mailed_changes_nothing(settings, store, clock, staff_members):
+    from flask import Response
+    from werkzeug.test import Client
+
+    from functions.admin.app import create_app
+    from functions.core.mail import Mailer
+    from functions.core.staff import STAFF_COOKIE
+
+    academie = staff_members.make(role="academie", schools=())
+    down = create_app(settings, store=store, clock=clock, mailer=Mailer(settings.mail_from, ses=_SesDown()))
+    browser = Client(down, response_wrapper=Response)
+    browser.set_cookie(STAFF_COOKIE, staff_members.session(academie))
+    headers = {"Origin": "https://aide.ent.example.fr"}
+    answer = browser.post("/api/admin/staff/invitations", json=INVITATION, headers=headers)
+    assert (answer.status_code, answer.get_json()["error"]) == (503, "mail_unavailable")
+    assert store.get_staff("nouvelle@ac-exemple.fr") is None
+    assert "nouvelle@ac-exemple.fr" not in {line["email"] for line in store.staff_list()}
