@@ -10,10 +10,8 @@ from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import hash_password
 from functions.core.store import Store
 
-SCHOOL = "0750654D"  # a valid UAI: 0750654 mod 23 = 3, the key letter D
+SCHOOL = "0751234J"
 SCHOOL_NAME = "Collège Victor-Hugo"
-SECOND_SCHOOL = "0750655E"  # the demo secretary's second school
-SECOND_SCHOOL_NAME = "Lycée Jules-Ferry"
 ACTIVE_EMAIL = "famille.demo@example.fr"
 ACTIVE_PASSWORD = "Marelle7Crayon"  # meets the ENT rule: 8-14 characters, letters and digits
 STATE_LABELS = {
@@ -37,7 +35,6 @@ class DemoAccount:
 def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
     """Name the school; create an issued, an active and a deactivated account; return their credentials."""
     store.set_school_name(SCHOOL, SCHOOL_NAME)
-    store.set_school_name(SECOND_SCHOOL, SECOND_SCHOOL_NAME)
     issued = issue_account(
         store,
         profile=Profile.PARENT,

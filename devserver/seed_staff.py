@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from devserver.seed import SCHOOL, SECOND_SCHOOL
+from devserver.seed import SCHOOL
 from functions.core.passwords import hash_password
 from functions.core.second_factor import new_otp_secret, new_recovery_codes, recovery_code_hash
 from functions.core.staff import StaffMember, StaffRole
 from functions.core.store import Store
 
 DEMO_OPERATOR = "devserver (pile locale)"
+SECOND_SCHOOL = "0931234L"  # the demo secretary's second school (a valid UAI: 0931234 mod 23 = 10, L)
+SECOND_SCHOOL_NAME = "Lycée Jules-Ferry"
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ DEMO_STAFF = (
 
 
 def seed_demo_staff(store: Store, now: datetime) -> list[DemoStaff]:
-    """Enrol the demo staff; return what they sign in with."""
+    """Name the second school, enrol the demo staff; return what they sign in with."""
+    if store.school_name(SECOND_SCHOOL) is None:
+        store.set_school_name(SECOND_SCHOOL, SECOND_SCHOOL_NAME)
     seeded = []
     for email, password, role, schools in DEMO_STAFF:
         secret, codes = new_otp_secret(), new_recovery_codes()

@@ -172,8 +172,8 @@ def test_demo_staff_sign_in_to_the_console(store: Store) -> None:
 
     import pyotp
 
-    from devserver.seed import SCHOOL, SECOND_SCHOOL
-    from devserver.seed_staff import seed_demo_staff, staff_table
+    from devserver.seed import SCHOOL
+    from devserver.seed_staff import SECOND_SCHOOL, seed_demo_staff, staff_table
     from functions.admin.staff.signin import sign_in
     from functions.core.audit import Client
     from functions.core.uai import is_valid_uai
@@ -181,7 +181,7 @@ def test_demo_staff_sign_in_to_the_console(store: Store) -> None:
     now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     secretary, academie = seed_demo_staff(store, now)
     assert (secretary.role.value, secretary.schools) == ("secretariat", (SCHOOL, SECOND_SCHOOL))
-    assert all(map(is_valid_uai, secretary.schools)) and academie.role.value == "academie"
+    assert is_valid_uai(SCHOOL) and is_valid_uai(SECOND_SCHOOL) and academie.role.value == "academie"
     for member in (secretary, academie):
         code = pyotp.TOTP(member.otp_secret).at(now)
         sign_in(store, email=member.email, password=member.password, code=code, now=now, client=Client("127.0.0.1"))
