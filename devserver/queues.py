@@ -58,23 +58,26 @@ class QueuePoller:
             for function_name, consumer in queue_consumers().items()
         ]
 
-    def _poll(self, function_name: str, consumer: dict[str, Any], queue: SweepQueue) -> None:
+    def poll_once(self, function_name: str, consumer: dict[str, Any], queue: SweepQueue, wait: int = POLL_SECONDS) -> int:
+        """Receive one batch and give it to the function; return how many messages it held."""
+
         def invoke(event: dict[str, Any]) -> dict[str, Any]:
             answer = self.functions.invoke(function_name, consumer["handler"], event)
             failed = answer.get("batchItemFailures", []) if isinstance(answer, dict) else []
             logger.info("File %s : %d message(s), %d en échec", consumer["queue"], len(event["Records"]), len(failed))
             return {"batchItemFailures": failed}
 
+        messages = queue.sqs.receive_message(
+            QueueUrl=queue.url, MaxNumberOfMessages=consumer["batch_size"], WaitTimeSeconds=wait, AttributeNames=["All"]
+        ).get("Messages", [])
+        if messages:
+            queue.handle(messages, invoke, retry_at_once=False)  # the failed wait, as under Lambda
+        return len(messages)
+
+    def _poll(self, function_name: str, consumer: dict[str, Any], queue: SweepQueue) -> None:
         while not self._stopped.is_set():
             try:
-                messages = queue.sqs.receive_message(
-                    QueueUrl=queue.url,
-                    MaxNumberOfMessages=consumer["batch_size"],
-                    WaitTimeSeconds=POLL_SECONDS,
-                    AttributeNames=["All"],
-                ).get("Messages", [])
-                if messages:
-                    queue.handle(messages, invoke, retry_at_once=False)  # the failed wait, as under Lambda
+                self.poll_once(function_name, consumer, queue)
             except Exception:  # a failing batch must not stop the polling
                 if self._stopped.is_set():
                     return  # moto is going away
