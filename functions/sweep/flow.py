@@ -37,6 +37,8 @@ class SweepReport:
     days_read: int = 0
     finished: bool = True
     dispatched: int = 0  # messages sent to the queue by this run
+    # Handed over by this run but taken by other workers (deployed ones, the local stack's poller).
+    elsewhere: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +47,7 @@ class SweepReport:
             "days_read": self.days_read,
             "finished": self.finished,
             "dispatched": self.dispatched,
+            "handled_elsewhere": len(self.elsewhere),
             "reminded": len(self.reminded),
             "deactivated": len(self.deactivated),
             "deleted": len(self.deleted),
@@ -95,6 +98,8 @@ def run_sweep(
         store, mailer, public_url, clock or (lambda: now), (pace or default_pace(store)).wait_for_turn
     )
 
+    handled_here: set[str] = set()
+
     def worker(event: dict[str, Any]) -> dict[str, Any]:
         result = handle_batch(tools, event["Records"])
         for identifier, action in result.actions.items():
@@ -102,7 +107,11 @@ def run_sweep(
             if action:
                 report.note(identifier, action)
         report.failed.update(result.failed)
+        handled_here.update(result.actions, result.failed)
         return result.response()
 
     queue.drain(worker)
+    report.elsewhere = sorted(
+        identifier for identifiers in handed.planned.values() for identifier in identifiers if identifier not in handled_here
+    )
     return report

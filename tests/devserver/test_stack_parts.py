@@ -52,6 +52,7 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "ENT_TABLE": "ent-parents-local",
+        "ENT_SWEEP_QUEUE_URL": "http://127.0.0.1:8001/123456789012/ent-parents-local-SweepQueue",
         "ENT_PUBLIC_URL": "http://127.0.0.1:8000",
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
     }
