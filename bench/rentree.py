@@ -25,9 +25,9 @@ from __future__ import annotations
 import math
 import os
 import time
-from datetime import timedelta
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bench import moto_speedups
@@ -206,12 +206,22 @@ def main() -> None:
                 f"{service * 1000:.1f}",
                 f"{finish / 3600:.2f}",
                 f"{days}",
-                ("yes" if held else "NO") + f" (peak {outcome['peak_mails_per_second']}/s, allowed {outcome['allowed_per_second']:g}/s)",
+                ("yes" if held else "NO")
+                + f" (peak {outcome['peak_mails_per_second']}/s, allowed {outcome['allowed_per_second']:g}/s)",
             ]
         )
     print()
     print_table(
-        ["sweep", "items read/acct", "items written/acct", "messages/acct", "ms/acct (AWS)", "hours to finish", "days", "mail pace held"],
+        [
+            "sweep",
+            "items read/acct",
+            "items written/acct",
+            "messages/acct",
+            "ms/acct (AWS)",
+            "hours to finish",
+            "days",
+            "mail pace held",
+        ],
         rows,
         right=(1, 2, 3, 4, 5, 6),
     )

@@ -58,7 +58,9 @@ class QueuePoller:
             for function_name, consumer in queue_consumers().items()
         ]
 
-    def poll_once(self, function_name: str, consumer: dict[str, Any], queue: SweepQueue, wait: int = POLL_SECONDS) -> int:
+    def poll_once(
+        self, function_name: str, consumer: dict[str, Any], queue: SweepQueue, wait: int = POLL_SECONDS
+    ) -> int:
         """Receive one batch and give it to the function; return how many messages it held."""
 
         def invoke(event: dict[str, Any]) -> dict[str, Any]:

@@ -139,7 +139,9 @@ def queues(template: dict[str, Any] | None = None) -> dict[str, dict[str, str]]:
         for name, value in queue.get("Properties", {}).items():
             if name == "RedrivePolicy":
                 target = value["deadLetterTargetArn"]["Fn::GetAtt"][0]
-                attributes[name] = json.dumps({"deadLetterTargetLogicalId": target, "maxReceiveCount": value["maxReceiveCount"]})
+                attributes[name] = json.dumps(
+                    {"deadLetterTargetLogicalId": target, "maxReceiveCount": value["maxReceiveCount"]}
+                )
             elif name in ("VisibilityTimeout", "MessageRetentionPeriod", "SqsManagedSseEnabled"):
                 attributes[name] = str(value).lower() if isinstance(value, bool) else str(value)
         found[logical_id] = attributes
@@ -172,7 +174,7 @@ def queue_environment(template: dict[str, Any] | None = None) -> dict[str, str]:
     for function in _resources_of_type(template, "AWS::Serverless::Function").values():
         variables = function["Properties"].get("Environment", {}).get("Variables", {})
         for name, value in variables.items():
-            if isinstance(value, dict) and value.get("Ref") in template["Resources"]:
-                if template["Resources"][value["Ref"]]["Type"] == "AWS::SQS::Queue":
-                    found[name] = value["Ref"]
+            target = template["Resources"].get(value.get("Ref")) if isinstance(value, dict) else None
+            if target and target["Type"] == "AWS::SQS::Queue":
+                found[name] = value["Ref"]
     return found

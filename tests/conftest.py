@@ -174,7 +174,10 @@ def queue_urls(table: str) -> dict[str, str]:
     from devserver.queues import queue_name
 
     sqs = _setup_clients()[2]
-    return {logical_id: sqs.get_queue_url(QueueName=queue_name(TABLE_NAME, logical_id))["QueueUrl"] for logical_id in queues()}
+    return {
+        logical_id: sqs.get_queue_url(QueueName=queue_name(TABLE_NAME, logical_id))["QueueUrl"]
+        for logical_id in queues()
+    }
 
 
 @pytest.fixture

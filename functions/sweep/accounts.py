@@ -102,7 +102,9 @@ def _remind(tools: SweepTools, account: Account, reminder: str, today: date) -> 
     sent = tuple(sorted({*account.reminders_sent, *reminders_not_needed(account.activation_deadline, today)}))
     marked = set(sent) - set(account.reminders_sent)
     previous = account.live_tokens.get(TokenKind.ACTIVATION.value)
-    with_link, link = prepare_link(store, account, TokenKind.ACTIVATION, now, tools.public_url, account.activation_deadline)
+    with_link, link = prepare_link(
+        store, account, TokenKind.ACTIVATION, now, tools.public_url, account.activation_deadline
+    )
     live = with_link.live_tokens[TokenKind.ACTIVATION.value]
     saved = store.save_account(replace(with_link, reminders_sent=sent))
 

@@ -94,9 +94,7 @@ def run_sweep(
             for identifier in identifiers:
                 report.note(identifier, action)
         return report
-    tools = SweepTools(
-        store, mailer, public_url, clock or (lambda: now), (pace or default_pace(store)).wait_for_turn
-    )
+    tools = SweepTools(store, mailer, public_url, clock or (lambda: now), (pace or default_pace(store)).wait_for_turn)
 
     handled_here: set[str] = set()
 
@@ -112,6 +110,9 @@ def run_sweep(
 
     queue.drain(worker)
     report.elsewhere = sorted(
-        identifier for identifiers in handed.planned.values() for identifier in identifiers if identifier not in handled_here
+        identifier
+        for identifiers in handed.planned.values()
+        for identifier in identifiers
+        if identifier not in handled_here
     )
     return report

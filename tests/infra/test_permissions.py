@@ -69,7 +69,8 @@ def test_role_grants_exactly_what_the_code_calls(function_id: str):
     consumer = queue_consumers().get(function_id)
     if consumer:  # Lambda's SQS event source polls the queue with the function's role
         platform |= {
-            (action, consumer["queue"]) for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+            (action, consumer["queue"])
+            for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
         }
     assert granted - platform == needed, (
         f"{function_id}: granted but not needed {sorted(granted - platform - needed)}, "
@@ -109,7 +110,12 @@ def test_secretariat_policy_grants_what_ent_admin_needs():
     sweep = grants_for(declared_operations(PERMISSIONS["functions"]["SweepFunction"]))
     sweep |= grants_for(declared_operations(PERMISSIONS["functions"]["SweepWorkerFunction"]))
     covered = {
-        (action, "*" if where not in ("table", "mail", "account", "SweepQueue") and not where.startswith("table[") else where)
+        (
+            action,
+            "*"
+            if where not in ("table", "mail", "account", "SweepQueue") and not where.startswith("table[")
+            else where,
+        )
         for action, where in sweep
     }
     covered = {(action, "table" if where.startswith("table[") else where) for action, where in covered}

@@ -306,7 +306,10 @@ def test_the_sweep_workers_take_each_account_from_the_queue_and_report_each_fail
     assert worker["Events"]["DueAccounts"]["Properties"]["ScalingConfig"]["MaximumConcurrency"] <= 10
     queue = resources["SweepQueue"]["Properties"]
     assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]  # Lambda's advice for an SQS source
-    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["SweepQueueDeadLetters", "Arn"]}, "maxReceiveCount": 5}
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["SweepQueueDeadLetters", "Arn"]},
+        "maxReceiveCount": 5,
+    }
     assert list(queues())[-1] == "SweepQueue"  # made after its dead-letter queue
     sweep = resources["SweepFunction"]["Properties"]
     assert sweep["Environment"]["Variables"]["ENT_SWEEP_QUEUE_URL"] == {"Ref": "SweepQueue"}

@@ -71,7 +71,7 @@ def test_a_failing_account_alone_is_retried_then_kept_in_the_dead_letter_queue(
     broken = pending(accounts, store, email="cassee@example.fr", first_name="Un")
     others = [pending(accounts, store, email=f"ok{n}@example.fr", first_name=f"Autre{n}") for n in range(3)]
     ses = FailingFor("cassee@example.fr")
-    attempts = Counter()
+    attempts: Counter[str] = Counter()
     mailer = Mailer(settings.mail_from, ses=ses)
     send = mailer.send
 
@@ -93,7 +93,9 @@ def test_a_message_delivered_twice_mails_once_and_changes_the_account_once(
     accounts, store, settings, pace, outbox, queue, sqs
 ):
     account = pending(accounts, store)
-    tools = SweepTools(store, Mailer(settings.mail_from), settings.public_url, lambda: at(date(2027, 2, 14)), pace.wait_for_turn)
+    tools = SweepTools(
+        store, Mailer(settings.mail_from), settings.public_url, lambda: at(date(2027, 2, 14)), pace.wait_for_turn
+    )
     dispatch(store, queue, today=date(2027, 2, 14))
     (message,) = received(sqs, queue)
     record = {"messageId": message["MessageId"], "body": message["Body"]}
@@ -162,11 +164,15 @@ def test_reminders_keep_to_their_share_of_ses_rate(accounts, store, settings, pa
     assert pace_time.now - at(date(2027, 2, 14)).timestamp() >= 2
 
 
-def test_a_message_received_after_midnight_is_decided_on_the_new_day(accounts, store, settings, pace, queue, sqs, outbox):
+def test_a_message_received_after_midnight_is_decided_on_the_new_day(
+    accounts, store, settings, pace, queue, sqs, outbox
+):
     account = pending(accounts, store)
     dispatch(store, queue, today=date(2027, 2, 28))  # the last day: a reminder
     (message,) = received(sqs, queue)
-    late = SweepTools(store, Mailer(settings.mail_from), settings.public_url, lambda: at(date(2027, 3, 1)), pace.wait_for_turn)
+    late = SweepTools(
+        store, Mailer(settings.mail_from), settings.public_url, lambda: at(date(2027, 3, 1)), pace.wait_for_turn
+    )
     result = handle_batch(late, [{"messageId": message["MessageId"], "body": message["Body"]}])
     assert result.actions == {account.identifier: "deactivate"} and outbox() == []
 
@@ -194,7 +200,7 @@ def test_the_local_stack_runs_the_same_path(accounts, store, settings, monkeypat
     sweep_handler._tools.cache_clear()
     assert sweep_handler.handler({}, None)["sent"] == 1  # the reminder; the deactivation is not due yet
     poller = QueuePoller(Functions(), client("sqs"), queue_urls)
-    (name, consumer), = queue_consumers().items()
+    ((name, consumer),) = queue_consumers().items()
     assert poller.poll_once(name, consumer, SweepQueue(client("sqs"), queue_urls[consumer["queue"]]), wait=0) == 1
     sweep_handler._tools.cache_clear()
     assert store.get_account(reminded.identifier).reminders_sent == ("reminder_14_days",)

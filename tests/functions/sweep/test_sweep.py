@@ -353,9 +353,7 @@ def test_the_reminder_is_saved_as_sent_with_its_link_before_it_is_mailed(account
     assert len(outbox()) == 1
 
 
-def test_a_reminder_ses_refuses_is_given_back_audited_and_sent_once_redriven(
-    accounts, store, sweep, settings, redrive
-):
+def test_a_reminder_ses_refuses_is_given_back_audited_and_sent_once_redriven(accounts, store, sweep, settings, redrive):
     account = pending(accounts, store, email="cassee@example.fr")
     account = store.save_account(replace(account, live_tokens={"activation": "e" * 64}))  # an older link
     report = sweep(date(2027, 2, 14), mailer=Mailer(settings.mail_from, ses=FailingFor("cassee@example.fr")))
