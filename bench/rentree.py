@@ -1,7 +1,7 @@
 """The rentrée: 100,000 accounts due on one day — the fanned-out sweep against today's sequential one.
 
 In-process moto cannot hold 100,000 accounts and run both sweeps in a reasonable time on 2 cores,
-so a representative sample is measured (BENCH_RENTREE_SAMPLE, default 2,000 accounts, all due on
+so a representative sample is measured (BENCH_RENTREE_SAMPLE, default 1,000 accounts, all due on
 the same day: half to deactivate, a quarter to remind by mail, a quarter to delete) and the
 per-account figures are extrapolated to BENCH_RENTREE_DUE (default 100,000); the output says so.
 
@@ -26,6 +26,8 @@ import math
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -82,6 +84,21 @@ class PaceClock:
         self.slept += seconds
 
 
+@contextmanager
+def _messages_always_fresh() -> Iterator[None]:
+    """moto checks each received message's retention by computing every attribute of its queue
+    (a pass over all its messages per message received): quadratic at a few thousand. The bench's
+    messages are minutes old, far inside the queue's 4 days, so the check's answer is known."""
+    from moto.sqs.models import SQSBackend
+
+    original = SQSBackend.is_message_valid_based_on_retention_period
+    SQSBackend.is_message_valid_based_on_retention_period = lambda self, queue_name, message: True  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        SQSBackend.is_message_valid_based_on_retention_period = original  # type: ignore[method-assign]
+
+
 def _load(client: Any, size: int) -> dict[str, int]:
     from functions.core.store.items import account_to_item
     from functions.core.store.keys import sweep_cursor_key
@@ -124,7 +141,7 @@ def _run(kind: str, size: int, ses_rate: float) -> dict[str, Any]:
         mailer.send = timed  # type: ignore[method-assign]
         result: dict[str, Any] = {"handled": 0}
         started = time.perf_counter()
-        with moto_speedups.partition_queries():
+        with moto_speedups.partition_queries(), _messages_always_fresh():
             if kind == "fanned out":
                 queue = SweepQueue(sqs, os.environ["ENT_SWEEP_QUEUE_URL"])
                 pace = ReminderPace(store, lambda: ses_rate, clock=pace_clock, sleep=pace_clock.sleep)
@@ -133,8 +150,14 @@ def _run(kind: str, size: int, ses_rate: float) -> dict[str, Any]:
                 result["dispatch_seconds"] = time.perf_counter() - started
                 result["dispatch_calls"] = sum(counts.calls.values())
 
+                result["worker_seconds"], result["worker_calls"] = 0.0, 0
+
                 def worker(event: dict[str, Any]) -> dict[str, Any]:
+                    # Only the function's own time: on AWS the event source receives and deletes.
+                    began, calls_before = time.perf_counter(), sum(counts.calls.values())
                     batch = handle_batch(tools, event["Records"])
+                    result["worker_seconds"] += time.perf_counter() - began
+                    result["worker_calls"] += sum(counts.calls.values()) - calls_before
                     result["handled"] += sum(1 for action in batch.actions.values() if action)
                     return batch.response()
 
@@ -158,7 +181,7 @@ def _run(kind: str, size: int, ses_rate: float) -> dict[str, Any]:
 def main() -> None:
     from infra.template import queue_consumers
 
-    sample = env_int("BENCH_RENTREE_SAMPLE", 2_000, minimum=40)
+    sample = env_int("BENCH_RENTREE_SAMPLE", 1_000, minimum=40)
     due = env_int("BENCH_RENTREE_DUE", 100_000, minimum=sample)
     ses_rate = float(env_int("BENCH_SES_RATE", 14))
     round_trip = env_int("BENCH_ROUND_TRIP_MS", 6, minimum=0) / 1000
@@ -184,9 +207,8 @@ def main() -> None:
         reminders = due * outcome["mails"] / handled
         if kind == "fanned out":
             listing = (outcome["dispatch_seconds"] + outcome["dispatch_calls"] * round_trip) * scale
-            per_account = (outcome["seconds"] - outcome["dispatch_seconds"]) / handled + (
-                (calls - outcome["dispatch_calls"]) * round_trip / handled
-            )
+            per_account = (outcome["worker_seconds"] + outcome["worker_calls"] * round_trip) / handled
+            service = per_account
             finish = listing + max(due * per_account / workers, reminders / outcome["allowed_per_second"])
             days = math.ceil(finish / 86_400)
             held = outcome["peak_mails_per_second"] <= outcome["allowed_per_second"]

@@ -3,8 +3,8 @@
 Every write is conditional on the version (and, to delete, the state) read: an account changed
 since is read again and decided anew, so a reactivated or activated account is left alone, and a
 message delivered twice finds the account already moved on (nothing more to do). A reminder is
-saved as sent before it is mailed, so a retry never mails it twice; it waits for its turn in the
-reminders' pace first, and is not sent if its deadline passed meanwhile (the account is then
+saved as sent before it is mailed, so a retry never mails it twice; then it waits for its turn in
+the reminders' pace, and is not sent (and unmarked) if its deadline passed meanwhile (the account is then
 decided again on that later day: deactivated).
 """
 
@@ -83,21 +83,20 @@ def _delete(store: Store, account: Account) -> None:
 
 
 def _remind(tools: SweepTools, account: Account, reminder: str, today: date) -> None:
-    """Wait for the pace, save the reminder as sent with its new link, then mail it.
+    """Save the reminder as sent with its new link, wait for its turn in the pace, then mail it.
 
     The token item is stored first (harmless alone: no account holds it, its link answers
     « expired », its TTL removes it); then the account takes it as its live activation link and
     marks the reminder sent, in one write conditional on the version read (ConcurrentUpdate if the
-    account changed: nothing is mailed and the account is decided again on a fresh read); then the
-    mail goes. If SES refuses it, that write is undone, as recovery gives back its link: the older
-    link works again and the reminder is not marked, so a retry sends it. If the undo fails too, the
-    reminder stays marked: a missed reminder is better than two.
+    account changed: nothing is mailed and the account is decided again on a fresh read); then it
+    waits for its turn, so that the mail goes within the second it was counted in, and is checked
+    against its deadline; then the mail goes. If SES refuses it (or the deadline passed, or the wait
+    failed), that write is undone, as recovery gives back its link: the older link works again and
+    the reminder is not marked, so a retry sends it. If the undo fails too, the reminder stays
+    marked: a missed reminder is better than two.
     """
     store = tools.store
-    tools.wait_for_turn()
     now = tools.clock()
-    if paris_day(now) > account.activation_deadline:
-        raise DeadlinePassed  # checked once the turn came, just before saving and sending
     # Mark every reminder whose day has come, so a missed run never sends two at once.
     sent = tuple(sorted({*account.reminders_sent, *reminders_not_needed(account.activation_deadline, today)}))
     marked = set(sent) - set(account.reminders_sent)
@@ -119,6 +118,9 @@ def _remind(tools: SweepTools, account: Account, reminder: str, today: date) -> 
         return replace(fresh, live_tokens=tokens, reminders_sent=unmarked)
 
     try:
+        tools.wait_for_turn()
+        if paris_day(tools.clock()) > account.activation_deadline:
+            raise DeadlinePassed  # checked once the turn came, just before sending
         tools.mailer.send(
             "activation_reminder",
             to=account.pending_email or "",
@@ -132,6 +134,9 @@ def _remind(tools: SweepTools, account: Account, reminder: str, today: date) -> 
     except MailUnavailable:
         _undo(store, saved, give_back)
         audit.record(store, account.identifier, reminder, now, SYSTEM, detail="mail_failed")
+        raise
+    except BaseException:  # nothing was mailed: the reminder is not marked either
+        _undo(store, saved, give_back)
         raise
     audit.record(store, account.identifier, reminder, now, SYSTEM)
 

@@ -10,7 +10,7 @@ from typing import Any
 from functions.core.aws import client
 from functions.core.clock import paris_day, utc_now
 from functions.core.mail import Mailer
-from functions.core.settings import Settings
+from functions.core.settings import Settings, SettingsError
 from functions.core.store import Store
 from functions.sweep.accounts import SweepTools
 from functions.sweep.dispatch import dispatch
@@ -33,7 +33,9 @@ def _time_left(context: Any) -> Any:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Hand today's due accounts (Paris) to the workers, one message each."""
     settings = Settings.from_env()
-    queue = SweepQueue(client("sqs"), settings.sweep_queue_url or "")
+    if not settings.sweep_queue_url:
+        raise SettingsError("ENT_SWEEP_QUEUE_URL is not set: the template gives the sweep its queue's URL.")
+    queue = SweepQueue(client("sqs"), settings.sweep_queue_url)
     result = dispatch(Store(settings.table_name), queue, today=paris_day(utc_now()), time_left=_time_left(context))
     summary = {
         "today": result.today.isoformat(),

@@ -59,13 +59,19 @@ class ReminderPace:
         return self._per_second
 
     def wait_for_turn(self) -> int:
-        """Block until this second's count has room, count one reminder in it; return the second."""
+        """Block until this second's count has room, count one reminder in it; return the second.
+
+        The mail goes right after: a turn whose second ended while it was being counted is not
+        used, so no second ever sees more reminders than its count allows.
+        """
         while True:
             now = self.clock()
             second = math.floor(now)
             expires = datetime.fromtimestamp(second, UTC) + COUNTER_LIFETIME
             if self.store.reserve(keys.reminder_pace_key(second), self.per_second(), expires):
-                return second
+                if math.floor(self.clock()) == second:
+                    return second
+                continue  # counted in a second that ended meanwhile: take a turn in this one
             pause = max(second + 1 - now, 0.001)  # until the next second's count begins
             self.waited += pause
             self.sleep(pause)

@@ -206,3 +206,17 @@ def test_the_local_stack_runs_the_same_path(accounts, store, settings, monkeypat
     assert store.get_account(reminded.identifier).reminders_sent == ("reminder_14_days",)
     assert len(outbox()) == 1
     assert replace(store.get_account(account.identifier), version=0) == replace(account, version=0)
+
+
+def test_a_turn_counted_as_its_second_ends_is_taken_again_in_the_next(store, pace_time):
+    pace = ReminderPace(store, lambda: 14.0, clock=pace_time, sleep=pace_time.sleep)
+    start = pace_time.now = float(int(pace_time.now)) + 0.999
+    reserve = store.reserve
+
+    def slow_reserve(*args, **kwargs):
+        pace_time.now += 0.002  # the write takes 2 ms: the second ends meanwhile, once
+        store.reserve = reserve
+        return reserve(*args, **kwargs)
+
+    store.reserve = slow_reserve
+    assert pace.wait_for_turn() == int(start) + 1
