@@ -165,3 +165,13 @@ def test_active_demo_password_meets_the_ent_rule(store: Store) -> None:
     context = PolicyContext(identifier="lea.dupont", names=("Léa", "Dupont"), birth_date=date(2013, 2, 27))
 
     assert check(ACTIVE_PASSWORD, context=context) == []
+
+
+def test_ent_admin_is_given_the_url_of_the_queue_the_stack_makes() -> None:
+    from devserver.environment import TABLE_NAME, aws_variables
+    from devserver.queues import queue_name
+    from infra.template import queue_environment
+
+    assert queue_environment() == {"ENT_SWEEP_QUEUE_URL": "SweepQueue"}
+    url = aws_variables(8001)["ENT_SWEEP_QUEUE_URL"]
+    assert url == f"http://127.0.0.1:8001/123456789012/{queue_name(TABLE_NAME, 'SweepQueue')}"
