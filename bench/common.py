@@ -97,11 +97,21 @@ def in_process_aws() -> Iterator[None]:
             dynamodb.create_table(TableName=TABLE_NAME, **table_definition())
             dynamodb.update_time_to_live(TableName=TABLE_NAME, TimeToLiveSpecification=time_to_live())
             boto3.client("ses").verify_email_identity(EmailAddress=MAIL_FROM)
+            _create_queues(boto3.client("sqs"))
             yield
     finally:
         reset_clients()
         os.environ.clear()
         os.environ.update(saved)
+
+
+def _create_queues(sqs: Any) -> None:
+    """The template's queues, their URLs in the environment the functions read (the sweep's)."""
+    from devserver.queues import create_queues
+    from infra.template import queue_environment
+
+    urls = create_queues(sqs, TABLE_NAME)
+    os.environ.update({name: urls[queue] for name, queue in queue_environment().items()})
 
 
 def quiet_service_logs() -> None:

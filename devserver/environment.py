@@ -72,6 +72,8 @@ def aws_variables(aws_port: int) -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
         "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
         "ENT_TABLE": TABLE_NAME,
+        # devserver/queues.py names the template's SweepQueue so; moto's account is 123456789012.
+        "ENT_SWEEP_QUEUE_URL": f"http://{HOST}:{aws_port}/123456789012/{TABLE_NAME}-SweepQueue",
     }
 
 

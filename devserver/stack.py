@@ -18,7 +18,7 @@ from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port
 from devserver.lambdas import Functions
 from devserver.schedule import Scheduler
 from devserver.site import StaticSite
-from infra.template import routes, schedules
+from infra.template import queue_environment, routes, schedules
 
 if TYPE_CHECKING:
     from devserver.seed import DemoAccount  # imports the core: only once the environment is set
@@ -67,6 +67,8 @@ class LocalStack:
         serving.start()
         self._stops.callback(self._http.shutdown)
 
+        self._start_queues(functions)  # before the schedule: its first run sends to them
+
         scheduler = Scheduler(functions, schedules())
         scheduler.start()
         self._stops.callback(scheduler.stop)
@@ -83,6 +85,18 @@ class LocalStack:
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
         self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(UTC))
         self.demo_staff = seed_demo_staff(Store(TABLE_NAME), datetime.now(UTC))
+
+    def _start_queues(self, functions: Functions) -> None:
+        import boto3
+
+        from devserver.queues import QueuePoller, create_queues
+
+        sqs = boto3.session.Session().client("sqs")
+        urls = create_queues(sqs, TABLE_NAME)
+        environment.apply({name: urls[queue] for name, queue in queue_environment().items()})
+        poller = QueuePoller(functions, sqs, urls)
+        poller.start()
+        self._stops.callback(poller.stop)
 
     def stop(self) -> None:
         """Stop the schedule, the web server and moto (the reverse of their start)."""

@@ -5,6 +5,7 @@ The local stack, the tests, the benchmarks and `make package` all import it from
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -143,3 +144,57 @@ def function_limits(logical_id: str, template: dict[str, Any] | None = None) -> 
         name: int(properties.get(name, defaults.get(name, fallback)))
         for name, fallback in (("Timeout", 3), ("MemorySize", 128))
     }  # Lambda's own defaults
+
+
+def queues(template: dict[str, Any] | None = None) -> dict[str, dict[str, str]]:
+    """Return each SQS queue's attributes (`create_queue` form), by logical id, dead-letter queues first.
+
+    A RedrivePolicy's target is given by logical id (`deadLetterTargetLogicalId`): the caller puts
+    the queue's ARN there once it made it (devserver/queues.py, tests/conftest.py).
+    """
+    template = template or load_template()
+    found: dict[str, dict[str, str]] = {}
+    for logical_id, queue in _resources_of_type(template, "AWS::SQS::Queue").items():
+        attributes: dict[str, str] = {}
+        for name, value in queue.get("Properties", {}).items():
+            if name == "RedrivePolicy":
+                target = value["deadLetterTargetArn"]["Fn::GetAtt"][0]
+                attributes[name] = json.dumps(
+                    {"deadLetterTargetLogicalId": target, "maxReceiveCount": value["maxReceiveCount"]}
+                )
+            elif name in ("VisibilityTimeout", "MessageRetentionPeriod", "SqsManagedSseEnabled"):
+                attributes[name] = str(value).lower() if isinstance(value, bool) else str(value)
+        found[logical_id] = attributes
+    return dict(sorted(found.items(), key=lambda item: "RedrivePolicy" in item[1]))
+
+
+def queue_consumers(template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Return each function fed by an SQS queue: its handler, the queue's logical id, the batch size."""
+    template = template or load_template()
+    found: dict[str, dict[str, Any]] = {}
+    for logical_id, function in _resources_of_type(template, "AWS::Serverless::Function").items():
+        properties = function["Properties"]
+        for event in properties.get("Events", {}).values():
+            if event["Type"] == "SQS":
+                found[logical_id] = {
+                    "handler": properties["Handler"],
+                    "queue": event["Properties"]["Queue"]["Fn::GetAtt"][0],
+                    "batch_size": int(event["Properties"].get("BatchSize", 10)),
+                    "reports_item_failures": "ReportBatchItemFailures"
+                    in event["Properties"].get("FunctionResponseTypes", []),
+                    "reserved_concurrency": int(properties.get("ReservedConcurrentExecutions", 1)),
+                }
+    return found
+
+
+def queue_environment(template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Return the environment variables the functions get a queue's URL in, and that queue's logical id."""
+    template = template or load_template()
+    found: dict[str, str] = {}
+    for function in _resources_of_type(template, "AWS::Serverless::Function").values():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        for name, value in variables.items():
+            target = template["Resources"].get(value.get("Ref")) if isinstance(value, dict) else None
+            if target and target["Type"] == "AWS::SQS::Queue":
+                found[name] = value["Ref"]
+    return found

@@ -299,6 +299,7 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
                 "deactivated": report.deactivated,
                 "deleted": report.deleted,
                 "failed": report.failed,
+                "handled_elsewhere": report.elsewhere,
             }
         )
     else:

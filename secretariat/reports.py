@@ -201,6 +201,11 @@ def describe_sweep(report: SweepReport) -> str:
             f"  échecs ({len(report.failed)}) : "
             + printable(", ".join(f"{identifier} ({error})" for identifier, error in sorted(report.failed.items())))
         )
+    if report.elsewhere:
+        lines.append(
+            f"  confiés aux travailleurs du service ({len(report.elsewhere)}) : "
+            + printable(", ".join(report.elsewhere))
+        )
     if not report.finished:
         lines.append("  interrompu faute de temps : relancez la commande pour finir.")
     if not report.days_read and not report.dry_run:

@@ -27,7 +27,7 @@ from functions.core.model import Account
 from functions.core.passwords import hash_password
 from functions.core.settings import Settings
 from functions.core.store import Store
-from infra.template import table_definition, time_to_live
+from infra.template import queue_environment, queues, table_definition, time_to_live
 
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"
@@ -143,28 +143,51 @@ def _serialized(operation):
 
 
 @functools.cache
-def _setup_clients() -> tuple[Any, Any]:
+def _setup_clients() -> tuple[Any, Any, Any]:
     """The clients that build each test's table, made once: moto answers any client while it is on."""
     session = boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return session.client("dynamodb"), session.client("ses")
+    return session.client("dynamodb"), session.client("ses"), session.client("sqs")
 
 
 @pytest.fixture
-def table(aws: None) -> str:
-    """Create the accounts table exactly as infra/template.yaml declares it (a new one for every test).
+def table(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Create the accounts table and the queues exactly as infra/template.yaml declares them (new for every test).
 
-    A table per test costs ~5 ms in moto: less than what sharing one (and emptying it) would.
+    A table per test costs ~5 ms in moto: less than what sharing one (and emptying it) would. The
+    sweep's queue URL is in the environment, as the template gives it to the functions.
     """
-    dynamodb, ses = _setup_clients()
+    from devserver.queues import create_queues
+
+    dynamodb, ses, sqs = _setup_clients()
     dynamodb.create_table(TableName=TABLE_NAME, **table_definition())
     dynamodb.update_time_to_live(TableName=TABLE_NAME, TimeToLiveSpecification=time_to_live())
     ses.verify_email_identity(EmailAddress=MAIL_FROM)
+    urls = create_queues(sqs, TABLE_NAME)
+    for variable, queue in queue_environment().items():
+        monkeypatch.setenv(variable, urls[queue])
     return TABLE_NAME
 
 
 @pytest.fixture
-def settings(table: str) -> Settings:
-    return Settings(table_name=table, public_url="https://aide.ent.example.fr", mail_from=MAIL_FROM)
+def queue_urls(table: str) -> dict[str, str]:
+    """The template's queues of this test, by logical id."""
+    from devserver.queues import queue_name
+
+    sqs = _setup_clients()[2]
+    return {
+        logical_id: sqs.get_queue_url(QueueName=queue_name(TABLE_NAME, logical_id))["QueueUrl"]
+        for logical_id in queues()
+    }
+
+
+@pytest.fixture
+def settings(table: str, queue_urls: dict[str, str]) -> Settings:
+    return Settings(
+        table_name=table,
+        public_url="https://aide.ent.example.fr",
+        mail_from=MAIL_FROM,
+        sweep_queue_url=queue_urls["SweepQueue"],
+    )
 
 
 @pytest.fixture

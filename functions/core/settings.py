@@ -19,6 +19,8 @@ class Settings:
     # Set behind CloudFront: the secret header that proves a request came through it (and so
     # that its CloudFront-Viewer-Address header, the person's real address, can be trusted).
     origin_verify_secret: str | None = None
+    # The sweep's queue of due accounts (SQS URL): the daily run sends to it, ent-admin too.
+    sweep_queue_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -36,4 +38,14 @@ class Settings:
             mail_from=env.get("ENT_MAIL_FROM", cls.mail_from).strip(),
             ses_configuration_set=env.get("ENT_SES_CONFIGURATION_SET", "").strip() or None,
             origin_verify_secret=env.get("ENT_ORIGIN_VERIFY", "").strip() or None,
+            sweep_queue_url=env.get("ENT_SWEEP_QUEUE_URL", "").strip() or None,
         )
+
+
+def sweep_queue_url_from_env(environ: dict[str, str] | None = None) -> str:
+    """The sweep queue's URL (ENT_SWEEP_QUEUE_URL: the stack's SweepQueueUrl output, or `make run`'s)."""
+    env = os.environ if environ is None else environ
+    url = env.get("ENT_SWEEP_QUEUE_URL", "").strip()
+    if not url:
+        raise SettingsError("ENT_SWEEP_QUEUE_URL is not set: it must name the sweep's SQS queue (SweepQueueUrl).")
+    return url

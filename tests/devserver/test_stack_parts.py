@@ -52,6 +52,7 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "ENT_TABLE": "ent-parents-local",
+        "ENT_SWEEP_QUEUE_URL": "http://127.0.0.1:8001/123456789012/ent-parents-local-SweepQueue",
         "ENT_PUBLIC_URL": "http://127.0.0.1:8000",
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
     }
@@ -187,3 +188,13 @@ def test_demo_staff_sign_in_to_the_console(store: Store) -> None:
         sign_in(store, email=member.email, password=member.password, code=code, now=now, client=Client("127.0.0.1"))
     lines = "\n".join(staff_table([secretary, academie]))
     assert all(m.email in lines and m.password in lines and m.otp_secret in lines for m in (secretary, academie))
+
+
+def test_ent_admin_is_given_the_url_of_the_queue_the_stack_makes() -> None:
+    from devserver.environment import TABLE_NAME, aws_variables
+    from devserver.queues import queue_name
+    from infra.template import queue_environment
+
+    assert queue_environment() == {"ENT_SWEEP_QUEUE_URL": "SweepQueue"}
+    url = aws_variables(8001)["ENT_SWEEP_QUEUE_URL"]
+    assert url == f"http://127.0.0.1:8001/123456789012/{queue_name(TABLE_NAME, 'SweepQueue')}"

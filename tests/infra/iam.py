@@ -2,7 +2,8 @@
 
 A grant is (IAM action, where): `where` is `table`, `table[P]` (the items whose partition key is
 like P: an IAM dynamodb:LeadingKeys condition), an index name (or `*` for every index) for DynamoDB,
-`mail` for the SES identity and configuration set, `own-log-group`, `dead-letter-queue`.
+`mail` for the SES identity and configuration set, `account` for an account-level read
+(Resource "*", ACCOUNT_LEVEL_ACTIONS only), `own-log-group`, a queue's logical id for SQS.
 """
 
 from __future__ import annotations
@@ -35,7 +36,16 @@ IAM_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sesv2", "SendEmail.Raw"): ("ses:SendEmail", "ses:SendRawEmail"),
     ("sesv2", "SendEmail.Simple"): ("ses:SendEmail",),
     ("sesv2", "SendEmail.Template"): ("ses:SendEmail",),
+    ("ses", "GetSendQuota"): ("ses:GetSendQuota",),
+    # SQS authorizes each batch call as its single-message action.
+    ("sqs", "SendMessageBatch"): ("sqs:SendMessage",),
+    ("sqs", "ReceiveMessage"): ("sqs:ReceiveMessage",),
+    ("sqs", "DeleteMessageBatch"): ("sqs:DeleteMessage",),
+    ("sqs", "ChangeMessageVisibility"): ("sqs:ChangeMessageVisibility",),
 }
+
+# Account-level reads IAM grants on no resource but "*": allowed there, and only these.
+ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota"}
 
 Grant = tuple[str, str]
 
@@ -50,6 +60,8 @@ def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
         ("dynamodb", operation, where) for where, names in entry.get("dynamodb", {}).items() for operation in names
     }
     operations |= {("sesv2", operation, "mail") for operation in entry.get("sesv2", [])}
+    operations |= {("ses", operation, "account") for operation in entry.get("ses", [])}
+    operations |= {("sqs", operation, queue) for queue, names in entry.get("sqs", {}).items() for operation in names}
     return operations
 
 
@@ -134,9 +146,13 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
             raise PolicyError(f"{action} on {resources}: only the function's own log group")
         return ["own-log-group"]
     if service == "sqs":
-        if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]})]:
-            raise PolicyError(f"{action} on {resources}: only the sweep's dead-letter queue")
-        return ["dead-letter-queue"]
+        # A queue of the template, named by its logical id.
+        if len(resources) != 1 or not isinstance(resources[0], dict) or list(resources[0]) != ["Fn::GetAtt"]:
+            raise PolicyError(f"{action} on {resources}: only one queue of the template")
+        queue, attribute = resources[0]["Fn::GetAtt"]
+        if attribute != "Arn":
+            raise PolicyError(f"{action} on {resources}: a queue's Arn")
+        return [queue]
     raise PolicyError(f"{action}: no function of this project calls {service}")
 
 
@@ -147,9 +163,13 @@ def statement_grants(statements: list[dict[str, Any]], own_log_group: str | None
         if statement.get("Effect") != "Allow" or "NotAction" in statement or "NotResource" in statement:
             raise PolicyError(f"only plain Allow statements are expected in a role: {statement}")
         resources = _as_list(statement["Resource"])
+        actions = _as_list(statement["Action"])
+        if resources == ["*"] and set(actions) <= ACCOUNT_LEVEL_ACTIONS and "Condition" not in statement:
+            grants |= {(action, "account") for action in actions}
+            continue
         if "*" in resources:
             raise PolicyError(f"Resource '*' in {statement}")
-        for action in _as_list(statement["Action"]):
+        for action in actions:
             if "*" in action:
                 raise PolicyError(f"wildcard action {action}")
             for where in _where(action, resources, statement, own_log_group):

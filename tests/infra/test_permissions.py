@@ -31,8 +31,9 @@ from typing import Any
 import pytest
 
 from functions.core.lifecycle import AccountState
-from infra.template import load_template, route_for, routes
+from infra.template import load_template, queue_consumers, route_for, routes
 from tests.infra.iam import (
+    ACCOUNT_LEVEL_ACTIONS,
     PolicyError,
     declared_operations,
     grants_for,
@@ -64,7 +65,13 @@ def test_role_grants_exactly_what_the_code_calls(function_id: str):
     needed = grants_for(declared_operations(PERMISSIONS["functions"][function_id]))
     platform = {("logs:CreateLogStream", "own-log-group"), ("logs:PutLogEvents", "own-log-group")}
     if function_id == "SweepFunction":
-        platform.add(("sqs:SendMessage", "dead-letter-queue"))  # failed runs (EventInvokeConfig)
+        platform.add(("sqs:SendMessage", "SweepDeadLetterQueue"))  # failed runs (EventInvokeConfig)
+    consumer = queue_consumers().get(function_id)
+    if consumer:  # Lambda's SQS event source polls the queue with the function's role
+        platform |= {
+            (action, consumer["queue"])
+            for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+        }
     assert granted - platform == needed, (
         f"{function_id}: granted but not needed {sorted(granted - platform - needed)}, "
         f"needed but not granted {sorted(needed - granted)}"
@@ -77,12 +84,12 @@ def granted_to(function_id: str) -> set[tuple[str, str]]:
     return statement_grants(statements, own_log_group=log_group)
 
 
-def test_only_the_sweep_deletes_accounts_and_feedback_writes_only_feedback():
+def test_only_the_sweep_workers_delete_accounts_and_feedback_writes_only_feedback():
     deleting = {
         function_id: sorted(where for action, where in granted_to(function_id) if action == "dynamodb:DeleteItem")
         for function_id in FUNCTIONS
     }
-    assert {function_id for function_id, places in deleting.items() if "table" in places} == {"SweepFunction"}
+    assert {function_id for function_id, places in deleting.items() if "table" in places} == {"SweepWorkerFunction"}
     # Logout and a password change delete session items, a right guess its count, and nothing else.
     assert deleting["LoginFunction"] == deleting["AccountFunction"] == ["table[GUESSES#*]", "table[SESSION#*]"]
     assert {grant for grant in granted_to("FeedbackFunction") if grant[0].startswith("dynamodb:")} == {
@@ -103,7 +110,17 @@ def test_operator_policy_grants_what_ent_admin_needs():
     assert template["Outputs"]["OperatorPolicyArn"]["Value"] == {"Ref": "OperatorPolicy"}
     # `ent-admin sweep` runs the sweep's code: whatever the sweep function may do, so may they.
     sweep = grants_for(declared_operations(PERMISSIONS["functions"]["SweepFunction"]))
-    covered = {(action, "*" if where not in ("table", "mail") else where) for action, where in sweep}
+    sweep |= grants_for(declared_operations(PERMISSIONS["functions"]["SweepWorkerFunction"]))
+    covered = {
+        (
+            action,
+            "*"
+            if where not in ("table", "mail", "account", "SweepQueue") and not where.startswith("table[")
+            else where,
+        )
+        for action, where in sweep
+    }
+    covered = {(action, "table" if where.startswith("table[") else where) for action, where in covered}
     assert covered <= granted
     # `ent-admin staff` runs the console's staff code: its table items are the operator's too.
     console = grants_for(declared_operations(PERMISSIONS["functions"]["AdminFunction"]))
@@ -122,6 +139,10 @@ def test_no_policy_in_the_template_grants_on_every_resource():
                 resources = (
                     statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
                 )
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if resources == ["*"]:  # only the account-level reads that have no resource of their own
+                    assert set(actions) <= ACCOUNT_LEVEL_ACTIONS, logical_id
+                    continue
                 assert "*" not in resources, logical_id
 
 
@@ -145,6 +166,10 @@ class Recorder:
         # function -> {(service, operation, where, partition key or None)}
         self.calls: dict[str, set[tuple[str, str, str, str | None]]] = {}
         self.routes = routes()
+        self.queue_urls: dict[str, str] = {}
+
+    def queue_of(self, url: str) -> str:
+        return {queue_url: logical_id for logical_id, queue_url in self.queue_urls.items()}[url]
 
     def function(self) -> str | None:
         import flask
@@ -164,6 +189,10 @@ class Recorder:
         if service == "sesv2":
             (content,) = params["Content"]
             found.add((service, f"{operation}.{content}", "mail", None))
+        elif service == "ses":
+            found.add((service, operation, "account", None))
+        elif service == "sqs":
+            found.add((service, operation, self.queue_of(params["QueueUrl"]), None))
         elif operation in ("TransactWriteItems", "TransactGetItems"):
             for item in params["TransactItems"]:
                 ((kind, request),) = item.items()
@@ -211,14 +240,15 @@ def unexplained_and_unused(calls: set[tuple[str, str, str, str | None]], declare
 
 
 @pytest.fixture
-def recorder(table: str, monkeypatch: pytest.MonkeyPatch) -> Recorder:
+def recorder(table: str, queue_urls: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Recorder:
     import functions.recovery.app as recovery_app
     from functions.core.aws import client
 
     if hasattr(recovery_app, "RESPONSE_FLOOR"):
         monkeypatch.setattr(recovery_app, "RESPONSE_FLOOR", 0)  # the time floor is tested elsewhere
     recording = Recorder(table)
-    for service in ("dynamodb", "sesv2"):
+    recording.queue_urls = queue_urls
+    for service in ("dynamodb", "sesv2", "ses", "sqs"):
         client(service).meta.events.register(f"before-parameter-build.{service}", recording)
     return recording
 
@@ -331,24 +361,38 @@ def drive_the_console(api, store, outbox, clock) -> None:
 
 
 def run_the_sweep(accounts, store, settings, clock) -> None:
-    """A reminder, a deactivation and deletions, run as the sweep function's code."""
+    """A reminder, a deactivation and deletions: the daily run's code, then the workers' on its messages."""
+    from functions.core.aws import client
     from functions.core.mail import Mailer
-    from functions.sweep.flow import run_sweep
+    from functions.sweep.accounts import SweepTools
+    from functions.sweep.dispatch import dispatch
+    from functions.sweep.flow import default_pace
+    from functions.sweep.queue import SweepQueue
+    from functions.sweep.worker import handle_batch
 
     unactivated, _ = accounts.make(first_name="Ines")
     pending, _ = accounts.make(state=AccountState.PENDING_CONFIRMATION, first_name="Noa")
     store.save_account(replace(pending, pending_email="noa.famille@exemple.fr"))
     deadline, deletion = unactivated.activation_deadline, unactivated.deletion_date
-    token = _acting.set("SweepFunction")
-    try:
-        for today in (deadline - timedelta(days=14), deadline + timedelta(days=1), deletion + timedelta(days=1)):
-            clock.now = clock.now.replace(year=today.year, month=today.month, day=today.day)
-            report = run_sweep(
-                store, Mailer(settings.mail_from), today=today, now=clock(), public_url=settings.public_url
-            )
-            assert not report.failed, report.failed
-    finally:
-        _acting.reset(token)
+    queue = SweepQueue(client("sqs"), settings.sweep_queue_url)
+    tools = SweepTools(store, Mailer(settings.mail_from), settings.public_url, clock, default_pace(store).wait_for_turn)
+    for today in (deadline - timedelta(days=14), deadline + timedelta(days=1), deletion + timedelta(days=1)):
+        clock.now = clock.now.replace(year=today.year, month=today.month, day=today.day)
+        token = _acting.set("SweepFunction")
+        try:
+            dispatch(store, queue, today=today)
+        finally:
+            _acting.reset(token)
+        # Lambda's event source receives and deletes (the worker's role, granted as the platform's).
+        messages = client("sqs").receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10)["Messages"]
+        token = _acting.set("SweepWorkerFunction")
+        try:
+            records = [{"messageId": m["MessageId"], "body": m["Body"]} for m in messages]
+            assert not handle_batch(tools, records).failed
+        finally:
+            _acting.reset(token)
+        for message in messages:
+            client("sqs").delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
     assert store.get_account(unactivated.identifier) is None
 
 

@@ -267,7 +267,7 @@ def test_cloudfront_is_the_only_way_in_the_api_answers_on_its_custom_domain_only
     }
 
 
-def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
+def test_alarms_watch_every_function_the_api_and_every_dead_letter_queue():
     template = load_template()
     alarms = [
         resource["Properties"]
@@ -280,12 +280,16 @@ def test_alarms_watch_every_function_the_api_and_the_dead_letter_queue():
     for alarm in alarms:
         if alarm["MetricName"] == "Errors":
             assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
-    (dead_letters,) = [alarm for alarm in alarms if alarm["Namespace"] == "AWS/SQS"]
-    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
-    assert dead_letters["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["SweepDeadLetterQueue", "QueueName"]}}
-    ]
-    assert (dead_letters["Threshold"], dead_letters["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+    queue_alarms = [alarm for alarm in alarms if alarm["Namespace"] == "AWS/SQS"]
+    # The failed daily runs' queue and the due accounts' dead letters; every other queue drains into one.
+    assert {alarm["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for alarm in queue_alarms} == {
+        "SweepDeadLetterQueue",
+        "SweepQueueDeadLetters",
+    }
+    for dead_letters in queue_alarms:
+        assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
+        assert dead_letters["Dimensions"][0]["Name"] == "QueueName"
+        assert (dead_letters["Threshold"], dead_letters["ComparisonOperator"]) == (0, "GreaterThanThreshold")
     assert any(alarm["Namespace"] == "AWS/ApiGateway" and alarm["MetricName"] == "5xx" for alarm in alarms)
     subscription = template["Resources"]["AlarmEmailSubscription"]
     assert subscription["Condition"] == "HasAlarmEmail"
@@ -297,3 +301,28 @@ def test_mail_goes_through_a_configuration_set():
     assert resources["MailConfigurationSet"]["Type"] == "AWS::SES::ConfigurationSet"
     assert resources["MailConfigurationSet"]["Properties"]["DeliveryOptions"] == {"TlsPolicy": "REQUIRE"}
     assert resources["MailIdentity"]["Condition"] == "CreatesMailIdentity"
+
+
+def test_the_sweep_workers_take_each_account_from_the_queue_and_report_each_failure():
+    from infra.template import queue_consumers, queues
+
+    resources = load_template()["Resources"]
+    (consumer,) = queue_consumers().values()
+    assert consumer == {
+        "handler": "functions.sweep.handler.worker_handler",
+        "queue": "SweepQueue",
+        "batch_size": 10,
+        "reports_item_failures": True,
+        "reserved_concurrency": 10,
+    }
+    worker = resources["SweepWorkerFunction"]["Properties"]
+    assert worker["Events"]["DueAccounts"]["Properties"]["ScalingConfig"]["MaximumConcurrency"] <= 10
+    queue = resources["SweepQueue"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]  # Lambda's advice for an SQS source
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["SweepQueueDeadLetters", "Arn"]},
+        "maxReceiveCount": 5,
+    }
+    assert list(queues())[-1] == "SweepQueue"  # made after its dead-letter queue
+    sweep = resources["SweepFunction"]["Properties"]
+    assert sweep["Environment"]["Variables"]["ENT_SWEEP_QUEUE_URL"] == {"Ref": "SweepQueue"}

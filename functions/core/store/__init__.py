@@ -30,7 +30,8 @@
 | every count of an identifier           | pk=GUESSES#<identifier>                     | guess_states, forget_guesses |
 | failed guess at an unknown identifier  | pk=GUESSES#<identifier>, sk=EVENT#<time>#.. | add_guess_event         |
 | a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
-| the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
+| the sweep's last day given to workers  | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
+| reminders mailed in one second         | pk=REMINDER_PACE#<epoch second>, sk=SECOND  | reserve                 |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
 | a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
 | a staff member of the console          | pk=STAFF#<email, lower case>, sk=STAFF      | get_staff, save_staff   |

@@ -61,7 +61,7 @@ class CounterOperations(Table):
         return {name: int(value) for name, value in item.items() if name not in ("pk", "sk", "type")}
 
     def sweep_cursor(self) -> date | None:
-        """Return the last day whose due accounts were all handled."""
+        """Return the last day whose due accounts were all handed to the sweep's workers."""
         item = self._get(keys.sweep_cursor_key())
         return date.fromisoformat(item["day"]) if item else None
 

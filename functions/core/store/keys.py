@@ -115,6 +115,11 @@ def sweep_cursor_key() -> Key:
     return {"pk": "SWEEP", "sk": "CURSOR"}
 
 
+def reminder_pace_key(second: int) -> Key:
+    """The reminders sent in one wall-clock second (epoch seconds), across every sweep worker."""
+    return {"pk": f"REMINDER_PACE#{second}", "sk": "SECOND"}
+
+
 def school_key(school: str) -> Key:
     """The school directory's entry of a UAI: its name, as the secretariat wrote it."""
     return {"pk": f"SCHOOL#{school}", "sk": "SCHOOL"}
