@@ -123,3 +123,11 @@ def function_limits(logical_id: str, template: dict[str, Any] | None = None) -> 
         name: int(properties.get(name, defaults.get(name, fallback)))
         for name, fallback in (("Timeout", 3), ("MemorySize", 128))
     }  # Lambda's own defaults
+
+
+def reserved_concurrency(logical_id: str, template: dict[str, Any] | None = None) -> int | None:
+    """Return a function's ReservedConcurrentExecutions, or None when it takes from the account's pool."""
+    template = template or load_template()
+    properties = template["Resources"].get(logical_id, {}).get("Properties", {})
+    value = properties.get("ReservedConcurrentExecutions")
+    return int(value) if isinstance(value, (int, str)) and str(value).isdigit() else None
