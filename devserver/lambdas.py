@@ -165,9 +165,7 @@ class Functions:
         with self._guard:
             key = (function_name, dotted_path)
             if key not in self._pools:
-                self._pools[key] = InstancePool(
-                    lambda: self._importer(dotted_path), self._concurrency(function_name)
-                )
+                self._pools[key] = InstancePool(lambda: self._importer(dotted_path), self._concurrency(function_name))
             return self._pools[key]
 
     def invoke(self, function_name: str, dotted_path: str, event: dict[str, Any]) -> Any:

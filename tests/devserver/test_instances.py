@@ -107,9 +107,8 @@ def test_a_failed_cold_start_does_not_use_up_a_place() -> None:
         return lambda event, context: "ok"
 
     pool = InstancePool(lambda: importer("m.h"), limit=1)
-    with pytest.raises(ImportError):
-        with pool.instance():
-            pass
+    with pytest.raises(ImportError), pool.instance():
+        pass
     with pool.instance() as handler:
         assert handler({}, None) == "ok"
     assert pool.size == 1
