@@ -84,12 +84,12 @@ def test_warm_instances_are_reused_rather_than_started_again() -> None:
 
 
 def test_no_more_instances_than_the_limit_the_others_wait_their_turn() -> None:
-    recorder = Recorder(threading.Event())
+    release = threading.Event()
+    recorder = Recorder(release)
     functions = Functions(recorder.importer, concurrency=lambda name: 2)
     with ThreadPoolExecutor(6) as pool:
         futures = [pool.submit(functions.invoke, "LoginFunction", "m.h", {"n": n}) for n in range(6)]
-        assert recorder.release is not None
-        threading.Timer(0.2, recorder.release.set).start()  # let the queue form, then free the handlers
+        threading.Timer(0.2, release.set).start()  # let the queue form, then free the handlers
         served_by = [future.result(WAIT) for future in futures]
 
     assert set(served_by) == {1, 2}
