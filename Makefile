@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) site
 	$(BIN)/python -m bench
 
 site: $(STAMP)
