@@ -62,11 +62,11 @@ class MotoMeter:
                 meter.cpu += time.thread_time() - cpu
                 meter.wall += time.perf_counter() - wall
 
-        BotocoreStubber.process_request = timed  # type: ignore[method-assign]
+        BotocoreStubber.process_request = timed  # type: ignore[method-assign,assignment]
         try:
             yield
         finally:
-            BotocoreStubber.process_request = original  # type: ignore[method-assign]
+            BotocoreStubber.process_request = original  # type: ignore[method-assign,assignment]
 
     def timed(self, call: Callable[[], Any]) -> tuple[Any, float, float]:
         """Run `call`; return its result and its CPU and wall seconds without moto's."""
@@ -165,7 +165,7 @@ def main() -> None:
                 f"{timing.per_core():.0f}",
                 f"{timing.per_core() / bare.per_core():.3f}",
                 f"{timing.per_core() / argon2.per_core():.2f}",
-                timing.calls or ".",
+                str(timing.calls or "."),
             ]
         )
     print(f"Warm requests per second per core, in-process, median of {rounds} rounds (moto's own time removed):\n")

@@ -110,8 +110,8 @@ class Family:
             response = connection.getresponse()
             data = response.read()
             cookies = response.headers.get_all("Set-Cookie") or []
-        except OSError as error:
-            self.recorder.add(Sample(step, time.perf_counter() - started, f"{type(error).__name__}: {error}"))
+        except OSError as failure:
+            self.recorder.add(Sample(step, time.perf_counter() - started, f"{type(failure).__name__}: {failure}"))
             return None
         finally:
             connection.close()
@@ -120,8 +120,8 @@ class Family:
             match = re.match(rf"{SESSION_COOKIE}=([^;]*)", cookie)
             if match:
                 self.session = match.group(1) or None
-        error = None if response.status == expect else f"{response.status} instead of {expect}: {data[:160]!r}"
-        self.recorder.add(Sample(step, elapsed, error))
+        unexpected = None if response.status == expect else f"{response.status} instead of {expect}: {data[:160]!r}"
+        self.recorder.add(Sample(step, elapsed, unexpected))
         return data
 
 
