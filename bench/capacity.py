@@ -66,7 +66,7 @@ class MotoMeter:
         try:
             yield
         finally:
-            BotocoreStubber.process_request = original  # type: ignore[method-assign,assignment]
+            BotocoreStubber.process_request = original  # type: ignore[method-assign]
 
     def timed(self, call: Callable[[], Any]) -> tuple[Any, float, float]:
         """Run `call`; return its result and its CPU and wall seconds without moto's."""
