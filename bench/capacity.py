@@ -35,6 +35,9 @@ class Timing:
     calls: int = 0  # AWS calls of one request (DynamoDB operations + SES sends)
     mails: int = 0
     status: int | None = None
+    method: str = ""
+    path: str = ""
+    operations: list[str] = field(default_factory=list)  # DynamoDB operations of one request
 
     def per_core(self) -> float:
         return 1 / median(self.cpu) if self.cpu and median(self.cpu) > 0 else float("nan")
@@ -121,6 +124,8 @@ def measure_endpoints(rounds: int) -> tuple[dict[tuple[str, str], Timing], Timin
                 timing.calls = len(world.measured.calls) + world.measured.mails
                 timing.mails = world.measured.mails
                 timing.status = world.measured.status
+                timing.method, timing.path = world.measured.method, world.measured.path
+                timing.operations = list(world.measured.calls)
                 if world.measured.status != expected:
                     notes.append(f"{endpoint} / {case} answered {world.measured.status}, not {expected}")
             _, cpu, wall = meter.timed(lambda: handler(api_event("GET", "/api/bare"), None))
