@@ -11,6 +11,7 @@ errors: any answer other than the one the journey expects is one, and the run fa
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import subprocess
@@ -179,7 +180,8 @@ def run(host: str, port: int, accounts: Accounts, clients: int, seconds: float, 
 def percentile(values: list[float], fraction: float) -> float:
     """The value below which `fraction` of `values` fall (nearest rank)."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))]
+    rank = math.ceil(fraction * len(ordered) - 1e-9)  # the smallest value with `fraction` of them at or below it
+    return ordered[min(len(ordered), max(1, rank)) - 1]
 
 
 def report(recorder: Recorder, clients: int, seconds: float) -> list[str]:

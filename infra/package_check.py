@@ -128,10 +128,12 @@ def _queues(template: dict[str, Any]) -> list[str]:
     return [logical_id for logical_id, r in template["Resources"].items() if r["Type"] == "AWS::SQS::Queue"]
 
 
-def function_environment(logical_id: str, base: dict[str, str], queues: dict[str, dict[str, str]]) -> dict[str, str]:
+def function_environment(
+    logical_id: str, base: dict[str, str], queues: dict[str, dict[str, str]], template: dict[str, Any] | None = None
+) -> dict[str, str]:
     """The function's variables from the template: plain values as written, a queue's Ref or GetAtt resolved
     in moto; any other reference (table, parameters, secrets) takes the local stack's value, else is left out."""
-    template = load_template()
+    template = template or load_template()
     declared = {
         **template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {}),
         **template["Resources"][logical_id]["Properties"].get("Environment", {}).get("Variables", {}),
