@@ -218,9 +218,8 @@ def serve(emulator: str, root: Path, runtime: Path, artifact: Path) -> int:
                 )
                 problem = verdict(probe, outcome)
                 failed += problem is not None
-                status = (
-                    (outcome.get("result") or {}).get("statusCode") if isinstance(outcome.get("result"), dict) else None
-                )
+                result = outcome.get("result")
+                status = result.get("statusCode") if isinstance(result, dict) else None
                 print(
                     f"  {'ok  ' if problem is None else 'FAIL'} {function:<26} {probe.what:<32} "
                     f"{platform.get('machine', '?')} Python {platform.get('python', '?')}  "

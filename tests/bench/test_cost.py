@@ -30,8 +30,8 @@ def test_aws_calls_add_their_latency_and_a_response_floor_bills_whole() -> None:
 
 
 def test_every_price_has_its_unit_and_source_and_the_total_adds_up() -> None:
-    for key, price in prices.PRICES.items():
-        assert price.usd > 0 and price.unit and price.source.startswith("https://aws.amazon.com/"), key
+    for name, price in prices.PRICES.items():
+        assert price.usd > 0 and price.unit and price.source.startswith("https://aws.amazon.com/"), name
     assert prices.PRICES_WRITTEN
     endpoints = {key: timing(0.01, operations=4, mails=0) for key in cost.USAGE}
     for key in endpoints:
@@ -47,7 +47,7 @@ def test_every_price_has_its_unit_and_source_and_the_total_adds_up() -> None:
         "WAF requests",
     }
     assert all(euros >= 0 for *_, euros in lines)
-    # Twice the families' requests, twice the per-request lines.
+    # More DynamoDB calls per request, more read units billed.
     doubled = {key: timing(0.01, operations=8) for key in cost.USAGE}
     for key in doubled:
         doubled[key].method, doubled[key].path = "POST", "/api/login"
