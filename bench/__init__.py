@@ -3,4 +3,4 @@
 They measure and print; they never fail the build on a figure (machines here are shared and noisy).
 """
 
-BENCHMARKS = ("coldstart", "roundtrips", "sweep", "guess_timing", "lighthouse", "rentree")
+BENCHMARKS = ("coldstart", "roundtrips", "sweep", "guess_timing", "lighthouse", "rentree", "capacity", "cost", "load")

@@ -198,3 +198,11 @@ def queue_environment(template: dict[str, Any] | None = None) -> dict[str, str]:
             if target and target["Type"] == "AWS::SQS::Queue":
                 found[name] = value["Ref"]
     return found
+
+
+def reserved_concurrency(logical_id: str, template: dict[str, Any] | None = None) -> int | None:
+    """Return a function's ReservedConcurrentExecutions, or None when it takes from the account's pool."""
+    template = template or load_template()
+    properties = template["Resources"].get(logical_id, {}).get("Properties", {})
+    value = properties.get("ReservedConcurrentExecutions")
+    return int(value) if isinstance(value, (int, str)) and str(value).isdigit() else None

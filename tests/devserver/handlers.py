@@ -33,3 +33,12 @@ def binary(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def crash(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Fail as a buggy function does."""
     raise RuntimeError("boom")
+
+
+EVENTS_SEEN: list[dict[str, Any]] = []  # this module's own state: one list per loaded copy
+
+
+def counted(event: dict[str, Any], context: Any) -> int:
+    """Answer how many events this copy of the module has served (warm state, as a Flask app is)."""
+    EVENTS_SEEN.append(event)
+    return len(EVENTS_SEEN)
