@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from functions.core.clients import Client, Protocol
 from functions.core.clock import epoch_seconds, months_after
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import (
@@ -222,4 +223,34 @@ def guess_state_from_item(item: Item) -> GuessState:
         consecutive_failures=int(item.get("consecutive_failures", 0)),
         locked_until=_moment(item.get("locked_until")),
         recent_failures=_moments(item.get("recent_failures")),
+    )
+
+
+def client_to_item(client: Client) -> Item:
+    item: Item = {
+        **keys.client_key(client.client_id),
+        "type": "client",
+        "client_id": client.client_id,
+        "name": client.name,
+        "protocol": client.protocol.value,
+        "redirect_uris": list(client.redirect_uris),
+        "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
+        "service_urls": list(client.service_urls),
+        "public": client.public,
+    }
+    if client.secret_hash:
+        item["secret_hash"] = client.secret_hash
+    return item
+
+
+def client_from_item(item: Item) -> Client:
+    return Client(
+        client_id=item["client_id"],
+        name=item["name"],
+        protocol=Protocol(item["protocol"]),
+        redirect_uris=tuple(item.get("redirect_uris") or ()),
+        post_logout_redirect_uris=tuple(item.get("post_logout_redirect_uris") or ()),
+        service_urls=tuple(item.get("service_urls") or ()),
+        public=bool(item.get("public")),
+        secret_hash=item.get("secret_hash"),
     )

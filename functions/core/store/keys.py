@@ -148,3 +148,11 @@ def due_months(first_day: date, last_day: date) -> Iterator[date]:
     while month <= last_day:
         yield month
         month = (month + timedelta(days=32)).replace(day=1)
+
+
+CLIENTS_PARTITION = "CLIENTS"
+
+
+def client_key(client_id: str) -> Key:
+    # Every app in one partition: a few dozen at most, listed (and a CAS service found) by one Query.
+    return {"pk": CLIENTS_PARTITION, "sk": f"CLIENT#{client_id}"}
