@@ -35,6 +35,9 @@
 | a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
 | a registered app (OIDC client, CAS)    | pk=CLIENTS, sk=CLIENT#<client_id>           | put/get/remove_client   |
 | every app; the CAS service of a URL    | pk=CLIENTS (one Query, a few dozen items)   | list_clients, find_cas_service |
+| an OIDC authorization code (60 s)      | pk=OIDC_CODE#<sha256>, sk=CODE              | put/get_authorization_code |
+| redeem a code, store its access token  | both, in one transaction (code unused)      | redeem_authorization_code |
+| an OIDC access token (5 min)           | pk=ACCESS_TOKEN#<sha256>, sk=ACCESS_TOKEN   | get/revoke_access_token |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 
@@ -50,6 +53,7 @@ from functions.core.store.clients import ClientOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
+from functions.core.store.grants import GrantOperations
 from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
@@ -66,6 +70,7 @@ class Store(
     CounterOperations,
     SchoolOperations,
     ClientOperations,
+    GrantOperations,
 ):
     """Typed access to the accounts table."""
 
