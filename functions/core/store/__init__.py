@@ -33,6 +33,8 @@
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
 | a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
+| a registered app (OIDC client, CAS)    | pk=CLIENTS, sk=CLIENT#<client_id>           | put/get/remove_client   |
+| every app; the CAS service of a URL    | pk=CLIENTS (one Query, a few dozen items)   | list_clients, find_cas_service |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 | a sign-in waiting for its login (SSO)  | pk=SSO_PENDING#<sha256>, sk=SSO_PENDING     | put/get_pending_request |
@@ -48,6 +50,7 @@ family each, gathered here in `Store`.
 from __future__ import annotations
 
 from functions.core.store.accounts import AccountOperations
+from functions.core.store.clients import ClientOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
@@ -68,6 +71,7 @@ class Store(
     CounterOperations,
     SchoolOperations,
     SsoOperations,
+    ClientOperations,
 ):
     """Typed access to the accounts table."""
 

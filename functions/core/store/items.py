@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from functions.core.clients import Client, Protocol
 from functions.core.clock import epoch_seconds, months_after
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import (
@@ -320,4 +321,33 @@ def service_ticket_from_item(ticket_hash: str, item: Item) -> ServiceTicket:
         authenticated_at=datetime.fromisoformat(item["authenticated_at"]),
         # Exact to the microsecond: 10 s is too short for the TTL's whole seconds.
         expires_at=issued_at + TICKET_LIFETIME,
+
+
+def client_to_item(client: Client) -> Item:
+    item: Item = {
+        **keys.client_key(client.client_id),
+        "type": "client",
+        "client_id": client.client_id,
+        "name": client.name,
+        "protocol": client.protocol.value,
+        "redirect_uris": list(client.redirect_uris),
+        "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
+        "service_urls": list(client.service_urls),
+        "public": client.public,
+    }
+    if client.secret_hash:
+        item["secret_hash"] = client.secret_hash
+    return item
+
+
+def client_from_item(item: Item) -> Client:
+    return Client(
+        client_id=item["client_id"],
+        name=item["name"],
+        protocol=Protocol(item["protocol"]),
+        redirect_uris=tuple(item.get("redirect_uris") or ()),
+        post_logout_redirect_uris=tuple(item.get("post_logout_redirect_uris") or ()),
+        service_urls=tuple(item.get("service_urls") or ()),
+        public=bool(item.get("public")),
+        secret_hash=item.get("secret_hash"),
     )

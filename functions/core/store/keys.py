@@ -171,3 +171,11 @@ def app_binding_key(identifier: str) -> Key:
 def service_ticket_key(ticket_hash: str) -> Key:
     """A CAS service ticket, by its SHA-256."""
     return {"pk": f"CAS_TICKET#{ticket_hash}", "sk": "CAS_TICKET"}
+
+
+CLIENTS_PARTITION = "CLIENTS"
+
+
+def client_key(client_id: str) -> Key:
+    # Every app in one partition: a few dozen at most, listed (and a CAS service found) by one Query.
+    return {"pk": CLIENTS_PARTITION, "sk": f"CLIENT#{client_id}"}
