@@ -321,6 +321,7 @@ def service_ticket_from_item(ticket_hash: str, item: Item) -> ServiceTicket:
         authenticated_at=datetime.fromisoformat(item["authenticated_at"]),
         # Exact to the microsecond: 10 s is too short for the TTL's whole seconds.
         expires_at=issued_at + TICKET_LIFETIME,
+    )
 
 
 def client_to_item(client: Client) -> Item:
