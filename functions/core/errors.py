@@ -121,3 +121,11 @@ class TooManyAttempts(DomainError, answer=Code.TOO_MANY_ATTEMPTS):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class PendingRequestUnknown(DomainError, answer=Code.SSO_REQUEST_UNKNOWN):
+    """An app's pending sign-in that is unknown, malformed or past its 15 minutes."""
+
+
+class UnknownService(DomainError, answer=Code.UNKNOWN_SERVICE):
+    """A CAS service URL no registered client declares: an error page, never a redirect."""

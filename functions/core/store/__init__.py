@@ -40,6 +40,10 @@
 | an OIDC access token (5 min)           | pk=ACCESS_TOKEN#<sha256>, sk=ACCESS_TOKEN   | get/revoke_access_token |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
+| a sign-in waiting for its login (SSO)  | pk=SSO_PENDING#<sha256>, sk=SSO_PENDING     | put/get_pending_request |
+| the app a first connection came from   | pk=ACCOUNT#<identifier>, sk=SSO_RETURN      | put_app_binding, take_app_binding (delete, ALL_OLD) |
+| apps an account signed in to           | pk=ACCOUNT#<identifier>, sk=APP#<client_id> | put_app_sign_in, app_sign_ins |
+| a CAS service ticket, spent once       | pk=CAS_TICKET#<sha256>, sk=CAS_TICKET       | put_service_ticket, spend_service_ticket (delete, ALL_OLD) |
 
 `keys` spells every key; `items` turns the domain model (`functions.core.model`) into items and
 back; `dynamodb` is the wire format and the client; the other modules are the operations, one
@@ -58,6 +62,7 @@ from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
 from functions.core.store.schools import SchoolOperations
+from functions.core.store.sso import SsoOperations
 
 
 class Store(
@@ -69,6 +74,7 @@ class Store(
     MailingOperations,
     CounterOperations,
     SchoolOperations,
+    SsoOperations,
     ClientOperations,
     GrantOperations,
 ):

@@ -18,7 +18,9 @@ from functions.core.model import (
     SchoolAccount,
     TokenRecord,
 )
+from functions.core.service_tickets import TICKET_LIFETIME, ServiceTicket
 from functions.core.sessions import Session, SessionScope
+from functions.core.sso import AppBinding, AppSignIn, PendingRequest
 from functions.core.store import keys
 from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
@@ -224,6 +226,102 @@ def guess_state_from_item(item: Item) -> GuessState:
         consecutive_failures=int(item.get("consecutive_failures", 0)),
         locked_until=_moment(item.get("locked_until")),
         recent_failures=_moments(item.get("recent_failures")),
+    )
+
+
+def pending_request_to_item(pending: PendingRequest) -> Item:
+    return {
+        **keys.pending_request_key(pending.reference_hash),
+        "type": "sso_pending",
+        "protocol": pending.protocol,
+        "client_id": pending.client_id,
+        "app_name": pending.app_name,
+        "resume_url": pending.resume_url,
+        "created_at": pending.created_at.isoformat(),
+        "expires_at": epoch_seconds(pending.expires_at),
+    }
+
+
+def pending_request_from_item(reference_hash: str, item: Item) -> PendingRequest:
+    return PendingRequest(
+        reference_hash=reference_hash,
+        protocol=item["protocol"],
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        resume_url=item["resume_url"],
+        created_at=datetime.fromisoformat(item["created_at"]),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+    )
+
+
+def app_binding_to_item(binding: AppBinding) -> Item:
+    return {
+        **keys.app_binding_key(binding.identifier),
+        "type": "sso_return",
+        "protocol": binding.protocol,
+        "client_id": binding.client_id,
+        "app_name": binding.app_name,
+        "resume_url": binding.resume_url,
+        "expires_at": epoch_seconds(binding.expires_at),
+    }
+
+
+def app_binding_from_item(identifier: str, item: Item) -> AppBinding:
+    return AppBinding(
+        identifier=identifier,
+        protocol=item["protocol"],
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        resume_url=item["resume_url"],
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+    )
+
+
+def app_sign_in_to_item(identifier: str, app: AppSignIn) -> Item:
+    return {
+        **keys.app_sign_in_key(identifier, app.client_id),
+        "type": "app_sign_in",
+        "client_id": app.client_id,
+        "app_name": app.app_name,
+        "protocol": app.protocol,
+        "last_at": app.last_at.isoformat(),
+        "expires_at": epoch_seconds(app.last_at) + AUDIT_RETENTION_DAYS * 86400,
+    }
+
+
+def app_sign_in_from_item(item: Item) -> AppSignIn:
+    return AppSignIn(
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        protocol=item["protocol"],
+        last_at=datetime.fromisoformat(item["last_at"]),
+    )
+
+
+def service_ticket_to_item(ticket: ServiceTicket) -> Item:
+    return {
+        **keys.service_ticket_key(ticket.ticket_hash),
+        "type": "cas_ticket",
+        "client_id": ticket.client_id,
+        "service_url": ticket.service_url,
+        "identifier": ticket.identifier,
+        "issued_at": ticket.issued_at.isoformat(),
+        "authenticated_at": ticket.authenticated_at.isoformat(),
+        "expires_at": epoch_seconds(ticket.expires_at),
+    }
+
+
+def service_ticket_from_item(ticket_hash: str, item: Item) -> ServiceTicket:
+    issued_at = datetime.fromisoformat(item["issued_at"])
+    return ServiceTicket(
+        ticket_hash=ticket_hash,
+        client_id=item["client_id"],
+        service_url=item["service_url"],
+        identifier=item["identifier"],
+        issued_at=issued_at,
+        authenticated_at=datetime.fromisoformat(item["authenticated_at"]),
+        # Exact to the microsecond: 10 s is too short for the TTL's whole seconds.
+        expires_at=issued_at + TICKET_LIFETIME,
     )
 
 
