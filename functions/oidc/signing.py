@@ -37,7 +37,15 @@ class PublicKey:
 
     @property
     def jwk(self) -> dict[str, str]:
-        return {"kty": "EC", "crv": "P-256", "x": b64url(self.x), "y": b64url(self.y), "use": "sig", "alg": ALGORITHM, "kid": self.kid}
+        return {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(self.x),
+            "y": b64url(self.y),
+            "use": "sig",
+            "alg": ALGORITHM,
+            "kid": self.kid,
+        }
 
 
 class KeyRing:
@@ -112,7 +120,9 @@ class KeyRing:
         public = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
         r, s = (int.from_bytes(signature[i : i + _COORDINATE_BYTES], "big") for i in (0, _COORDINATE_BYTES))
         try:
-            public.verify(encode_dss_signature(r, s), f"{header_part}.{claims_part}".encode("ascii"), ec.ECDSA(hashes.SHA256()))
+            public.verify(
+                encode_dss_signature(r, s), f"{header_part}.{claims_part}".encode("ascii"), ec.ECDSA(hashes.SHA256())
+            )
         except InvalidSignature:
             return None
         return claims
