@@ -163,8 +163,23 @@ def table(aws: None) -> str:
 
 
 @pytest.fixture
-def settings(table: str) -> Settings:
-    return Settings(table_name=table, public_url="https://aide.ent.example.fr", mail_from=MAIL_FROM)
+def signing_key(aws: None) -> str:
+    """The OpenID Connect provider's signing key, an ECC_NIST_P256 key in moto's KMS (it signs locally)."""
+    from functions.core.aws import client
+
+    created = client("kms").create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY", Description="ent-oidc-test")
+    return str(created["KeyMetadata"]["KeyId"])
+
+
+@pytest.fixture
+def settings(table: str, signing_key: str) -> Settings:
+    return Settings(
+        table_name=table,
+        public_url="https://aide.ent.example.fr",
+        mail_from=MAIL_FROM,
+        oidc_signing_keys=(signing_key,),
+        pairwise_secret="pairwise-secret-of-the-tests",
+    )
 
 
 @pytest.fixture
