@@ -39,19 +39,12 @@ def authorize(
     client_info: audit.Client,
 ) -> str:
     """Return where the browser goes: the app with a code or an error, or « Se connecter »."""
-    request = read_request(store, params)  # a page, never a redirect, for a bad client or address
     try:
+        request = read_request(store, params)  # a page, never a redirect, for a bad client or address
         session, identifier = _signed_in(store, request, session_id, now)
     except AuthorizationRefused as refused:
-        return _to_app(
-            refused.redirect_uri,
-            {
-                "error": refused.code.value,
-                "error_description": refused.description,
-                "state": refused.state,
-                "iss": issuer.url,
-            },
-        )
+        answer = {"error": refused.code.value, "error_description": refused.description, "state": refused.state}
+        return _to_app(refused.redirect_uri, {**answer, "iss": issuer.url})
     if session is None:
         reference = sso.start_pending(
             store, protocol="oidc", client=request.client, resume_url=_resume_url(query), now=now

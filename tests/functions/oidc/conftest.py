@@ -112,9 +112,14 @@ def transport(api) -> WsgiAdapter:
 def register(store, transport, clock):
     """Register an app and give it its Authlib client: register(public=False, redirect_uris=[...])."""
 
-    def make(*, public: bool = False, redirect_uris: list[str] | None = None, post_logout: list[str] | None = None) -> App:
+    def make(
+        *, public: bool = False, redirect_uris: list[str] | None = None, post_logout: list[str] | None = None
+    ) -> App:
         client, secret = register_oidc_client(
-            name="Vie scolaire", redirect_uris=redirect_uris or [CALLBACK], post_logout_redirect_uris=post_logout, public=public
+            name="Vie scolaire",
+            redirect_uris=redirect_uris or [CALLBACK],
+            post_logout_redirect_uris=post_logout,
+            public=public,
         )
         store.put_client(client)
         session = OAuth2Session(

@@ -26,7 +26,9 @@ def test_jwks_publishes_the_kms_key_as_a_p256_key_with_its_kid(jwks):
     assert jwt.PyJWK(key).key_id == key["kid"]
 
 
-def test_a_signed_in_family_gets_a_code_then_tokens_and_the_claims_of_its_scopes(api, app, family, jwks, settings, store):
+def test_a_signed_in_family_gets_a_code_then_tokens_and_the_claims_of_its_scopes(
+    api, app, family, jwks, settings, store
+):
     callback = sign_in(api, app)
     params = callback_params(callback)
     assert params["state"] == app.state and params["iss"] == ISSUER and params["code"]
