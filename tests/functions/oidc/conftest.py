@@ -103,6 +103,11 @@ class App:
         return claims
 
 
+@pytest.fixture(autouse=True)
+def _signing_key(signing_key: str) -> str:
+    return signing_key
+
+
 @pytest.fixture
 def transport(api) -> WsgiAdapter:
     return WsgiAdapter(api.client.application)

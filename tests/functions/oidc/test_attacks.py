@@ -19,14 +19,15 @@ def _token_error(app, form: dict[str, str], *, auth: tuple[str, str] | None = No
     return answer.status_code, answer.json()
 
 
-def _code_form(app, callback: str, **changes: str) -> dict[str, str]:
+def _code_form(app, callback: str, **changes: str | None) -> dict[str, str]:
     form = {
         "grant_type": "authorization_code",
         "code": callback_params(callback)["code"],
         "redirect_uri": CALLBACK,
         "code_verifier": app.verifier,
     }
-    return {name: value for name, value in {**form, **changes}.items() if value is not None}
+    merged: dict[str, str | None] = {**form, **changes}
+    return {name: value for name, value in merged.items() if value is not None}
 
 
 def _userinfo(app, access_token: str) -> int:
