@@ -15,7 +15,7 @@ from functions.core.clients import Client, Protocol
 from functions.core.messages import Code
 from functions.core.store import Store
 from functions.oidc.claims import SCOPES
-from functions.oidc.errors import AuthorizationRefused, InvalidRedirectUri, UnknownClient
+from functions.oidc.errors import REFUSALS, AuthorizationRefused, InvalidRedirectUri, UnknownClient
 
 CLIENT_ID_MAX_LENGTH = 128
 REDIRECT_URI_MAX_LENGTH = 512
@@ -59,9 +59,8 @@ def read_request(store: Store, params: Params) -> AuthorizationRequest:
     state = _first(params, "state")
 
     def refuse(code: Code, message: str | None = None) -> AuthorizationRefused:
-        return AuthorizationRefused(
-            code, redirect_uri, state if state and len(state) <= STATE_MAX_LENGTH else None, message
-        )
+        echoed = state if state and len(state) <= STATE_MAX_LENGTH else None
+        return REFUSALS[code](redirect_uri, echoed, message)
 
     duplicated = sorted(name for name, values in params.items() if len(values) > 1)
     if duplicated:

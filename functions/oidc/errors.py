@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from functions.core.errors import DomainError
-from functions.core.messages import CATALOGUE, Code
+from functions.core.messages import Code
 
 
 class OAuthError(DomainError):
@@ -49,12 +49,31 @@ class InvalidRedirectUri(ErrorPage, answer=Code.INVALID_REDIRECT_URI):
     pass
 
 
-class AuthorizationRefused(Exception):
-    """A refusal sent back to the app's (verified) redirect URI, with `state` and `iss`."""
+class AuthorizationRefused(DomainError):
+    """A refusal sent back to the app's (verified) redirect URI with `state` and `iss`, never shown here."""
 
-    def __init__(self, code: Code, redirect_uri: str, state: str | None, message: str | None = None) -> None:
-        super().__init__(code.value)
-        self.code = code
+    def __init__(self, redirect_uri: str, state: str | None, message: str | None = None) -> None:
+        super().__init__(message)
         self.redirect_uri = redirect_uri
         self.state = state
-        self.description = message or CATALOGUE[code].message
+
+
+class RequestRefused(AuthorizationRefused, answer=Code.INVALID_REQUEST):
+    pass
+
+
+class ScopeRefused(AuthorizationRefused, answer=Code.INVALID_SCOPE):
+    pass
+
+
+class ResponseTypeRefused(AuthorizationRefused, answer=Code.UNSUPPORTED_RESPONSE_TYPE):
+    pass
+
+
+class LoginRequired(AuthorizationRefused, answer=Code.LOGIN_REQUIRED):
+    pass
+
+
+REFUSALS: Mapping[Code, type[AuthorizationRefused]] = {
+    Code(refusal.code): refusal for refusal in (RequestRefused, ScopeRefused, ResponseTypeRefused, LoginRequired)
+}

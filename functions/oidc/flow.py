@@ -14,13 +14,12 @@ from functions.core import audit, sso
 from functions.core.auth import current_session
 from functions.core.errors import NotAuthenticated
 from functions.core.grants import AuthorizationCode
-from functions.core.messages import Code
 from functions.core.sessions import Session, session_hash
 from functions.core.store import Store
 from functions.core.tokens import new_token, token_hash
 from functions.oidc.authorization import AuthorizationRequest, Params, read_request
 from functions.oidc.claims import SCOPES, pairwise_subject, scoped_claims
-from functions.oidc.errors import AuthorizationRefused, InvalidRedirectUri, InvalidToken
+from functions.oidc.errors import AuthorizationRefused, InvalidRedirectUri, InvalidToken, LoginRequired
 from functions.oidc.exchange import Issuer
 from functions.oidc.sessions import account_of_live_session
 
@@ -43,7 +42,7 @@ def authorize(
         request = read_request(store, params)  # a page, never a redirect, for a bad client or address
         session, identifier = _signed_in(store, request, session_id, now)
     except AuthorizationRefused as refused:
-        answer = {"error": refused.code.value, "error_description": refused.description, "state": refused.state}
+        answer = {"error": refused.code, "error_description": refused.message, "state": refused.state}
         return _to_app(refused.redirect_uri, {**answer, "iss": issuer.url})
     if session is None:
         reference = sso.start_pending(
@@ -90,7 +89,7 @@ def _signed_in(
         if not fresh and (request.forces_login or too_old):
             session = None
     if session is None and "none" in request.prompt:
-        raise AuthorizationRefused(Code.LOGIN_REQUIRED, request.redirect_uri, request.state)
+        raise LoginRequired(request.redirect_uri, request.state)
     return session, identifier
 
 

@@ -102,7 +102,7 @@ def _error_codes(response: dict[str, Any]) -> set[str]:
     schema = response.get("content", {}).get("application/json", {}).get("schema", {})
     return {
         code for part in schema.get("allOf", []) for code in part.get("properties", {}).get("error", {}).get("enum", [])
-    }
+    } | set(response.get("x-error-codes", []))  # an HTML page's `data-error`, a redirect's `error`
 
 
 def test_every_error_code_of_the_flows_is_documented() -> None:
