@@ -9,7 +9,7 @@ from functions.core.errors import DomainError
 from functions.core.messages import Code
 
 
-class OAuthError(DomainError):
+class OAuthError(DomainError, answer=Code.INVALID_REQUEST):
     """Answered as JSON with RFC 6749's `error` and, as `error_description`, the French message."""
 
     def __init__(self, message: str | None = None, *, extra: Mapping[str, str] | None = None, **kwargs: Any) -> None:
@@ -37,7 +37,7 @@ class InvalidToken(OAuthError, answer=Code.INVALID_TOKEN):
     pass
 
 
-class ErrorPage(DomainError):
+class ErrorPage(DomainError, answer=Code.UNKNOWN_CLIENT):
     """Shown to the family as a French page: the app's address cannot be trusted with a redirect."""
 
 
@@ -49,7 +49,11 @@ class InvalidRedirectUri(ErrorPage, answer=Code.INVALID_REDIRECT_URI):
     pass
 
 
-class AuthorizationRefused(DomainError):
+class MalformedLogout(ErrorPage, answer=Code.INVALID_REQUEST):
+    pass
+
+
+class AuthorizationRefused(DomainError, answer=Code.INVALID_REQUEST):
     """A refusal sent back to the app's (verified) redirect URI with `state` and `iss`, never shown here."""
 
     def __init__(self, redirect_uri: str, state: str | None, message: str | None = None) -> None:

@@ -19,12 +19,13 @@ from functions.core.store import Store
 from functions.core.tokens import new_token, token_hash
 from functions.oidc.authorization import AuthorizationRequest, Params, read_request
 from functions.oidc.claims import SCOPES, pairwise_subject, scoped_claims
-from functions.oidc.errors import AuthorizationRefused, InvalidRedirectUri, InvalidToken, LoginRequired
+from functions.oidc.errors import AuthorizationRefused, InvalidRedirectUri, InvalidToken, LoginRequired, MalformedLogout
 from functions.oidc.exchange import Issuer
 from functions.oidc.sessions import account_of_live_session
 
 AUTHORIZE_PATH = "/api/oidc/authorize"
 ACCESS_TOKEN_MAX_LENGTH = 128
+LOGOUT_LIMITS = {"id_token_hint": 4096, "client_id": 128, "post_logout_redirect_uri": 512, "state": 512}
 
 
 def authorize(
@@ -136,7 +137,9 @@ def logout(store: Store, issuer: Issuer, *, params: Params, session_id: str | No
     site cannot sign a family out) and our page offers the logout instead.
     """
     first = {name: values[0] for name, values in params.items() if values}
-    hint = issuer.keys.verify(first.get("id_token_hint", "")[:4096])
+    if any(len(first.get(name, "")) > limit for name, limit in LOGOUT_LIMITS.items()):
+        raise MalformedLogout()
+    hint = issuer.keys.verify(first.get("id_token_hint", ""))
     if hint is not None and hint.get("iss") != issuer.url:
         hint = None
     client_id = first.get("client_id") or (hint or {}).get("aud")
