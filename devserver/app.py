@@ -62,7 +62,7 @@ class DevApp:
 
     def respond(self, request: HttpRequest) -> HttpResponse:
         """Return the answer to `request`."""
-        if request.path == "/api" or request.path.startswith("/api/"):
+        if request.path == "/api" or request.path.startswith(("/api/", "/cas/")):  # /cas: the CAS server
             return self.api.handle(request)
         if request.path in ("/_dev/mailbox", "/_dev/mailbox.json"):
             if request.method not in ("GET", "HEAD"):
