@@ -24,7 +24,9 @@ class WsgiAdapter(BaseAdapter):
         super().__init__()
         self.client = Client(app)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # requests passes its transport options: unused in-process
+        self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
+    ) -> requests.Response:
         parts = urlsplit(request.url or "")
         answer = self.client.open(parts.path, method=request.method or "GET", query_string=parts.query)
         response = requests.Response()

@@ -7,7 +7,6 @@ from flask import Blueprint, Flask, Response, request
 from functions.cas import flow, pages
 from functions.core.audit import Client as Caller
 from functions.core.clock import Clock
-from functions.core.errors import UnknownService
 from functions.core.mail import Mailer
 from functions.core.settings import Settings
 from functions.core.store import Store
@@ -44,7 +43,7 @@ def login() -> Response:
         location = flow.login(
             svc.store, cas_request, session_id=session_cookie(), now=svc.now(), caller=Caller(*client_info())
         )
-    except UnknownService:
+    except flow.UnknownService:
         return _html(pages.unknown_service(), 400)  # never a redirect to a service nobody registered
     return _redirect(location)
 

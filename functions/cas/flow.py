@@ -19,7 +19,7 @@ from functions.core import audit, service_tickets, sso
 from functions.core.audit import Client as Caller
 from functions.core.auth import current_session
 from functions.core.clients import Client
-from functions.core.errors import NotAuthenticated, UnknownService
+from functions.core.errors import NotAuthenticated
 from functions.core.lifecycle import AccountState
 from functions.core.limits import SERVICE_URL_MAX_LENGTH
 from functions.core.sessions import Session, session_hash
@@ -27,6 +27,10 @@ from functions.core.store import Store
 
 PROTOCOL = "cas"
 HOME = "/compte/"  # a login without a service: the family's own page
+
+
+class UnknownService(Exception):
+    """A service URL no registered client declares: an HTML page (`pages.unknown_service`), never a redirect."""
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from html import escape
 
-from functions.core.messages import CATALOGUE, Code
-
 # No script, no inline style, no form: only the site's stylesheet and links to the site.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -37,15 +35,18 @@ def _page(title: str, paragraphs: list[str], links: list[tuple[str, str]]) -> st
 
 
 def unknown_service() -> str:
-    entry = CATALOGUE[Code.UNKNOWN_SERVICE]
+    """The answer to a `service` nobody registered (HTML for the browser: no JSON code)."""
     return _page(
         "Application non reconnue",
         [
-            entry.message,
+            "Cette application n'est pas reconnue par l'ENT : la connexion ne peut pas continuer.",
             "Retournez sur le site de l'établissement et ouvrez l'application depuis son lien ; "
             "si cela recommence, signalez-le à l'établissement.",
         ],
-        [(entry.help or "/aide/services-ent/", "Se connecter aux services de l'ENT"), ("/", "Accueil de l'aide")],
+        [
+            ("/aide/services-ent/#application-inconnue", "Se connecter aux services de l'ENT"),
+            ("/", "Accueil de l'aide"),
+        ],
     )
 
 

@@ -30,6 +30,12 @@ CONTRACT = {
     ("POST", "/api/account/email"),
     ("POST", "/api/account/email/confirm"),
     ("POST", "/api/feedback"),
+    # Single sign-on: the pending sign-in the login page reads, the CAS server.
+    ("GET", "/api/sso/pending"),
+    ("GET", "/cas/login"),
+    ("GET", "/cas/p3/serviceValidate"),
+    ("GET", "/cas/serviceValidate"),
+    ("GET", "/cas/logout"),
 }
 
 
