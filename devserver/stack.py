@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devserver import environment, mailbox
+from devserver import demo_apps, environment, mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
 from devserver.aws import create_table, moto_port, start_moto, verify_sender
@@ -78,7 +78,9 @@ class LocalStack:
         session = boto3.session.Session()
         create_table(session.client("dynamodb"), TABLE_NAME)
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
-        self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(UTC))
+        store = Store(TABLE_NAME)
+        self.demo_accounts = seed_demo_accounts(store, datetime.now(UTC))
+        demo_apps.register_all(store, self.web_port)  # the demo apps, as `ent-admin client add` would
 
     def stop(self) -> None:
         """Stop the schedule, the web server and moto (the reverse of their start)."""

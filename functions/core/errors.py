@@ -125,7 +125,3 @@ class TooManyAttempts(DomainError, answer=Code.TOO_MANY_ATTEMPTS):
 
 class PendingRequestUnknown(DomainError, answer=Code.SSO_REQUEST_UNKNOWN):
     """An app's pending sign-in that is unknown, malformed or past its 15 minutes."""
-
-
-class UnknownService(DomainError, answer=Code.UNKNOWN_SERVICE):
-    """A CAS service URL no registered client declares: an error page, never a redirect."""

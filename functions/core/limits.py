@@ -31,3 +31,8 @@ FEEDBACK_PAGE_MAX_LENGTH = 200
 FEEDBACK_COMMENT_MAX_LENGTH = 1000
 
 USER_AGENT_MAX_LENGTH = 256  # kept in audit events, cut beyond
+# Single sign-on: a CAS `service` (a registered URL is at most 512, its query may add), a service
+# ticket (CAS 3.0 §3.7: 32 to 256 characters), a pending sign-in's reference (`demande`).
+SERVICE_URL_MAX_LENGTH = 2048
+SERVICE_TICKET_MAX_LENGTH = 256
+SSO_REFERENCE_MAX_LENGTH = 64

@@ -77,9 +77,8 @@ class Code(StrEnum):
     LOGIN_REQUIRED = "login_required"
     UNKNOWN_CLIENT = "unknown_client"
     INVALID_REDIRECT_URI = "invalid_redirect_uri"
-    # Single sign-on: a pending sign-in of an app (functions/core/sso.py), a CAS service (HTML page).
+    # Single sign-on: a pending sign-in of an app (functions/core/sso.py).
     SSO_REQUEST_UNKNOWN = "sso_request_unknown"
-    UNKNOWN_SERVICE = "unknown_service"
     # The secretariat's commands only (issuing accounts, looking one up): no route answers them.
     IDENTIFIER_TAKEN = "identifier_taken"
     ACCOUNT_NOT_FOUND = "account_not_found"
@@ -88,16 +87,8 @@ class Code(StrEnum):
 
 # Codes no API answer documents: a 500 is never part of the contract (the contract tests allow
 # none), the fallback has no known cause, and the secretariat-only codes never reach a route.
-# UNKNOWN_SERVICE is answered by /cas/login as a French HTML page (a browser follows it), not JSON.
 NOT_IN_API: frozenset[Code] = frozenset(
-    {
-        Code.INTERNAL_ERROR,
-        Code.ERROR,
-        Code.IDENTIFIER_TAKEN,
-        Code.ACCOUNT_NOT_FOUND,
-        Code.PERSON_ALREADY_ISSUED,
-        Code.UNKNOWN_SERVICE,
-    }
+    {Code.INTERNAL_ERROR, Code.ERROR, Code.IDENTIFIER_TAKEN, Code.ACCOUNT_NOT_FOUND, Code.PERSON_ALREADY_ISSUED}
 )
 
 
@@ -276,12 +267,6 @@ _ENTRIES = (
         404,
         "Cette demande de connexion à une application a expiré. Retournez sur l'application et recommencez.",
         "/aide/services-ent/#demande-expiree",
-    ),
-    Entry(
-        Code.UNKNOWN_SERVICE,
-        400,
-        "Cette application n'est pas reconnue par l'ENT : la connexion ne peut pas continuer.",
-        "/aide/services-ent/#application-inconnue",
     ),
     Entry(Code.IDENTIFIER_TAKEN, 409, "Cet identifiant existe déjà."),
     Entry(Code.ACCOUNT_NOT_FOUND, 404, "Aucun compte ne porte cet identifiant."),

@@ -25,8 +25,10 @@ class ServiceTicket:
     client_id: str
     service_url: str
     identifier: str
-    issued_at: datetime  # the time of the login behind it is the session's
-    authenticated_at: datetime
+    subject: str  # the account's pairwise identifier for this service: `cas:user`
+    issued_at: datetime
+    authenticated_at: datetime  # when the session behind it logged in
+    from_new_login: bool  # the login was asked for this ticket (what `renew=true` requires)
     expires_at: datetime
 
     def is_live(self, now: datetime) -> bool:
@@ -46,7 +48,14 @@ def ticket_hash_of(ticket: str) -> str:
 
 
 def issue(
-    *, client_id: str, service_url: str, identifier: str, authenticated_at: datetime, now: datetime
+    *,
+    client_id: str,
+    service_url: str,
+    identifier: str,
+    subject: str,
+    authenticated_at: datetime,
+    from_new_login: bool,
+    now: datetime,
 ) -> tuple[str, ServiceTicket]:
     """Return a new ticket (for the redirect) and its record (for the store)."""
     ticket = new_ticket()
@@ -55,7 +64,9 @@ def issue(
         client_id=client_id,
         service_url=service_url,
         identifier=identifier,
+        subject=subject,
         issued_at=now,
         authenticated_at=authenticated_at,
+        from_new_login=from_new_login,
         expires_at=now + TICKET_LIFETIME,
     )

@@ -35,6 +35,7 @@ _REFERENCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # Our own endpoints that re-run an app's sign-in; nothing else may be a resume URL.
 RESUME_PATHS = ("/cas/login?", "/api/oidc/authorize?")
 PROTOCOLS = ("oidc", "cas")
+SUBJECT_BYTES = 16
 
 
 class SsoClient(Protocol):
@@ -59,6 +60,7 @@ class PendingRequest:
     resume_url: str  # one of RESUME_PATHS, with the app's own parameters
     created_at: datetime
     expires_at: datetime
+    force_login: bool = False  # renew=true, prompt=login: the login page asks even if signed in
 
     def is_live(self, now: datetime) -> bool:
         return now < self.expires_at
@@ -90,7 +92,9 @@ def is_resume_url(url: str) -> bool:
     return url.startswith(RESUME_PATHS) and "\\" not in url and not any(ord(c) < 0x21 for c in url)
 
 
-def start_pending(store: Store, *, protocol: str, client: SsoClient, resume_url: str, now: datetime) -> str:
+def start_pending(
+    store: Store, *, protocol: str, client: SsoClient, resume_url: str, now: datetime, force_login: bool = False
+) -> str:
     """Keep the request server-side for 15 minutes; return its reference (`/connexion/?demande=<ref>`)."""
     if protocol not in PROTOCOLS or not is_resume_url(resume_url):
         raise ValueError("a resume URL is one of our own sign-in endpoints")
@@ -104,6 +108,7 @@ def start_pending(store: Store, *, protocol: str, client: SsoClient, resume_url:
             resume_url=resume_url,
             created_at=now,
             expires_at=now + PENDING_LIFETIME,
+            force_login=force_login,
         )
     )
     return reference
@@ -165,7 +170,7 @@ def continuation_for(store: Store, identifier: str, now: datetime) -> dict[str, 
     The continue URL is the login page with a fresh pending request (15 minutes) for that app: the
     family logs in with the password just chosen and is taken back to the app.
     """
-    binding = store.take_app_binding(identifier)
+    binding = store.take_app_binding(identifier, now)
     if binding is None or now >= binding.expires_at or store.get_client(binding.client_id) is None:
         return None
     reference = secrets.token_urlsafe(REFERENCE_BYTES)
@@ -183,12 +188,15 @@ def continuation_for(store: Store, identifier: str, now: datetime) -> dict[str, 
     return {"app_name": binding.app_name, "continue_url": login_url(reference)}
 
 
-def record_app_sign_in(store: Store, *, identifier: str, client: SsoClient, now: datetime) -> None:
-    """Note that this account signed in to this app now (one item per app, the latest time)."""
-    store.put_app_sign_in(
-        identifier,
-        AppSignIn(client_id=client.client_id, app_name=client.name, protocol=client.protocol, last_at=now),
-    )
+def record_app_sign_in(store: Store, *, identifier: str, client: SsoClient, now: datetime) -> str:
+    """Note that this account signed in to this app now; return the account's subject for this app.
+
+    The subject is pairwise: random, drawn at the account's first sign-in to the app and kept with
+    it (one conditional write), so no two apps can link their users, and no app can derive the
+    ENT identifier. It stays the same for as long as the account lives.
+    """
+    app = AppSignIn(client_id=client.client_id, app_name=client.name, protocol=client.protocol, last_at=now)
+    return store.sign_in_to_app(identifier, app, new_subject=secrets.token_hex(SUBJECT_BYTES))
 
 
 def apps_signed_in(store: Store, identifier: str) -> list[AppSignIn]:

@@ -97,12 +97,20 @@ def apps_view(store: Store, identifier: str) -> list[dict[str, str]]:
     ]
 
 
-def pending_view(store: Store, reference: object, now: datetime) -> dict[str, str]:
-    """`{app_name, continue_url}` of a live pending sign-in; continue_url is always our own endpoint."""
+def pending_view(store: Store, reference: object, now: datetime) -> dict[str, object]:
+    """`{app_name, continue_url, force_login}` of a live pending sign-in; continue_url is always ours.
+
+    `force_login` (CAS `renew`, OIDC `prompt=login`): the page asks for the password even when
+    this browser is signed in.
+    """
     pending = sso.read_pending(store, reference, now)
     if pending is None or not isinstance(reference, str):
         raise PendingRequestUnknown()
-    return {"app_name": pending.app_name, "continue_url": sso.continue_url(reference, pending)}
+    return {
+        "app_name": pending.app_name,
+        "continue_url": sso.continue_url(reference, pending),
+        "force_login": pending.force_login,
+    }
 
 
 def logout(store: Store, session_id: str | None) -> None:

@@ -529,6 +529,99 @@ def real_feedback(world: World, case, pick: Picker, positive: bool) -> Expect | 
     return 202, None
 
 
+# --- single sign-on: a registered CAS service, pending sign-ins, tickets ----------------------
+
+CAS_SERVICE = "https://vie-scolaire.example.fr/cas"
+
+
+def _cas_service(world: World):
+    from functions.core.clients import register_cas_client
+
+    found = world.store.find_cas_service(CAS_SERVICE)
+    if found is None:
+        found = register_cas_client(name="Vie scolaire", service_urls=[CAS_SERVICE])
+        world.store.put_client(found)
+    return found
+
+
+def real_sso_pending(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    from functions.core import sso
+
+    if not positive:
+        return None
+    choice = pick("demande", "live", "live", "unknown", GENERATED)
+    if choice == GENERATED:
+        return None
+    if choice == "unknown":
+        case.query = {"demande": "x" * 32}
+        return 404, "sso_request_unknown"
+    reference = sso.start_pending(
+        world.store, protocol="cas", client=_cas_service(world), resume_url="/cas/login?service=x", now=world.clock()
+    )
+    case.query = {"demande": reference}
+    return 200, None
+
+
+def real_cas_login(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    if not positive:
+        return None
+    service = pick("service", "registered", "registered", "unregistered", "none", GENERATED)
+    signed_in = pick("session", "live", "none") == "live"
+    if signed_in:
+        case.cookies = {COOKIE_NAME: world.session(world.account())}
+    if service == GENERATED:
+        return None
+    query = dict(case.query or {})
+    query.pop("service", None)
+    if service == "registered":
+        _cas_service(world)
+        query["service"] = CAS_SERVICE
+    elif service == "unregistered":
+        query["service"] = "https://pirate.example.com/cas"
+    case.query = query
+    if query.get("demande") is not None or query.get("renew") or query.get("gateway"):
+        return None  # generated flags: the answer depends on them
+    return (400, None) if service == "unregistered" else (303, None)
+
+
+def real_cas_validate(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    from functions.core import service_tickets
+
+    if not positive:
+        return None
+    choice = pick("ticket", "live", "live", "unknown", GENERATED)
+    if choice == GENERATED:
+        return 200, None  # every validation answers 200 and XML
+    account = world.account()
+    client = _cas_service(world)
+    ticket, record = service_tickets.issue(
+        client_id=client.client_id,
+        service_url=CAS_SERVICE,
+        identifier=account.identifier,
+        subject="s" * 32,
+        authenticated_at=world.clock(),
+        from_new_login=False,
+        now=world.clock(),
+    )
+    if choice == "live":
+        world.store.put_service_ticket(record)
+    case.query = {"service": CAS_SERVICE, "ticket": ticket}
+    return 200, None
+
+
+def real_cas_logout(world: World, case, pick: Picker, positive: bool) -> Expect | None:
+    if not positive:
+        return None
+    if pick("session", "live", "none") == "live":
+        case.cookies = {COOKIE_NAME: world.session(world.account())}
+    service = pick("service", "registered", "none", GENERATED)
+    if service == GENERATED:
+        return None
+    _cas_service(world)
+    case.query = {"service": CAS_SERVICE} if service == "registered" else {}
+    return (303, None) if service == "registered" else (200, None)
+
+
 SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | None]] = {
     ("/api/login", "POST"): real_login,
     ("/api/session", "GET"): real_session,
@@ -547,6 +640,11 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
     ("/api/account/email/confirm", "POST"): _real_token(TokenKind.EMAIL_CHANGE),
     ("/api/feedback", "POST"): real_feedback,
     **OIDC_SCENARIOS,
+    ("/api/sso/pending", "GET"): real_sso_pending,
+    ("/cas/login", "GET"): real_cas_login,
+    ("/cas/p3/serviceValidate", "GET"): real_cas_validate,
+    ("/cas/serviceValidate", "GET"): real_cas_validate,
+    ("/cas/logout", "GET"): real_cas_logout,
 }
 
 # Where failed guesses are also counted per source address (DESIGN §6.5).
@@ -642,7 +740,8 @@ def test_operation_honours_the_contract(api, world: World, path: str, method: st
     documented = SPEC["paths"][path][method.lower()]
     has_inputs = any(documented.get(part) for part in ("parameters", "requestBody", "security"))
     assert sum(seen.values()) >= (EXAMPLES if has_inputs else 1)  # OIDC discovery and keys take nothing to vary
-    assert any(200 <= status < 400 for status, _ in seen), f"no success reached: {dict(seen)}"  # 302: authorize
+    # A success; for the sign-in of an app, its redirection (OIDC 302 with the code, CAS 303 with the ticket).
+    assert any(200 <= status < 400 for status, _ in seen), f"no success reached: {dict(seen)}"
 
 
 # --- statuses the fuzzing cannot reach by itself --------------------------------------------
@@ -727,6 +826,16 @@ def test_feedback_page_with_a_trailing_newline_is_refused(api) -> None:
     assert (response.status_code, error_code(response)) == (400, "invalid_input")
 
 
+# GET routes whose query must name something for the table to be read at all.
+BUSY_QUERIES = {
+    "/api/sso/pending": {"demande": "x" * 32},
+    "/cas/login": {"service": CAS_SERVICE},
+    "/cas/p3/serviceValidate": {"service": CAS_SERVICE, "ticket": "ST-" + "x" * 43},
+    "/cas/serviceValidate": {"service": CAS_SERVICE, "ticket": "ST-" + "x" * 43},
+    "/cas/logout": {"service": CAS_SERVICE},
+}
+
+
 class _Busy:
     """A DynamoDB client that is always throttled."""
 
@@ -748,7 +857,7 @@ def test_busy_table_is_a_503_with_retry_after(
             continue  # reads no table: OIDC discovery and keys
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
-            request = {"body": _example(path, method), "media_type": "application/json"}
+            request = {"body": _example(path, method), "media_type": "application/json", "query": BUSY_QUERIES.get(path)}
             if path.startswith("/api/oidc/"):
                 request.update(busy_request(world, path))
             case = SCHEMA[path][method].Case(cookies=cookies, **request)

@@ -298,6 +298,37 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     assert post("/api/feedback", {"page": "/aide/courrier/", "helpful": "oui"}).status_code == 400
 
 
+def drive_single_sign_on(api, accounts, outbox, store) -> None:
+    """A family goes from a CAS app through first connection and activation back to it, then logs out."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from tests.sso_support import SERVICE, register_service
+
+    def query(location: str) -> dict[str, str]:
+        return {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+
+    register_service(store)
+    cas_login = "/cas/login?" + urlencode({"service": SERVICE})
+    assert api.get("/cas/login?service=https://pirate.example.com/").status_code == 400
+    reference = query(api.get(cas_login).headers["Location"])["demande"]
+    assert api.get(f"/api/sso/pending?demande={reference}").status_code == 200
+    account, initial_password = accounts.make(first_name="Sacha")
+    assert login(api, account.identifier, initial_password) == 200
+    form = {"email": "sacha@exemple.fr", "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD}
+    assert (
+        api.post("/api/first-connection", {"birth_date": "01/03/2015", "demande": reference, **form}).status_code == 202
+    )
+    offer = api.post("/api/activation", {"token": token_of(outbox()[-1])}).get_json()["continue"]
+    continue_url = api.get("/api/sso/pending?" + urlencode(query(offer["continue_url"]))).get_json()["continue_url"]
+    assert login(api, account.identifier, NEW_PASSWORD) == 200
+    ticket = query(api.get(continue_url).headers["Location"])["ticket"]
+    validation = "/cas/p3/serviceValidate?" + urlencode({"service": SERVICE, "ticket": ticket})
+    assert b"authenticationSuccess" in api.get(validation).data
+    assert b"INVALID_TICKET" in api.get(validation).data
+    assert api.get("/api/session").get_json()["apps"]
+    assert api.get("/cas/logout").status_code == 200
+
+
 def run_the_sweep(accounts, store, settings, clock) -> None:
     """A reminder, a deactivation and deletions, run as the sweep function's code."""
     from functions.core.mail import Mailer
@@ -375,6 +406,7 @@ def test_the_declared_operations_are_what_each_function_calls(
 ):
     drive_every_flow(api, accounts, outbox, store)
     drive_the_oidc_provider(api, accounts, store)
+    drive_single_sign_on(api, accounts, outbox, store)
     run_the_sweep(accounts, store, settings, clock)
 
     for function_id in FUNCTIONS:

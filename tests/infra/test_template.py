@@ -38,6 +38,12 @@ CONTRACT = {
     ("GET", "/api/oidc/userinfo"),
     ("POST", "/api/oidc/userinfo"),
     ("GET", "/api/oidc/logout"),
+    # Single sign-on: the pending sign-in the login page reads, the CAS server.
+    ("GET", "/api/sso/pending"),
+    ("GET", "/cas/login"),
+    ("GET", "/cas/p3/serviceValidate"),
+    ("GET", "/cas/serviceValidate"),
+    ("GET", "/cas/logout"),
 }
 
 

@@ -237,6 +237,7 @@ def pending_request_to_item(pending: PendingRequest) -> Item:
         "client_id": pending.client_id,
         "app_name": pending.app_name,
         "resume_url": pending.resume_url,
+        "force_login": pending.force_login,
         "created_at": pending.created_at.isoformat(),
         "expires_at": epoch_seconds(pending.expires_at),
     }
@@ -249,6 +250,7 @@ def pending_request_from_item(reference_hash: str, item: Item) -> PendingRequest
         client_id=item["client_id"],
         app_name=item["app_name"],
         resume_url=item["resume_url"],
+        force_login=bool(item.get("force_login")),
         created_at=datetime.fromisoformat(item["created_at"]),
         expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
     )
@@ -277,18 +279,6 @@ def app_binding_from_item(identifier: str, item: Item) -> AppBinding:
     )
 
 
-def app_sign_in_to_item(identifier: str, app: AppSignIn) -> Item:
-    return {
-        **keys.app_sign_in_key(identifier, app.client_id),
-        "type": "app_sign_in",
-        "client_id": app.client_id,
-        "app_name": app.app_name,
-        "protocol": app.protocol,
-        "last_at": app.last_at.isoformat(),
-        "expires_at": epoch_seconds(app.last_at) + AUDIT_RETENTION_DAYS * 86400,
-    }
-
-
 def app_sign_in_from_item(item: Item) -> AppSignIn:
     return AppSignIn(
         client_id=item["client_id"],
@@ -305,8 +295,10 @@ def service_ticket_to_item(ticket: ServiceTicket) -> Item:
         "client_id": ticket.client_id,
         "service_url": ticket.service_url,
         "identifier": ticket.identifier,
+        "subject": ticket.subject,
         "issued_at": ticket.issued_at.isoformat(),
         "authenticated_at": ticket.authenticated_at.isoformat(),
+        "from_new_login": ticket.from_new_login,
         "expires_at": epoch_seconds(ticket.expires_at),
     }
 
@@ -318,8 +310,10 @@ def service_ticket_from_item(ticket_hash: str, item: Item) -> ServiceTicket:
         client_id=item["client_id"],
         service_url=item["service_url"],
         identifier=item["identifier"],
+        subject=item["subject"],
         issued_at=issued_at,
         authenticated_at=datetime.fromisoformat(item["authenticated_at"]),
+        from_new_login=bool(item.get("from_new_login")),
         # Exact to the microsecond: 10 s is too short for the TTL's whole seconds.
         expires_at=issued_at + TICKET_LIFETIME,
     )

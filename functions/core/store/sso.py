@@ -3,6 +3,7 @@ signed in to, and CAS service tickets (spent in one conditional write)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -15,7 +16,6 @@ from functions.core.store.items import (
     app_binding_from_item,
     app_binding_to_item,
     app_sign_in_from_item,
-    app_sign_in_to_item,
     pending_request_from_item,
     pending_request_to_item,
     service_ticket_from_item,
@@ -35,13 +35,52 @@ class SsoOperations(Table):
         """Remember the app of a first connection (a later first connection replaces it)."""
         self._put(app_binding_to_item(binding))
 
-    def take_app_binding(self, identifier: str) -> AppBinding | None:
-        """Read and remove the app of the first connection, in one write: offered once."""
-        old = self._delete_returning(keys.app_binding_key(identifier))
-        return app_binding_from_item(identifier, old) if old else None
+    def take_app_binding(self, identifier: str, now: datetime) -> AppBinding | None:
+        """Read the app of the first connection and mark it taken, in one write: it is offered once.
 
-    def put_app_sign_in(self, identifier: str, app: AppSignIn) -> None:
-        self._put(app_sign_in_to_item(identifier, app))
+        An update, not a delete: this function deletes no item under an account's key (its TTL
+        and the account's deletion remove it).
+        """
+        try:
+            response = self.dynamodb.update_item(
+                TableName=self.table_name,
+                Key=marshal(keys.app_binding_key(identifier)),
+                UpdateExpression="SET taken_at = :now",
+                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(taken_at)",
+                ExpressionAttributeValues=marshal({":now": now.isoformat()}),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if not is_conditional_failure(error):
+                raise
+            return None
+        return app_binding_from_item(identifier, unmarshal(response["Attributes"]))
+
+    def sign_in_to_app(self, identifier: str, app: AppSignIn, *, new_subject: str) -> str:
+        """Record the sign-in (name and time) and return the account's subject for the app.
+
+        One write: the subject is `new_subject` only if the item has none yet, so parallel first
+        sign-ins agree on one. No TTL: the subject lasts as long as the account (deleted with it).
+        """
+        response = self.dynamodb.update_item(
+            TableName=self.table_name,
+            Key=marshal(keys.app_sign_in_key(identifier, app.client_id)),
+            UpdateExpression="SET #type = :type, client_id = :client_id, app_name = :name, protocol = :protocol, "
+            "last_at = :last_at, subject = if_not_exists(subject, :subject)",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues=marshal(
+                {
+                    ":type": "app_sign_in",
+                    ":client_id": app.client_id,
+                    ":name": app.app_name,
+                    ":protocol": app.protocol,
+                    ":last_at": app.last_at.isoformat(),
+                    ":subject": new_subject,
+                }
+            ),
+            ReturnValues="ALL_NEW",
+        )
+        return str(unmarshal(response["Attributes"])["subject"])
 
     def app_sign_ins(self, identifier: str) -> list[AppSignIn]:
         """The apps this account signed in to (one item each, under the account)."""
