@@ -14,6 +14,13 @@ from functions.core import audit, sso
 from functions.core.auth import current_session
 from functions.core.errors import NotAuthenticated
 from functions.core.grants import AuthorizationCode
+from functions.core.limits import (
+    ACCESS_TOKEN_MAX_LENGTH,
+    CLIENT_ID_MAX_LENGTH,
+    ID_TOKEN_HINT_MAX_LENGTH,
+    OIDC_STATE_MAX_LENGTH,
+    REDIRECT_URI_MAX_LENGTH,
+)
 from functions.core.sessions import Session, session_hash
 from functions.core.store import Store
 from functions.core.tokens import new_token, token_hash
@@ -24,8 +31,12 @@ from functions.oidc.exchange import Issuer
 from functions.oidc.sessions import account_of_live_session
 
 AUTHORIZE_PATH = "/api/oidc/authorize"
-ACCESS_TOKEN_MAX_LENGTH = 128
-LOGOUT_LIMITS = {"id_token_hint": 4096, "client_id": 128, "post_logout_redirect_uri": 512, "state": 512}
+LOGOUT_LIMITS = {
+    "id_token_hint": ID_TOKEN_HINT_MAX_LENGTH,
+    "client_id": CLIENT_ID_MAX_LENGTH,
+    "post_logout_redirect_uri": REDIRECT_URI_MAX_LENGTH,
+    "state": OIDC_STATE_MAX_LENGTH,
+}
 
 
 def authorize(
