@@ -52,13 +52,20 @@ def authorize(
     """Return where the browser goes: the app with a code or an error, or « Se connecter »."""
     try:
         request = read_request(store, params)  # a page, never a redirect, for a bad client or address
-        session, identifier = _signed_in(store, request, session_id, now)
+        session, identifier, stale = _signed_in(store, request, session_id, now)
     except AuthorizationRefused as refused:
         answer = {"error": refused.code, "error_description": refused.message, "state": refused.state}
         return _to_app(refused.redirect_uri, {**answer, "iss": issuer.url})
     if session is None:
+        # A session too old for the app (prompt=login, max_age): the login page asks the password again.
+        force_login = stale or request.forces_login
         reference = sso.start_pending(
-            store, protocol="oidc", client=request.client, resume_url=_resume_url(query), now=now
+            store,
+            protocol="oidc",
+            client=request.client,
+            resume_url=_resume_url(query),
+            now=now,
+            force_login=force_login,
         )
         return sso.login_url(reference)
     code = new_token()
@@ -83,8 +90,8 @@ def authorize(
 
 def _signed_in(
     store: Store, request: AuthorizationRequest, session_id: str | None, now: datetime
-) -> tuple[Session | None, str]:
-    """Return the SSO session fit for this request (None: a login is needed first)."""
+) -> tuple[Session | None, str, bool]:
+    """Return the SSO session fit for this request (None: a login is needed first), and whether one was too old."""
     session: Session | None = None
     identifier = ""
     try:
@@ -99,10 +106,10 @@ def _signed_in(
         fresh = sso.logged_in_since(session, pending)  # this very request's login
         too_old = request.max_age is not None and now - session.created_at > timedelta(seconds=request.max_age)
         if not fresh and (request.forces_login or too_old):
-            session = None
+            return None, "", True
     if session is None and "none" in request.prompt:
         raise LoginRequired(request.redirect_uri, request.state)
-    return session, identifier
+    return session, identifier, False
 
 
 def _resume_url(query: str) -> str:
