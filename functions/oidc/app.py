@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from functions.core.audit import Client as RequestClient
 from functions.core.clock import Clock
 from functions.core.mail import Mailer
+from functions.core.messages import help_for
 from functions.core.settings import Settings, SettingsError
 from functions.core.store import Store
 from functions.oidc import flow
@@ -105,7 +106,7 @@ def _page(html: str, status: int) -> Response:
 
 
 def _error_page(error: ErrorPage) -> Response:
-    return _page(error_page(error.code, error.message, error.help), error.status)
+    return _page(error_page(error.code, error.message, error.help or help_for(error.code)), error.status)
 
 
 def _oauth_error(error: OAuthError) -> Response:
