@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.harness import Stack
-from tests.browser.helpers import axe_violations
+from tests.browser.helpers import DESKTOP, axe_violations
 
 DEMO = "/_dev/apps/oidc/"
 
@@ -39,10 +39,18 @@ def test_the_demo_app_signs_a_family_in_with_the_ent_login_then_out(page: Page, 
     expect(page.locator("[data-oidc-error]")).to_have_text("login_required")  # logged out of the ENT too
 
 
-def test_an_unknown_app_gets_a_french_page_not_a_redirect(page: Page, stack: Stack) -> None:
-    page.goto(stack.url("/api/oidc/authorize?client_id=inconnu&redirect_uri=https://evil.example/&response_type=code"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Connexion à l'application impossible")
-    assert page.url.startswith(stack.url("/api/oidc/authorize"))
-    assert axe_violations(page) == []
-    page.get_by_role("link", name="Que faire ?").click()
-    page.wait_for_url("**/aide/services-ent/#application-inconnue")
+def test_an_unknown_app_gets_a_french_page_not_a_redirect(browser: Browser, stack: Stack) -> None:
+    # The page forbids every script (its CSP): axe is injected with the CSP bypassed, in a context of its own.
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR", bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(
+            stack.url("/api/oidc/authorize?client_id=inconnu&redirect_uri=https://evil.example/&response_type=code")
+        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Connexion à l'application impossible")
+        assert page.url.startswith(stack.url("/api/oidc/authorize"))
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="Que faire ?").click()
+        page.wait_for_url("**/aide/services-ent/#application-inconnue")
+    finally:
+        context.close()
