@@ -93,7 +93,7 @@ def _signed_in(
 ) -> tuple[Session | None, str, bool]:
     """Return the SSO session fit for this request (None: a login is needed first), and whether one was too old."""
     session: Session | None = None
-    identifier = ""
+    identifier, stale = "", False
     try:
         session, account = current_session(store, session_id, now)  # only `active` accounts
         identifier = account.identifier
@@ -106,10 +106,10 @@ def _signed_in(
         fresh = sso.logged_in_since(session, pending)  # this very request's login
         too_old = request.max_age is not None and now - session.created_at > timedelta(seconds=request.max_age)
         if not fresh and (request.forces_login or too_old):
-            return None, "", True
+            session, identifier, stale = None, "", True
     if session is None and "none" in request.prompt:
-        raise LoginRequired(request.redirect_uri, request.state)
-    return session, identifier, False
+        raise LoginRequired(request.redirect_uri, request.state)  # no page may be shown: the app decides
+    return session, identifier, stale
 
 
 def _resume_url(query: str) -> str:

@@ -113,3 +113,9 @@ def test_max_age_older_than_the_login_asks_for_a_new_login(api, app, family, clo
     pending = api.get("/api/sso/pending", query_string={"demande": location.split("=", 1)[1]}).get_json()
     assert pending["force_login"] is True
     assert "code" in callback_params(sign_in(api, app, max_age="3600"))
+
+
+def test_prompt_none_with_a_session_older_than_max_age_answers_login_required(api, app, family, clock):
+    clock.advance(minutes=10)
+    params = callback_params(browse(api, app.authorization_url(prompt="none", max_age="60")).headers["Location"])
+    assert params["error"] == "login_required"
