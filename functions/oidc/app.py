@@ -88,7 +88,12 @@ def userinfo() -> Response:
 def logout() -> Response:
     svc = services()
     outcome = rp_logout.logout(
-        svc.store, issuer(), params=request.args.to_dict(flat=False), session_id=session_cookie(), now=svc.now()
+        svc.store,
+        issuer(),
+        params=request.args.to_dict(flat=False),
+        session_id=session_cookie(),
+        now=svc.now(),
+        client_info=RequestClient(*client_info()),
     )
     response = _redirect(outcome.location) if outcome.location else _page(logout_page(outcome.ended), 200)
     if outcome.ended:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from functions.core import audit
 from functions.core.limits import (
     CLIENT_ID_MAX_LENGTH,
     ID_TOKEN_HINT_MAX_LENGTH,
@@ -33,7 +34,9 @@ class LoggedOut:
     location: str | None  # the app's registered post-logout address, else our page
 
 
-def logout(store: Store, issuer: Issuer, *, params: Params, session_id: str | None, now: datetime) -> LoggedOut:
+def logout(
+    store: Store, issuer: Issuer, *, params: Params, session_id: str | None, now: datetime, client_info: audit.Client
+) -> LoggedOut:
     """RP-initiated logout 1.0: end the session the ID token names, then go where the app registered.
 
     Without a valid `id_token_hint` for the current session nothing is ended (a link on another
@@ -61,6 +64,7 @@ def logout(store: Store, issuer: Issuer, *, params: Params, session_id: str | No
         if session is not None and hint.get("sub") == pairwise_subject(
             issuer.pairwise_secret, client.client_id, session.identifier
         ):
-            store.delete_session(session.session_hash)
+            store.delete_session(session.session_hash)  # every app's codes and tokens end with it
+            audit.record(store, session.identifier, "logout", now, client_info, detail=f"oidc {client.client_id}")
             ended = True
     return LoggedOut(ended=ended, location=location if hint is not None else None)

@@ -33,13 +33,14 @@ def _userinfo(app, access_token: str) -> int:
     return int(app.session.get(f"{ISSUER}/api/oidc/userinfo", headers=headers, withhold_token=True).status_code)
 
 
-def test_logout_with_the_id_token_ends_the_session_and_returns_to_the_registered_address(api, app, family):
+def test_logout_with_the_id_token_ends_the_session_and_returns_to_the_registered_address(api, app, family, store):
     id_token, access_token = _signed_in_app(api, app)
     answer = _logout(api, id_token_hint=id_token, post_logout_redirect_uri=BYE, state="xyz")
     assert answer.status_code == 302 and answer.headers["Location"] == f"{BYE}?state=xyz"
     assert "__Host-ent-session=;" in answer.headers["Set-Cookie"]
     assert api.get("/api/session").status_code == 401
     assert _userinfo(app, access_token) == 401
+    assert "logout" in [event.action for event in store.events(family.identifier)]
 
 
 def test_logout_without_an_address_shows_our_page(api, app, family):
