@@ -100,7 +100,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ),
     ("POST", "/api/account/email/confirm"): Request("unknown link", {"token": UNKNOWN_TOKEN}, "400"),
     ("POST", "/api/feedback"): Request("page useful", {"page": "/connexion/", "helpful": True}, "202"),
+    # The OIDC provider's keys: KMS GetPublicKey and cryptography's import, what signing costs too.
+    ("GET", "/api/oidc/jwks"): Request("its public keys", None, "200"),
 }
+OIDC_KEY_ALIAS = "alias/ent-oidc-bench"
 
 
 @dataclass
@@ -121,7 +124,7 @@ def main() -> None:
     runs = env_int("BENCH_COLDSTART_RUNS", 7)
     warmup = env_int("BENCH_COLDSTART_WARMUP", 1, minimum=0)
     quiet_service_logs()
-    from devserver.aws import create_table, moto_port, start_moto, verify_sender
+    from devserver.aws import create_signing_key, create_table, moto_port, start_moto, verify_sender
 
     server = start_moto(0)
     try:
@@ -129,7 +132,10 @@ def main() -> None:
         aws = _clients(endpoint)
         create_table(aws["dynamodb"], TABLE_NAME)
         verify_sender(aws["ses"], aws["sesv2"], MAIL_FROM)
-        env = aws_variables(AWS_ENDPOINT_URL=endpoint)
+        create_signing_key(aws["kms"], OIDC_KEY_ALIAS)
+        env = aws_variables(
+            AWS_ENDPOINT_URL=endpoint, ENT_OIDC_KEYS=OIDC_KEY_ALIAS, ENT_PAIRWISE_SECRET="bench-pairwise-secret"
+        )
         with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as folder:
             scenarios = _scenarios(Path(folder), aws["dynamodb"])
             print(
@@ -151,7 +157,7 @@ def _clients(endpoint: str) -> dict[str, Any]:
     session = boto3.session.Session(
         aws_access_key_id=DUMMY_CREDENTIAL, aws_secret_access_key=DUMMY_CREDENTIAL, region_name=REGION
     )
-    return {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "ses", "sesv2")}
+    return {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "ses", "sesv2", "kms")}
 
 
 def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:

@@ -1,4 +1,4 @@
-"""The local stack's WSGI app: the site at `/`, the API at `/api` and `/cas`, the mailbox at `/_dev/mailbox`,
+"""The local stack's WSGI app: the site at `/`, the API at `/api`, `/cas` and `/.well-known`, the mailbox at `/_dev/mailbox`,
 the demo apps at `/_dev/apps/`."""
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ class DevApp:
 
     def respond(self, request: HttpRequest) -> HttpResponse:
         """Return the answer to `request`."""
-        if request.path == "/api" or request.path.startswith(("/api/", "/cas/")):  # /cas: the CAS server
+        # As CloudFront routes them: /cas the CAS server, /.well-known the OpenID Connect discovery.
+        if request.path == "/api" or request.path.startswith(("/api/", "/cas/", "/.well-known/")):
             return self.api.handle(request)
         if request.path in ("/_dev/mailbox", "/_dev/mailbox.json"):
             if request.method not in ("GET", "HEAD"):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from devserver import demo_cas
+from devserver import demo_cas, demo_oidc
 from devserver.gateway import HttpRequest, HttpResponse
 
 PREFIX = "/_dev/apps/"
@@ -25,7 +25,10 @@ class Demo:
     respond: Callable[[HttpRequest], HttpResponse]
 
 
-DEMOS = [Demo(demo_cas.PATH, demo_cas.NAME, demo_cas.register, demo_cas.respond)]
+DEMOS = [
+    Demo(demo_oidc.PATH, demo_oidc.NAME, demo_oidc.register, demo_oidc.respond),
+    Demo(demo_cas.PATH, demo_cas.NAME, demo_cas.register, demo_cas.respond),
+]
 
 
 def register_all(store: object, web_port: int) -> None:

@@ -13,7 +13,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from devserver import demo_apps, environment, mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
-from devserver.aws import create_table, moto_port, start_moto, verify_sender
+from devserver.aws import create_signing_key, create_table, moto_port, start_moto, verify_sender
 from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port_free
 from devserver.lambdas import Functions
 from devserver.schedule import Scheduler
@@ -78,6 +78,7 @@ class LocalStack:
         session = boto3.session.Session()
         create_table(session.client("dynamodb"), TABLE_NAME)
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
+        create_signing_key(session.client("kms"), environment.OIDC_KEY_ALIAS)
         store = Store(TABLE_NAME)
         self.demo_accounts = seed_demo_accounts(store, datetime.now(UTC))
         demo_apps.register_all(store, self.web_port)  # the demo apps, as `ent-admin client add` would

@@ -19,6 +19,11 @@ class Settings:
     # Set behind CloudFront: the secret header that proves a request came through it (and so
     # that its CloudFront-Viewer-Address header, the person's real address, can be trusted).
     origin_verify_secret: str | None = None
+    # The OpenID Connect provider's signing keys (KMS key ids, ARNs or aliases): the first signs,
+    # all are published in the JWKS (two during a rotation's overlap, README « Connecter une application »).
+    oidc_signing_keys: tuple[str, ...] = ()
+    # The per-deployment secret of the pairwise `sub` (OIDC Core §8.1): apps cannot link a family.
+    pairwise_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -36,4 +41,6 @@ class Settings:
             mail_from=env.get("ENT_MAIL_FROM", cls.mail_from).strip(),
             ses_configuration_set=env.get("ENT_SES_CONFIGURATION_SET", "").strip() or None,
             origin_verify_secret=env.get("ENT_ORIGIN_VERIFY", "").strip() or None,
+            oidc_signing_keys=tuple(key for key in env.get("ENT_OIDC_KEYS", "").replace(" ", "").split(",") if key),
+            pairwise_secret=env.get("ENT_PAIRWISE_SECRET", "").strip() or None,
         )

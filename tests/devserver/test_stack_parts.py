@@ -54,6 +54,8 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "ENT_TABLE": "ent-parents-local",
         "ENT_PUBLIC_URL": "http://127.0.0.1:8000",
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
+        "ENT_OIDC_KEYS": "alias/ent-oidc-local",  # created in moto's KMS at start
+        "ENT_PAIRWISE_SECRET": "local-pairwise-secret-never-used-on-aws",
     }
 
 

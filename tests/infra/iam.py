@@ -2,7 +2,8 @@
 
 A grant is (IAM action, where): `where` is `table`, `table[P]` (the items whose partition key is
 like P: an IAM dynamodb:LeadingKeys condition), an index name (or `*` for every index) for DynamoDB,
-`mail` for the SES identity and configuration set, `own-log-group`, `dead-letter-queue`.
+`mail` for the SES identity and configuration set, `signing-key` for the OIDC provider's KMS key,
+`own-log-group`, `dead-letter-queue`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ IAM_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sesv2", "SendEmail.Raw"): ("ses:SendEmail", "ses:SendRawEmail"),
     ("sesv2", "SendEmail.Simple"): ("ses:SendEmail",),
     ("sesv2", "SendEmail.Template"): ("ses:SendEmail",),
+    # The OpenID Connect provider's ID tokens: signed by its KMS key, whose public half is the JWKS.
+    ("kms", "Sign"): ("kms:Sign",),
+    ("kms", "GetPublicKey"): ("kms:GetPublicKey",),
 }
 
 Grant = tuple[str, str]
@@ -50,6 +54,7 @@ def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
         ("dynamodb", operation, where) for where, names in entry.get("dynamodb", {}).items() for operation in names
     }
     operations |= {("sesv2", operation, "mail") for operation in entry.get("sesv2", [])}
+    operations |= {("kms", operation, "signing-key") for operation in entry.get("kms", [])}
     return operations
 
 
@@ -137,6 +142,10 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
         if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]})]:
             raise PolicyError(f"{action} on {resources}: only the sweep's dead-letter queue")
         return ["dead-letter-queue"]
+    if service == "kms":
+        if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["OidcSigningKey", "Arn"]})]:
+            raise PolicyError(f"{action} on {resources}: only the OpenID Connect signing key")
+        return ["signing-key"]
     raise PolicyError(f"{action}: no function of this project calls {service}")
 
 

@@ -35,6 +35,9 @@
 | a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
 | a registered app (OIDC client, CAS)    | pk=CLIENTS, sk=CLIENT#<client_id>           | put/get/remove_client   |
 | every app; the CAS service of a URL    | pk=CLIENTS (one Query, a few dozen items)   | list_clients, find_cas_service |
+| an OIDC authorization code (60 s)      | pk=OIDC_CODE#<sha256>, sk=CODE              | put/get_authorization_code |
+| redeem a code, store its access token  | both, in one transaction (code unused)      | redeem_authorization_code |
+| an OIDC access token (5 min)           | pk=ACCESS_TOKEN#<sha256>, sk=ACCESS_TOKEN   | get/revoke_access_token |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 | a sign-in waiting for its login (SSO)  | pk=SSO_PENDING#<sha256>, sk=SSO_PENDING     | put/get_pending_request |
@@ -54,6 +57,7 @@ from functions.core.store.clients import ClientOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
+from functions.core.store.grants import GrantOperations
 from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
@@ -72,6 +76,7 @@ class Store(
     SchoolOperations,
     SsoOperations,
     ClientOperations,
+    GrantOperations,
 ):
     """Typed access to the accounts table."""
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from functions.core.clients import Client, Protocol
 from functions.core.clock import epoch_seconds, months_after
+from functions.core.grants import CODE_KEPT, AccessToken, AuthorizationCode
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import (
     AUDIT_RETENTION_DAYS,
@@ -345,4 +346,62 @@ def client_from_item(item: Item) -> Client:
         service_urls=tuple(item.get("service_urls") or ()),
         public=bool(item.get("public")),
         secret_hash=item.get("secret_hash"),
+    )
+
+
+def authorization_code_to_item(code: AuthorizationCode) -> Item:
+    item: Item = {
+        **keys.authorization_code_key(code.code_hash),
+        "type": "authorization_code",
+        "client_id": code.client_id,
+        "redirect_uri": code.redirect_uri,
+        "code_challenge": code.code_challenge,
+        "nonce": code.nonce,
+        "scope": list(code.scope),
+        "identifier": code.identifier,
+        "session_hash": code.session_hash,
+        "auth_time": code.auth_time.isoformat(),
+        "issued_at": code.issued_at.isoformat(),
+        "expires_at": epoch_seconds(code.issued_at + CODE_KEPT),  # TTL; valid_until is the code's life
+    }
+    return item
+
+
+def authorization_code_from_item(code_hash: str, item: Item) -> AuthorizationCode:
+    return AuthorizationCode(
+        code_hash=code_hash,
+        client_id=item["client_id"],
+        redirect_uri=item["redirect_uri"],
+        code_challenge=item["code_challenge"],
+        nonce=item.get("nonce"),
+        scope=tuple(item.get("scope") or ()),
+        identifier=item["identifier"],
+        session_hash=item["session_hash"],
+        auth_time=datetime.fromisoformat(item["auth_time"]),
+        issued_at=datetime.fromisoformat(item["issued_at"]),
+        used_at=_moment(item.get("used_at")),
+        access_token_hash=item.get("access_token_hash"),
+    )
+
+
+def access_token_to_item(token: AccessToken) -> Item:
+    return {
+        **keys.access_token_key(token.token_hash),
+        "type": "access_token",
+        "client_id": token.client_id,
+        "identifier": token.identifier,
+        "session_hash": token.session_hash,
+        "scope": list(token.scope),
+        "expires_at": epoch_seconds(token.expires_at),
+    }
+
+
+def access_token_from_item(token_hash: str, item: Item) -> AccessToken:
+    return AccessToken(
+        token_hash=token_hash,
+        client_id=item["client_id"],
+        identifier=item["identifier"],
+        session_hash=item["session_hash"],
+        scope=tuple(item.get("scope") or ()),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
     )

@@ -179,3 +179,11 @@ CLIENTS_PARTITION = "CLIENTS"
 def client_key(client_id: str) -> Key:
     # Every app in one partition: a few dozen at most, listed (and a CAS service found) by one Query.
     return {"pk": CLIENTS_PARTITION, "sk": f"CLIENT#{client_id}"}
+
+
+def authorization_code_key(code_hash: str) -> Key:
+    return {"pk": f"OIDC_CODE#{code_hash}", "sk": "CODE"}
+
+
+def access_token_key(token_hash: str) -> Key:
+    return {"pk": f"ACCESS_TOKEN#{token_hash}", "sk": "ACCESS_TOKEN"}
