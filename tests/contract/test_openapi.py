@@ -857,7 +857,11 @@ def test_busy_table_is_a_503_with_retry_after(
             continue  # reads no table: OIDC discovery and keys
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
-            request = {"body": _example(path, method), "media_type": "application/json", "query": BUSY_QUERIES.get(path)}
+            request = {
+                "body": _example(path, method),
+                "media_type": "application/json",
+                "query": BUSY_QUERIES.get(path),
+            }
             if path.startswith("/api/oidc/"):
                 request.update(busy_request(world, path))
             case = SCHEMA[path][method].Case(cookies=cookies, **request)
