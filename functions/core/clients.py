@@ -16,9 +16,9 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from functions.core.errors import InvalidInput
+from functions.core.limits import REDIRECT_URI_MAX_LENGTH as URL_MAX_LENGTH
 
 NAME_MAX_LENGTH = 80
-URL_MAX_LENGTH = 512
 MAX_URLS = 10
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 

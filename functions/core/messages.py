@@ -255,12 +255,14 @@ _ENTRIES = (
         400,
         "Cette application n'est pas connue de l'ENT : la connexion ne peut pas continuer. "
         "Revenez à l'application et réessayez, ou prévenez votre établissement.",
+        "/aide/services-ent/#application-inconnue",
     ),
     Entry(
         Code.INVALID_REDIRECT_URI,
         400,
         "L'adresse de retour demandée n'est pas celle enregistrée pour cette application : "
         "par sécurité, vous n'y êtes pas renvoyé. Revenez à l'application et réessayez.",
+        "/aide/services-ent/#application-inconnue",
     ),
     Entry(
         Code.SSO_REQUEST_UNKNOWN,

@@ -9,9 +9,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from functions.core.audit import Client as RequestClient
 from functions.core.clock import Clock
 from functions.core.mail import Mailer
+from functions.core.messages import help_for
 from functions.core.settings import Settings, SettingsError
 from functions.core.store import Store
-from functions.oidc import flow
+from functions.oidc import discovery, flow
+from functions.oidc import logout as rp_logout
 from functions.oidc.errors import ErrorPage, InvalidClient, InvalidRequest, InvalidToken, OAuthError
 from functions.oidc.exchange import Issuer, exchange_code
 from functions.oidc.pages import PAGE_CSP, error_page, logout_page
@@ -31,7 +33,7 @@ def issuer() -> Issuer:
 
 @blueprint.get("/.well-known/openid-configuration")
 def configuration() -> Response:
-    return jsonify(flow.discovery(issuer().url))
+    return jsonify(discovery.discovery(issuer().url))
 
 
 @blueprint.get("/api/oidc/jwks")
@@ -85,7 +87,7 @@ def userinfo() -> Response:
 @blueprint.get("/api/oidc/logout")
 def logout() -> Response:
     svc = services()
-    outcome = flow.logout(
+    outcome = rp_logout.logout(
         svc.store, issuer(), params=request.args.to_dict(flat=False), session_id=session_cookie(), now=svc.now()
     )
     response = _redirect(outcome.location) if outcome.location else _page(logout_page(outcome.ended), 200)
@@ -105,7 +107,7 @@ def _page(html: str, status: int) -> Response:
 
 
 def _error_page(error: ErrorPage) -> Response:
-    return _page(error_page(error.code, error.message, error.help), error.status)
+    return _page(error_page(error.code, error.message, error.help or help_for(error.code)), error.status)
 
 
 def _oauth_error(error: OAuthError) -> Response:

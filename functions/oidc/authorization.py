@@ -12,16 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from functions.core.clients import Client, Protocol
+from functions.core.limits import (
+    CLIENT_ID_MAX_LENGTH,
+    OIDC_NONCE_MAX_LENGTH,
+    OIDC_SCOPE_MAX_LENGTH,
+    OIDC_STATE_MAX_LENGTH,
+)
 from functions.core.messages import Code
 from functions.core.store import Store
 from functions.oidc.claims import SCOPES
 from functions.oidc.errors import REFUSALS, AuthorizationRefused, InvalidRedirectUri, UnknownClient
 
-CLIENT_ID_MAX_LENGTH = 128
-REDIRECT_URI_MAX_LENGTH = 512
-STATE_MAX_LENGTH = 512
-NONCE_MAX_LENGTH = 255
-SCOPE_MAX_LENGTH = 256
 _CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")  # base64url of a SHA-256, unpadded
 _PROMPTS = frozenset({"none", "login", "consent"})  # consent: the school's apps need none asked
 _UNSUPPORTED = ("request", "request_uri", "registration")
@@ -59,14 +60,14 @@ def read_request(store: Store, params: Params) -> AuthorizationRequest:
     state = _first(params, "state")
 
     def refuse(code: Code, message: str | None = None) -> AuthorizationRefused:
-        echoed = state if state and len(state) <= STATE_MAX_LENGTH else None
+        echoed = state if state and len(state) <= OIDC_STATE_MAX_LENGTH else None
         return REFUSALS[code](redirect_uri, echoed, message)
 
     duplicated = sorted(name for name, values in params.items() if len(values) > 1)
     if duplicated:
         raise refuse(Code.INVALID_REQUEST, f"Paramètre répété : {duplicated[0]}.")
-    if state is not None and len(state) > STATE_MAX_LENGTH:
-        raise refuse(Code.INVALID_REQUEST, f"« state » dépasse {STATE_MAX_LENGTH} caractères.")
+    if state is not None and len(state) > OIDC_STATE_MAX_LENGTH:
+        raise refuse(Code.INVALID_REQUEST, f"« state » dépasse {OIDC_STATE_MAX_LENGTH} caractères.")
     if _single(params, "response_type") != "code":
         raise refuse(Code.UNSUPPORTED_RESPONSE_TYPE)
     if _single(params, "response_mode") not in (None, "query"):
@@ -75,7 +76,7 @@ def read_request(store: Store, params: Params) -> AuthorizationRequest:
         raise refuse(Code.INVALID_REQUEST, "Les paramètres request, request_uri et registration ne sont pas acceptés.")
     scope_text = _single(params, "scope") or ""
     scope = tuple(dict.fromkeys(scope_text.split()))
-    if len(scope_text) > SCOPE_MAX_LENGTH or "openid" not in scope:
+    if len(scope_text) > OIDC_SCOPE_MAX_LENGTH or "openid" not in scope:
         raise refuse(Code.INVALID_SCOPE)
     if _single(params, "code_challenge_method") != "S256":
         raise refuse(Code.INVALID_REQUEST, "PKCE est obligatoire, avec « code_challenge_method=S256 ».")
@@ -83,8 +84,8 @@ def read_request(store: Store, params: Params) -> AuthorizationRequest:
     if not _CHALLENGE.fullmatch(challenge):
         raise refuse(Code.INVALID_REQUEST, "« code_challenge » doit être l'empreinte S256 du vérificateur PKCE.")
     nonce = _single(params, "nonce")
-    if nonce is not None and not 0 < len(nonce) <= NONCE_MAX_LENGTH:
-        raise refuse(Code.INVALID_REQUEST, f"« nonce » doit compter de 1 à {NONCE_MAX_LENGTH} caractères.")
+    if nonce is not None and not 0 < len(nonce) <= OIDC_NONCE_MAX_LENGTH:
+        raise refuse(Code.INVALID_REQUEST, f"« nonce » doit compter de 1 à {OIDC_NONCE_MAX_LENGTH} caractères.")
     prompt = frozenset((_single(params, "prompt") or "").split())
     if not prompt <= _PROMPTS or ("none" in prompt and len(prompt) > 1):
         raise refuse(Code.INVALID_REQUEST, "« prompt » accepte none, login ou consent ; none seul.")

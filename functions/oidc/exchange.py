@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from functions.core import audit
 from functions.core.clients import Client, Protocol
 from functions.core.grants import ACCESS_TOKEN_LIFETIME, AccessToken
+from functions.core.limits import AUTHORIZATION_CODE_MAX_LENGTH
 from functions.core.store import Store
 from functions.core.tokens import new_token, token_hash
 from functions.oidc.claims import at_hash, id_token_claims, pairwise_subject, scoped_claims
@@ -24,7 +25,6 @@ from functions.oidc.sessions import account_of_live_session
 from functions.oidc.signing import KeyRing, b64url
 
 _VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 §4.1
-CODE_MAX_LENGTH = 128
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def exchange_code(
         raise UnsupportedGrantType()
     client = authenticate_client(store, form, authorization)
     code_text, redirect_uri, verifier = (_single(form, name) for name in ("code", "redirect_uri", "code_verifier"))
-    if not code_text or len(code_text) > CODE_MAX_LENGTH or not redirect_uri:
+    if not code_text or len(code_text) > AUTHORIZATION_CODE_MAX_LENGTH or not redirect_uri:
         raise InvalidRequest("« code » et « redirect_uri » sont obligatoires.")
     if not verifier or not _VERIFIER.fullmatch(verifier):
         raise InvalidRequest("« code_verifier » (PKCE) est obligatoire : 43 à 128 caractères.")

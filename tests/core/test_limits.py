@@ -37,6 +37,9 @@ EXPECTED = {
     "ChangeEmailRequest.new_email": limits.EMAIL_MAX_LENGTH,
     "FeedbackRequest.page": limits.FEEDBACK_PAGE_MAX_LENGTH,
     "FeedbackRequest.comment": limits.FEEDBACK_COMMENT_MAX_LENGTH,
+    "OidcTokenRequest.code": limits.AUTHORIZATION_CODE_MAX_LENGTH,
+    "OidcTokenRequest.redirect_uri": limits.REDIRECT_URI_MAX_LENGTH,
+    "OidcTokenRequest.client_id": limits.CLIENT_ID_MAX_LENGTH,
 }
 
 

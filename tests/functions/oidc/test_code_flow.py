@@ -97,7 +97,9 @@ def test_prompt_login_asks_the_family_to_log_in_again_then_resumes(api, app, fam
     answer = browse(api, app.authorization_url(prompt="login"))
     assert answer.headers["Location"].startswith("/connexion/?demande=")
     reference = answer.headers["Location"].split("=", 1)[1]
-    resume = api.get("/api/sso/pending", query_string={"demande": reference}).get_json()["continue_url"]
+    pending = api.get("/api/sso/pending", query_string={"demande": reference}).get_json()
+    assert pending["force_login"] is True  # the login page asks the password though a session exists
+    resume = pending["continue_url"]
     assert browse(api, resume).headers["Location"].startswith("/connexion/")  # not logged in since
     log_in(api, family.identifier)
     back = browse(api, resume)
@@ -106,5 +108,14 @@ def test_prompt_login_asks_the_family_to_log_in_again_then_resumes(api, app, fam
 
 def test_max_age_older_than_the_login_asks_for_a_new_login(api, app, family, clock):
     clock.advance(minutes=10)
-    assert browse(api, app.authorization_url(max_age="300")).headers["Location"].startswith("/connexion/")
+    location = browse(api, app.authorization_url(max_age="300")).headers["Location"]
+    assert location.startswith("/connexion/?demande=")
+    pending = api.get("/api/sso/pending", query_string={"demande": location.split("=", 1)[1]}).get_json()
+    assert pending["force_login"] is True
     assert "code" in callback_params(sign_in(api, app, max_age="3600"))
+
+
+def test_prompt_none_with_a_session_older_than_max_age_answers_login_required(api, app, family, clock):
+    clock.advance(minutes=10)
+    params = callback_params(browse(api, app.authorization_url(prompt="none", max_age="60")).headers["Location"])
+    assert params["error"] == "login_required"
