@@ -81,6 +81,7 @@ class Request:
     body: dict[str, Any] | None
     expected: str
     needs_account: bool = False
+    query: str = ""  # for a GET route that reads its query string
 
 
 # The request each known route is measured with; a route not listed here gets an empty JSON body.
@@ -102,6 +103,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/feedback"): Request("page useful", {"page": "/connexion/", "helpful": True}, "202"),
     # The OIDC provider's keys: KMS GetPublicKey and cryptography's import, what signing costs too.
     ("GET", "/api/oidc/jwks"): Request("its public keys", None, "200"),
+    # The CAS server: a validation reads (and spends) the ticket, and answers the protocol's XML.
+    ("GET", "/cas/p3/serviceValidate"): Request(
+        "unknown ticket", None, "200", query="service=https%3A%2F%2Fvie-scolaire.example.fr%2Fcas&ticket=ST-" + "x" * 43
+    ),
 }
 OIDC_KEY_ALIAS = "alias/ent-oidc-bench"
 
@@ -187,7 +192,13 @@ def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:
             if route.method != "GET":
                 headers += [("content-type", "application/json"), ("origin", PUBLIC_URL)]
             event = to_event(
-                HttpRequest(method=route.method, path=route.path, headers=tuple(headers), body=body),
+                HttpRequest(
+                    method=route.method,
+                    path=route.path,
+                    query_string=request.query,
+                    headers=tuple(headers),
+                    body=body,
+                ),
                 f"{route.method} {route.path}",
             )
             path = folder / f"{logical_id}-{len(scenarios)}.json"

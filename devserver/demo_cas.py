@@ -85,7 +85,7 @@ def _returned(base: str, query: str) -> HttpResponse:
         f'<tr><th scope="row">{escape(name)}</th><td>{escape(str(value))}</td></tr>'
         for name, value in sorted((attributes or {}).items())
     )
-    logout = escape(client.get_logout_url(base + PATH))
+    logout = escape(client.get_logout_url(base + RETURN_PATH))  # a registered URL: /cas/logout goes back there
     return _page(
         f"Bienvenue, {attributes.get('prenom', '') if attributes else ''}",
         f"""<p>Connecté par l'ENT. Utilisateur CAS (propre à cette application) : <code data-cas-user>{escape(user)}</code></p>

@@ -11,12 +11,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from functions.core.limits import SERVICE_TICKET_MAX_LENGTH
 from functions.core.tokens import token_hash
 
 TICKET_PREFIX = "ST-"
 TICKET_LIFETIME = timedelta(seconds=10)
-TICKET_MAX_LENGTH = 256  # CAS 3.0 §3.7: services must accept tickets of 256 characters
-_TICKET = re.compile(r"ST-[A-Za-z0-9_-]{32,253}")
+# CAS 3.0 §3.7: services accept tickets of up to 256 characters (limits.SERVICE_TICKET_MAX_LENGTH).
+_TICKET = re.compile(rf"ST-[A-Za-z0-9_-]{{32,{SERVICE_TICKET_MAX_LENGTH - 3}}}")
 
 
 @dataclass(frozen=True)

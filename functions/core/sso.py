@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from functions.core.limits import SSO_REFERENCE_MAX_LENGTH
 from functions.core.sessions import Session
 from functions.core.tokens import token_hash
 
@@ -30,8 +31,7 @@ PENDING_LIFETIME = timedelta(minutes=15)
 # The first connection's link is valid 7 days: the app it came from is remembered as long.
 BINDING_LIFETIME = timedelta(days=7)
 REFERENCE_BYTES = 24  # 192 bits: not guessable, short enough for a URL
-REFERENCE_MAX_LENGTH = 64
-_REFERENCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_REFERENCE = re.compile(rf"[A-Za-z0-9_-]{{16,{SSO_REFERENCE_MAX_LENGTH}}}")
 # Our own endpoints that re-run an app's sign-in; nothing else may be a resume URL.
 RESUME_PATHS = ("/cas/login?", "/api/oidc/authorize?")
 PROTOCOLS = ("oidc", "cas")
