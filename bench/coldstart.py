@@ -81,6 +81,7 @@ class Request:
     body: dict[str, Any] | None
     expected: str
     needs_account: bool = False
+    query: str = ""  # for a GET route that reads its query string
 
 
 # The request each known route is measured with; a route not listed here gets an empty JSON body.
@@ -100,7 +101,14 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ),
     ("POST", "/api/account/email/confirm"): Request("unknown link", {"token": UNKNOWN_TOKEN}, "400"),
     ("POST", "/api/feedback"): Request("page useful", {"page": "/connexion/", "helpful": True}, "202"),
+    # The OIDC provider's keys: KMS GetPublicKey and cryptography's import, what signing costs too.
+    ("GET", "/api/oidc/jwks"): Request("its public keys", None, "200"),
+    # The CAS server: a validation reads (and spends) the ticket, and answers the protocol's XML.
+    ("GET", "/cas/p3/serviceValidate"): Request(
+        "unknown ticket", None, "200", query="service=https%3A%2F%2Fvie-scolaire.example.fr%2Fcas&ticket=ST-" + "x" * 43
+    ),
 }
+OIDC_KEY_ALIAS = "alias/ent-oidc-bench"
 
 
 @dataclass
@@ -121,7 +129,7 @@ def main() -> None:
     runs = env_int("BENCH_COLDSTART_RUNS", 7)
     warmup = env_int("BENCH_COLDSTART_WARMUP", 1, minimum=0)
     quiet_service_logs()
-    from devserver.aws import create_table, moto_port, start_moto, verify_sender
+    from devserver.aws import create_signing_key, create_table, moto_port, start_moto, verify_sender
 
     server = start_moto(0)
     try:
@@ -129,7 +137,10 @@ def main() -> None:
         aws = _clients(endpoint)
         create_table(aws["dynamodb"], TABLE_NAME)
         verify_sender(aws["ses"], aws["sesv2"], MAIL_FROM)
-        env = aws_variables(AWS_ENDPOINT_URL=endpoint)
+        create_signing_key(aws["kms"], OIDC_KEY_ALIAS)
+        env = aws_variables(
+            AWS_ENDPOINT_URL=endpoint, ENT_OIDC_KEYS=OIDC_KEY_ALIAS, ENT_PAIRWISE_SECRET="bench-pairwise-secret"
+        )
         with tempfile.TemporaryDirectory(prefix="bench-coldstart-") as folder:
             scenarios = _scenarios(Path(folder), aws["dynamodb"])
             print(
@@ -151,7 +162,7 @@ def _clients(endpoint: str) -> dict[str, Any]:
     session = boto3.session.Session(
         aws_access_key_id=DUMMY_CREDENTIAL, aws_secret_access_key=DUMMY_CREDENTIAL, region_name=REGION
     )
-    return {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "ses", "sesv2")}
+    return {name: session.client(name, endpoint_url=endpoint) for name in ("dynamodb", "ses", "sesv2", "kms")}
 
 
 def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:
@@ -181,7 +192,13 @@ def _scenarios(folder: Path, dynamodb: Any) -> list[Scenario]:
             if route.method != "GET":
                 headers += [("content-type", "application/json"), ("origin", PUBLIC_URL)]
             event = to_event(
-                HttpRequest(method=route.method, path=route.path, headers=tuple(headers), body=body),
+                HttpRequest(
+                    method=route.method,
+                    path=route.path,
+                    query_string=request.query,
+                    headers=tuple(headers),
+                    body=body,
+                ),
                 f"{route.method} {route.path}",
             )
             path = folder / f"{logical_id}-{len(scenarios)}.json"

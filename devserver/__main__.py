@@ -8,6 +8,7 @@ import sys
 import time
 from types import FrameType
 
+from devserver import demo_apps
 from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, PortError, Ports, export_lines
 from devserver.stack import LocalStack
 
@@ -54,6 +55,7 @@ def banner(stack: LocalStack) -> list[str]:
         "",
         f"  Centre d'aide + API / site + API : {web}/",
         f"  Boîte mail de développement / dev mailbox : {web}/_dev/mailbox  (JSON : {web}/_dev/mailbox.json)",
+        *(f"  Démo / demo app « {demo.name} » : {web}{demo.path}" for demo in demo_apps.DEMOS),
     ]
     if not stack.site.is_built():
         lines.append("  Le site n'est pas construit (site/index.html manquant) : lancez « make site ».")

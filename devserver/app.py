@@ -1,4 +1,5 @@
-"""The local stack's WSGI app: the site at `/`, the API at `/api`, the mailbox at `/_dev/mailbox`."""
+"""The local stack's WSGI app: the site at `/`, the API at `/api`, `/cas` and `/.well-known`, the mailbox at `/_dev/mailbox`,
+the demo apps at `/_dev/apps/`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from werkzeug.wsgi import get_input_stream
 
+from devserver import demo_apps
 from devserver.api import MAX_REQUEST_BYTES, LocalApi
 from devserver.gateway import HttpRequest, HttpResponse
 from devserver.mailbox_page import mailbox_html, mailbox_json
@@ -62,7 +64,8 @@ class DevApp:
 
     def respond(self, request: HttpRequest) -> HttpResponse:
         """Return the answer to `request`."""
-        if request.path == "/api" or request.path.startswith("/api/"):
+        # As CloudFront routes them: /cas the CAS server, /.well-known the OpenID Connect discovery.
+        if request.path == "/api" or request.path.startswith(("/api/", "/cas/", "/.well-known/")):
             return self.api.handle(request)
         if request.path in ("/_dev/mailbox", "/_dev/mailbox.json"):
             if request.method not in ("GET", "HEAD"):
@@ -76,6 +79,13 @@ class DevApp:
                 answer.headers.append(("Content-Length", str(len(answer.body))))
                 answer.body = b""
             return answer
+        if request.path.startswith(demo_apps.PREFIX):
+            demo = demo_apps.respond(request)
+            if demo is not None:
+                return demo
+        if request.path in ("/", "/index.html") and request.method == "GET":
+            # Uncompressed, to add the demo apps' links (development only).
+            return demo_apps.with_home_links(self.site.serve(request.method, request.path, request.query_string))
         accept_encoding = ", ".join(value for name, value in request.headers if name.lower() == "accept-encoding")
         return self.site.serve(request.method, request.path, request.query_string, accept_encoding)
 

@@ -44,3 +44,10 @@ def verify_sender(ses: Any, sesv2: Any, address: str) -> None:
     # moto shares identities between v1 and v2
     with contextlib.suppress(sesv2.exceptions.AlreadyExistsException):
         sesv2.create_email_identity(EmailIdentity=address)
+
+
+def create_signing_key(kms: Any, alias: str) -> str:
+    """Create the OpenID Connect provider's key (ECC_NIST_P256: moto's KMS signs with it locally)."""
+    key_id = str(kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"])
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return key_id

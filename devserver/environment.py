@@ -11,6 +11,9 @@ REGION = "eu-west-3"
 TABLE_NAME = "ent-parents-local"
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
 DUMMY_CREDENTIAL = "testing"  # moto accepts anything; never a real key
+# The OpenID Connect provider's key (created in moto's KMS at start) and its pairwise secret.
+OIDC_KEY_ALIAS = "alias/ent-oidc-local"
+PAIRWISE_SECRET = "local-pairwise-secret-never-used-on-aws"
 DEFAULT_PORT = 8000
 DEFAULT_AWS_PORT = 8001
 HOST = "127.0.0.1"
@@ -84,6 +87,8 @@ def stack_variables(web_port: int, aws_port: int) -> dict[str, str]:
         "AWS_REGION": REGION,
         "ENT_PUBLIC_URL": f"http://{HOST}:{web_port}",
         "ENT_MAIL_FROM": MAIL_FROM,
+        "ENT_OIDC_KEYS": OIDC_KEY_ALIAS,
+        "ENT_PAIRWISE_SECRET": PAIRWISE_SECRET,
     }
 
 

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devserver import environment, mailbox
+from devserver import demo_apps, environment, mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
-from devserver.aws import create_table, moto_port, start_moto, verify_sender
+from devserver.aws import create_signing_key, create_table, moto_port, start_moto, verify_sender
 from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port_free
 from devserver.lambdas import Functions
 from devserver.schedule import Scheduler
@@ -83,8 +83,11 @@ class LocalStack:
         session = boto3.session.Session()
         create_table(session.client("dynamodb"), TABLE_NAME)
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
-        self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(UTC))
-        self.demo_staff = seed_demo_staff(Store(TABLE_NAME), datetime.now(UTC))
+        create_signing_key(session.client("kms"), environment.OIDC_KEY_ALIAS)
+        store = Store(TABLE_NAME)
+        self.demo_accounts = seed_demo_accounts(store, datetime.now(UTC))
+        self.demo_staff = seed_demo_staff(store, datetime.now(UTC))
+        demo_apps.register_all(store, self.web_port)  # the demo apps, as `ent-admin client add` would
 
     def _start_queues(self, functions: Functions) -> None:
         import boto3

@@ -142,8 +142,13 @@ def create_flow_app(
     store: Store | None = None,
     mailer: Mailer | None = None,
     clock: Clock | None = None,
+    credential_paths: frozenset[str] = frozenset(),
 ) -> Flask:
-    """Build the Flask app of one flow around its blueprint(s); what is not given comes from `settings`."""
+    """Build the Flask app of one flow around its blueprint(s); what is not given comes from `settings`.
+
+    `credential_paths` take form posts from other servers (the OIDC token endpoint, userinfo):
+    they read no cookie, the caller proves itself with its own credentials, so no CSRF check.
+    """
     settings = settings or Settings.from_env()
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = BODY_MAX_BYTES
@@ -186,7 +191,7 @@ def create_flow_app(
             abort(403)  # not through our CloudFront: its viewer-address header cannot be trusted
         if (request.content_length or 0) > BODY_MAX_BYTES:
             abort(413)  # even where the route never reads its body
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS") or request.path in credential_paths:
             return
         if request.mimetype != "application/json":
             abort(415)  # a cross-site form cannot send JSON without a CORS preflight

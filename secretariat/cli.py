@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
         "feedback-report", "avis « Cette page vous a-t-elle été utile ? » par page", commands.run_feedback
     )
     feedback.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
+    from secretariat import clients
+
+    clients.add_parsers(subcommands, common, _Parser)
     return parser
 
 

@@ -168,6 +168,22 @@ def table(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     return TABLE_NAME
 
 
+# The OpenID Connect provider's key, by its alias: the settings name it, and only the tests that
+# sign or publish keys create it (`signing_key`), since a KMS client and key cost ~0.2 s in moto.
+OIDC_KEY_ALIAS = "alias/ent-oidc-test"
+
+
+@pytest.fixture
+def signing_key(aws: None) -> str:
+    """Create the OIDC signing key (ECC_NIST_P256, moto's KMS signs locally) under the settings' alias."""
+    from functions.core.aws import client
+
+    kms = client("kms")
+    key_id = str(kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"])
+    kms.create_alias(AliasName=OIDC_KEY_ALIAS, TargetKeyId=key_id)
+    return key_id
+
+
 @pytest.fixture
 def queue_urls(table: str) -> dict[str, str]:
     """The template's queues of this test, by logical id."""
@@ -187,6 +203,8 @@ def settings(table: str, queue_urls: dict[str, str]) -> Settings:
         public_url="https://aide.ent.example.fr",
         mail_from=MAIL_FROM,
         sweep_queue_url=queue_urls["SweepQueue"],
+        oidc_signing_keys=(OIDC_KEY_ALIAS,),
+        pairwise_secret="pairwise-secret-of-the-tests",
     )
 
 

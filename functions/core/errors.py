@@ -178,3 +178,7 @@ class StaffLocked(DomainError, answer=Code.STAFF_LOCKED):
         minutes = max(1, (retry_after + 59) // 60)
         super().__init__(self.message.format(wait=f"{minutes} minute{'s' if minutes > 1 else ''}"))
         self.retry_after = retry_after
+
+
+class PendingRequestUnknown(DomainError, answer=Code.SSO_REQUEST_UNKNOWN):
+    """An app's pending sign-in that is unknown, malformed or past its 15 minutes."""

@@ -34,3 +34,17 @@ FEEDBACK_PAGE_MAX_LENGTH = 200
 FEEDBACK_COMMENT_MAX_LENGTH = 1000
 
 USER_AGENT_MAX_LENGTH = 256  # kept in audit events, cut beyond
+# Single sign-on: a CAS `service` (a registered URL is at most 512, its query may add), a service
+# ticket (CAS 3.0 §3.7: 32 to 256 characters), a pending sign-in's reference (`demande`).
+SERVICE_URL_MAX_LENGTH = 2048
+SERVICE_TICKET_MAX_LENGTH = 256
+SSO_REFERENCE_MAX_LENGTH = 64
+# The OpenID Connect provider's parameters (authorize, token, logout; functions/oidc/).
+CLIENT_ID_MAX_LENGTH = 128
+REDIRECT_URI_MAX_LENGTH = 512  # a registered URI is at most that long (functions/core/clients.py)
+OIDC_STATE_MAX_LENGTH = 512
+OIDC_NONCE_MAX_LENGTH = 255
+OIDC_SCOPE_MAX_LENGTH = 256
+AUTHORIZATION_CODE_MAX_LENGTH = 128
+ACCESS_TOKEN_MAX_LENGTH = 128
+ID_TOKEN_HINT_MAX_LENGTH = 4096

@@ -78,6 +78,20 @@ class Code(StrEnum):
     STAFF_ALREADY_ENROLLED = "staff_already_enrolled"
     STAFF_NOT_FOUND = "staff_not_found"
     INVALID_UAI = "invalid_uai"
+    # The OpenID Connect provider: RFC 6749's codes (JSON at the token endpoint and userinfo, in
+    # the redirect to the app at authorization), and the two pages shown instead of a redirect.
+    INVALID_REQUEST = "invalid_request"
+    INVALID_CLIENT = "invalid_client"
+    INVALID_GRANT = "invalid_grant"
+    UNSUPPORTED_GRANT_TYPE = "unsupported_grant_type"
+    INVALID_TOKEN = "invalid_token"
+    UNSUPPORTED_RESPONSE_TYPE = "unsupported_response_type"
+    INVALID_SCOPE = "invalid_scope"
+    LOGIN_REQUIRED = "login_required"
+    UNKNOWN_CLIENT = "unknown_client"
+    INVALID_REDIRECT_URI = "invalid_redirect_uri"
+    # Single sign-on: a pending sign-in of an app (functions/core/sso.py).
+    SSO_REQUEST_UNKNOWN = "sso_request_unknown"
     # The secretariat's commands only (issuing accounts, looking one up): no route answers them.
     IDENTIFIER_TAKEN = "identifier_taken"
     ACCOUNT_NOT_FOUND = "account_not_found"
@@ -299,6 +313,34 @@ _ENTRIES = (
         Code.INVALID_UAI,
         400,
         "Ce code UAI n'est pas valide : 7 chiffres puis une lettre de contrôle (exemple : 0750654D).",
+    ),
+    Entry(Code.INVALID_REQUEST, 400, "La demande de l'application est incomplète ou mal formée."),
+    Entry(Code.INVALID_CLIENT, 401, "L'application n'a pas pu être authentifiée."),
+    Entry(Code.INVALID_GRANT, 400, "Ce code d'autorisation n'est pas valide, a expiré ou a déjà été utilisé."),
+    Entry(Code.UNSUPPORTED_GRANT_TYPE, 400, "Seul le type « authorization_code » est accepté."),
+    Entry(Code.INVALID_TOKEN, 401, "Ce jeton d'accès n'est pas valide, a expiré, ou la session a été fermée."),
+    Entry(Code.UNSUPPORTED_RESPONSE_TYPE, 400, "Seul le flux « code » est accepté."),
+    Entry(Code.INVALID_SCOPE, 400, "La portée demandée doit comprendre « openid »."),
+    Entry(Code.LOGIN_REQUIRED, 400, "Vous n'êtes pas connecté à l'ENT."),
+    Entry(
+        Code.UNKNOWN_CLIENT,
+        400,
+        "Cette application n'est pas connue de l'ENT : la connexion ne peut pas continuer. "
+        "Revenez à l'application et réessayez, ou prévenez votre établissement.",
+        "/aide/services-ent/#application-inconnue",
+    ),
+    Entry(
+        Code.INVALID_REDIRECT_URI,
+        400,
+        "L'adresse de retour demandée n'est pas celle enregistrée pour cette application : "
+        "par sécurité, vous n'y êtes pas renvoyé. Revenez à l'application et réessayez.",
+        "/aide/services-ent/#application-inconnue",
+    ),
+    Entry(
+        Code.SSO_REQUEST_UNKNOWN,
+        404,
+        "Cette demande de connexion à une application a expiré. Retournez sur l'application et recommencez.",
+        "/aide/services-ent/#demande-expiree",
     ),
     Entry(Code.IDENTIFIER_TAKEN, 409, "Cet identifiant existe déjà."),
     Entry(Code.ACCOUNT_NOT_FOUND, 404, "Aucun compte ne porte cet identifiant."),

@@ -21,6 +21,11 @@ class Settings:
     origin_verify_secret: str | None = None
     # The sweep's queue of due accounts (SQS URL): the daily run sends to it, ent-admin too.
     sweep_queue_url: str | None = None
+    # The OpenID Connect provider's signing keys (KMS key ids, ARNs or aliases): the first signs,
+    # all are published in the JWKS (two during a rotation's overlap, README « Connecter une application »).
+    oidc_signing_keys: tuple[str, ...] = ()
+    # The per-deployment secret of the pairwise `sub` (OIDC Core §8.1): apps cannot link a family.
+    pairwise_secret: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -39,6 +44,8 @@ class Settings:
             ses_configuration_set=env.get("ENT_SES_CONFIGURATION_SET", "").strip() or None,
             origin_verify_secret=env.get("ENT_ORIGIN_VERIFY", "").strip() or None,
             sweep_queue_url=env.get("ENT_SWEEP_QUEUE_URL", "").strip() or None,
+            oidc_signing_keys=tuple(key for key in env.get("ENT_OIDC_KEYS", "").replace(" ", "").split(",") if key),
+            pairwise_secret=env.get("ENT_PAIRWISE_SECRET", "").strip() or None,
         )
 
 

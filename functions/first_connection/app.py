@@ -7,6 +7,7 @@ from datetime import UTC
 
 from flask import Blueprint, Flask, Response, jsonify
 
+from functions.core import sso
 from functions.core.audit import Client
 from functions.core.auth import current_session
 from functions.core.clock import Clock
@@ -55,6 +56,8 @@ def first_connection() -> Response:
         public_url=svc.settings.public_url,
         client=Client(*client_info()),
     )
+    # The app this login came from, if any: the activation (maybe on another device) offers it.
+    sso.bind_to_account(store, body.get("demande"), account.identifier, now)
     response = jsonify({"next": "check-email"})
     response.status_code = 202
     clear_session_cookie(response)
@@ -103,8 +106,13 @@ def _link_sent(account: Account) -> Response:
 def activation() -> Response:
     body = json_body()
     svc = services()
-    flow.activate(svc.store, token=body.get("token"), now=svc.now(), client=Client(*client_info()))
-    return jsonify({"status": "active"})
+    now = svc.now()
+    account = flow.activate(svc.store, token=body.get("token"), now=now, client=Client(*client_info()))
+    answer: dict[str, object] = {"status": "active"}
+    continuation = sso.continuation_for(svc.store, account.identifier, now)
+    if continuation:  # « Continuer vers <app> »: the app the first connection came from
+        answer["continue"] = continuation
+    return jsonify(answer)
 
 
 @blueprint.get("/api/first-connection/session")

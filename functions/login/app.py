@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from functions.core.audit import Client
 from functions.core.auth import current_session
@@ -50,7 +50,15 @@ def login() -> Response:
 def session() -> Response:
     svc = services()
     _, account = current_session(svc.store, session_cookie(), svc.now())
-    return jsonify(flow.session_view(account, svc.store.school_name(account.school)))
+    view = flow.session_view(account, svc.store.school_name(account.school))
+    return jsonify({**view, "apps": flow.apps_view(svc.store, account.identifier)})
+
+
+@blueprint.get("/api/sso/pending")
+def sso_pending() -> Response:
+    """The app a pending sign-in is for, and our own URL that resumes it once logged in."""
+    svc = services()
+    return jsonify(flow.pending_view(svc.store, request.args.get("demande"), svc.now()))
 
 
 @blueprint.post("/api/logout")

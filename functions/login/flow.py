@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from functions.core import audit
+from functions.core import audit, sso
 from functions.core.audit import Client
 from functions.core.auth import trust_device, verify_credentials
 from functions.core.emails import mask_email
-from functions.core.errors import AccountDeactivated, EmailConfirmationPending, LetterSpent
+from functions.core.errors import AccountDeactivated, EmailConfirmationPending, LetterSpent, PendingRequestUnknown
 from functions.core.guessing import letter_spent
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import Account
@@ -86,6 +86,30 @@ def session_view(account: Account, school_name: str | None) -> dict[str, object]
         "child": {"first_name": account.first_name, "class": account.classe}
         if account.profile == Profile.PARENT
         else None,
+    }
+
+
+def apps_view(store: Store, identifier: str) -> list[dict[str, str]]:
+    """The apps this account signed in to through the ENT, the most recent first (Mon compte)."""
+    return [
+        {"name": app.app_name, "protocol": app.protocol, "last_sign_in": app.last_at.isoformat()}
+        for app in sso.apps_signed_in(store, identifier)
+    ]
+
+
+def pending_view(store: Store, reference: object, now: datetime) -> dict[str, object]:
+    """`{app_name, continue_url, force_login}` of a live pending sign-in; continue_url is always ours.
+
+    `force_login` (CAS `renew`, OIDC `prompt=login`): the page asks for the password even when
+    this browser is signed in.
+    """
+    pending = sso.read_pending(store, reference, now)
+    if pending is None or not isinstance(reference, str):
+        raise PendingRequestUnknown()
+    return {
+        "app_name": pending.app_name,
+        "continue_url": sso.continue_url(reference, pending),
+        "force_login": pending.force_login,
     }
 
 

@@ -18,7 +18,7 @@ def no_response_floor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def api(settings, store, clock, no_response_floor) -> FlowApps:
+def api(settings, store, clock, no_response_floor, signing_key) -> FlowApps:
     """Every function's app, as the template routes to them, on the test table."""
     return FlowApps(settings, store, clock)
 

@@ -45,6 +45,9 @@ EXPECTED = {
     "AdminConfirmRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
     "AdminLoginRequest.email": limits.EMAIL_MAX_LENGTH,
     "AdminInvitationCreate.email": limits.EMAIL_MAX_LENGTH,
+    "OidcTokenRequest.code": limits.AUTHORIZATION_CODE_MAX_LENGTH,
+    "OidcTokenRequest.redirect_uri": limits.REDIRECT_URI_MAX_LENGTH,
+    "OidcTokenRequest.client_id": limits.CLIENT_ID_MAX_LENGTH,
 }
 
 

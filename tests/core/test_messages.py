@@ -33,12 +33,13 @@ FORMS_JS = (DOCS / "assets" / "js" / "forms.js").read_text(encoding="utf-8")
 
 
 def _documented_codes(node: Any) -> set[str]:
-    """Every value of an `error: {enum: [...]}` anywhere in the spec."""
+    """Every value of an `error: {enum: [...]}` (or of an `x-error-codes` list) anywhere in the spec."""
     found: set[str] = set()
     if isinstance(node, dict):
         error = node.get("error")
         if isinstance(error, dict) and isinstance(error.get("enum"), list):
             found.update(error["enum"])
+        found.update(node.get("x-error-codes", []))  # an HTML page's `data-error`, a redirect's `error`
         for value in node.values():
             found |= _documented_codes(value)
     elif isinstance(node, list):

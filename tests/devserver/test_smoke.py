@@ -159,6 +159,42 @@ def test_mailbox_starts_empty(stack: RunningStack) -> None:
     assert (status, json.loads(body)) == (200, [])
 
 
+def test_the_oidc_demo_app_signs_the_demo_family_in_and_out(stack: RunningStack) -> None:
+    """The demo app's Authlib client, the real handlers, KMS in moto: the code flow end to end."""
+    connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10)
+    body = json.dumps({"identifier": "lea.dupont", "password": ACTIVE_PASSWORD, "profile": "parent"})
+    connection.request("POST", "/api/login", body=body, headers={"Content-Type": "application/json"})
+    response = connection.getresponse()
+    assert response.status == 200
+    (session,) = [
+        value.split(";", 1)[0].split("=", 1)[1]
+        for name, value in response.getheaders()
+        if name.lower() == "set-cookie" and value.startswith("__Host-ent-session=")
+    ]
+    connection.close()
+    cookies = {"demo": "", "ent": session}
+
+    def follow(path: str) -> tuple[int, str]:
+        """GET `path` with the cookie its site set; return the status and the Location (our origin's path)."""
+        sent = f"demo-oidc={cookies['demo']}" if path.startswith("/_dev/") else f"__Host-ent-session={cookies['ent']}"
+        status, headers, _ = stack.request("GET", path, headers={"Cookie": sent})
+        lowered = {name.lower(): value for name, value in headers.items()}
+        found = re.search(r"demo-oidc=([^;]+)", lowered.get("set-cookie", ""))
+        if found:
+            cookies["demo"] = found.group(1)
+        return status, lowered.get("location", "").removeprefix(f"http://127.0.0.1:{stack.port}")
+
+    location = follow("/_dev/apps/oidc/connexion")[1]
+    for _ in range(2):  # the provider gives the code, the demo redeems it
+        location = follow(location)[1]
+    assert location == "/_dev/apps/oidc/"
+    status, _, page = stack.request("GET", location, headers={"Cookie": f"demo-oidc={cookies['demo']}"})
+    assert status == 200 and b"data-oidc-claims" in page and "Léa".encode() in page
+    logout = follow("/_dev/apps/oidc/deconnexion")[1]
+    assert follow(logout) == (302, f"/_dev/apps/oidc/?state={logout.rsplit('state=', 1)[1]}")
+    assert stack.request("GET", "/api/session", headers={"Cookie": f"__Host-ent-session={session}"})[0] == 401
+
+
 def test_prints_the_environment_and_the_demo_accounts(stack: RunningStack) -> None:
     output = stack.output
 

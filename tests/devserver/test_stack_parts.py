@@ -55,6 +55,8 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "ENT_SWEEP_QUEUE_URL": "http://127.0.0.1:8001/123456789012/ent-parents-local-SweepQueue",
         "ENT_PUBLIC_URL": "http://127.0.0.1:8000",
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
+        "ENT_OIDC_KEYS": "alias/ent-oidc-local",  # created in moto's KMS at start
+        "ENT_PAIRWISE_SECRET": "local-pairwise-secret-never-used-on-aws",
     }
 
 

@@ -3,7 +3,8 @@
 A grant is (IAM action, where): `where` is `table`, `table[P]` (the items whose partition key is
 like P: an IAM dynamodb:LeadingKeys condition), an index name (or `*` for every index) for DynamoDB,
 `mail` for the SES identity and configuration set, `account` for an account-level read
-(Resource "*", ACCOUNT_LEVEL_ACTIONS only), `own-log-group`, a queue's logical id for SQS.
+(Resource "*", ACCOUNT_LEVEL_ACTIONS only), `signing-key` for the OIDC provider's KMS key,
+`own-log-group`, a queue's logical id for SQS.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ IAM_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sqs", "ReceiveMessage"): ("sqs:ReceiveMessage",),
     ("sqs", "DeleteMessageBatch"): ("sqs:DeleteMessage",),
     ("sqs", "ChangeMessageVisibility"): ("sqs:ChangeMessageVisibility",),
+    # The OpenID Connect provider's ID tokens: signed by its KMS key, whose public half is the JWKS.
+    ("kms", "Sign"): ("kms:Sign",),
+    ("kms", "GetPublicKey"): ("kms:GetPublicKey",),
 }
 
 # Account-level reads IAM grants on no resource but "*": allowed there, and only these.
@@ -62,6 +66,7 @@ def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
     operations |= {("sesv2", operation, "mail") for operation in entry.get("sesv2", [])}
     operations |= {("ses", operation, "account") for operation in entry.get("ses", [])}
     operations |= {("sqs", operation, queue) for queue, names in entry.get("sqs", {}).items() for operation in names}
+    operations |= {("kms", operation, "signing-key") for operation in entry.get("kms", [])}
     return operations
 
 
@@ -153,6 +158,10 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
         if attribute != "Arn":
             raise PolicyError(f"{action} on {resources}: a queue's Arn")
         return [queue]
+    if service == "kms":
+        if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["OidcSigningKey", "Arn"]})]:
+            raise PolicyError(f"{action} on {resources}: only the OpenID Connect signing key")
+        return ["signing-key"]
     raise PolicyError(f"{action}: no function of this project calls {service}")
 
 

@@ -193,6 +193,8 @@ class Recorder:
             found.add((service, operation, "account", None))
         elif service == "sqs":
             found.add((service, operation, self.queue_of(params["QueueUrl"]), None))
+        elif service == "kms":
+            found.add((service, operation, "signing-key", None))
         elif operation in ("TransactWriteItems", "TransactGetItems"):
             for item in params["TransactItems"]:
                 ((kind, request),) = item.items()
@@ -248,7 +250,7 @@ def recorder(table: str, queue_urls: dict[str, str], monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(recovery_app, "RESPONSE_FLOOR", 0)  # the time floor is tested elsewhere
     recording = Recorder(table)
     recording.queue_urls = queue_urls
-    for service in ("dynamodb", "sesv2", "ses", "sqs"):
+    for service in ("dynamodb", "sesv2", "ses", "sqs", "kms"):
         client(service).meta.events.register(f"before-parameter-build.{service}", recording)
     return recording
 
@@ -360,6 +362,37 @@ def drive_the_console(api, store, outbox, clock) -> None:
     assert post("/api/admin/logout").status_code == 204
 
 
+def drive_single_sign_on(api, accounts, outbox, store) -> None:
+    """A family goes from a CAS app through first connection and activation back to it, then logs out."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from tests.sso_support import SERVICE, register_service
+
+    def query(location: str) -> dict[str, str]:
+        return {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+
+    register_service(store)
+    cas_login = "/cas/login?" + urlencode({"service": SERVICE})
+    assert api.get("/cas/login?service=https://pirate.example.com/").status_code == 400
+    reference = query(api.get(cas_login).headers["Location"])["demande"]
+    assert api.get(f"/api/sso/pending?demande={reference}").status_code == 200
+    account, initial_password = accounts.make(first_name="Sacha")
+    assert login(api, account.identifier, initial_password) == 200
+    form = {"email": "sacha@exemple.fr", "new_password": NEW_PASSWORD, "new_password_confirmation": NEW_PASSWORD}
+    assert (
+        api.post("/api/first-connection", {"birth_date": "01/03/2015", "demande": reference, **form}).status_code == 202
+    )
+    offer = api.post("/api/activation", {"token": token_of(outbox()[-1])}).get_json()["continue"]
+    continue_url = api.get("/api/sso/pending?" + urlencode(query(offer["continue_url"]))).get_json()["continue_url"]
+    assert login(api, account.identifier, NEW_PASSWORD) == 200
+    ticket = query(api.get(continue_url).headers["Location"])["ticket"]
+    validation = "/cas/p3/serviceValidate?" + urlencode({"service": SERVICE, "ticket": ticket})
+    assert b"authenticationSuccess" in api.get(validation).data
+    assert b"INVALID_TICKET" in api.get(validation).data
+    assert api.get("/api/session").get_json()["apps"]
+    assert api.get("/cas/logout").status_code == 200
+
+
 def run_the_sweep(accounts, store, settings, clock) -> None:
     """A reminder, a deactivation and deletions: the daily run's code, then the workers' on its messages."""
     from functions.core.aws import client
@@ -396,9 +429,63 @@ def run_the_sweep(accounts, store, settings, clock) -> None:
     assert store.get_account(unactivated.identifier) is None
 
 
-def test_the_declared_operations_are_what_each_function_calls(recorder, api, accounts, outbox, store, settings, clock):
+def drive_the_oidc_provider(api, accounts, store) -> None:
+    """An app signs a family in, uses its token, replays its code, then logs the family out."""
+    import base64
+    import hashlib
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    from functions.core.clients import register_oidc_client
+
+    client, secret = register_oidc_client(
+        name="Vie scolaire",
+        redirect_uris=["https://vs.example.fr/cb"],
+        post_logout_redirect_uris=["https://vs.example.fr/"],
+    )
+    store.put_client(client)
+    basic = {"Authorization": "Basic " + base64.b64encode(f"{client.client_id}:{secret}".encode()).decode()}
+    verifier = "v" * 43
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    query = {
+        "response_type": "code",
+        "client_id": client.client_id,
+        "redirect_uri": "https://vs.example.fr/cb",
+        "scope": "openid profile email",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "nonce": "n-1",
+    }
+    assert api.get("/.well-known/openid-configuration").status_code == 200
+    assert api.get("/api/oidc/jwks").status_code == 200
+    assert api.get("/api/oidc/authorize", query_string={**query, "client_id": "inconnu"}).status_code == 400
+    assert api.get("/api/oidc/authorize", query_string=query).headers["Location"].startswith("/connexion/")
+    account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, first_name="Oscar")
+    assert login(api, account.identifier, PASSWORD) == 200
+    location = api.get("/api/oidc/authorize", query_string=query).headers["Location"]
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": query["redirect_uri"],
+        "code_verifier": verifier,
+    }
+    token = api.client.post("/api/oidc/token", data=form, headers=basic)
+    assert token.status_code == 200, token.get_json()
+    bearer = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    assert api.client.get("/api/oidc/userinfo", headers=bearer).status_code == 200
+    assert api.client.post("/api/oidc/token", data=form, headers=basic).status_code == 400  # replayed: revokes
+    assert api.client.post("/api/oidc/userinfo", headers=bearer).status_code == 401
+    hint = {"id_token_hint": token.get_json()["id_token"], "post_logout_redirect_uri": "https://vs.example.fr/"}
+    assert api.get(f"/api/oidc/logout?{urlencode(hint)}").status_code == 302
+
+
+def test_the_declared_operations_are_what_each_function_calls(
+    recorder, api, accounts, outbox, store, settings, clock, signing_key
+):
     drive_every_flow(api, accounts, outbox, store)
     drive_the_console(api, store, outbox, clock)
+    drive_the_oidc_provider(api, accounts, store)
+    drive_single_sign_on(api, accounts, outbox, store)
     run_the_sweep(accounts, store, settings, clock)
 
     for function_id in FUNCTIONS:

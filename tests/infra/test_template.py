@@ -40,6 +40,20 @@ CONTRACT = {
     ("GET", "/api/admin/staff"),
     ("POST", "/api/admin/staff/invitations"),
     ("POST", "/api/admin/staff/{email}/disable"),
+    # The OpenID Connect provider (README « Connecter une application »).
+    ("GET", "/.well-known/openid-configuration"),
+    ("GET", "/api/oidc/jwks"),
+    ("GET", "/api/oidc/authorize"),
+    ("POST", "/api/oidc/token"),
+    ("GET", "/api/oidc/userinfo"),
+    ("POST", "/api/oidc/userinfo"),
+    ("GET", "/api/oidc/logout"),
+    # Single sign-on: the pending sign-in the login page reads, the CAS server.
+    ("GET", "/api/sso/pending"),
+    ("GET", "/cas/login"),
+    ("GET", "/cas/p3/serviceValidate"),
+    ("GET", "/cas/serviceValidate"),
+    ("GET", "/cas/logout"),
 }
 
 
@@ -336,3 +350,38 @@ def test_the_sweep_workers_take_each_account_from_the_queue_and_report_each_fail
     assert list(queues())[-1] == "SweepQueue"  # made after its dead-letter queue
     sweep = resources["SweepFunction"]["Properties"]
     assert sweep["Environment"]["Variables"]["ENT_SWEEP_QUEUE_URL"] == {"Ref": "SweepQueue"}
+
+
+def test_id_tokens_are_signed_by_a_p256_kms_key_only_the_oidc_function_may_use():
+    template = load_template()
+    resources = template["Resources"]
+    key = resources["OidcSigningKey"]["Properties"]
+    assert (key["KeySpec"], key["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    assert resources["OidcSigningKeyAlias"]["Properties"]["TargetKeyId"] == {"Ref": "OidcSigningKey"}
+    variables = resources["OidcFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["ENT_OIDC_KEYS"] == {"Fn::GetAtt": ["OidcSigningKey", "Arn"]}
+    assert variables["ENT_PAIRWISE_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${PairwiseSecret}}}"}
+    granted = [
+        statement
+        for resource in resources.values()
+        if resource["Type"] == "AWS::IAM::Role"
+        for policy in resource["Properties"].get("Policies", [])
+        for statement in policy["PolicyDocument"]["Statement"]
+        if any(str(action).startswith("kms:") for action in statement["Action"])
+    ]
+    assert granted == [
+        {
+            "Sid": "SignIdTokens",
+            "Effect": "Allow",
+            "Action": ["kms:Sign", "kms:GetPublicKey"],
+            "Resource": {"Fn::GetAtt": ["OidcSigningKey", "Arn"]},
+        }
+    ]
+    assert "SignIdTokens" in str(resources["OidcRole"]["Properties"]["Policies"])  # the OIDC function's role only
+
+
+def test_cloudfront_sends_discovery_to_the_api_uncached():
+    behaviours = load_template()["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]["CacheBehaviors"]
+    (discovery,) = [behaviour for behaviour in behaviours if behaviour["PathPattern"] == "/.well-known/*"]
+    assert discovery["TargetOriginId"] == "api"
+    assert discovery["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # managed CachingDisabled

@@ -14,8 +14,10 @@
  *         data-keep                        keep the form (emptied) after success (Mon compte)
  *         data-with="id id"                 also send these fields of another form (their name: value)
  *         data-done-hides="panel-id"       hidden after a 2xx (the panel this answer replaces)
- *         data-pending="panel-id">          on email_confirmation_pending: show this panel instead
+ *         data-pending="panel-id"           on email_confirmation_pending: show this panel instead
  *                                          (its [data-fill=pending_email] gets the masked address)
+ *         data-sso-demande                 add {demande}: the app a first connection came from (sso.js)
+ *         data-sso-offer="panel-id">       after a 2xx with `continue`: « Continuer vers <app> » (sso.js)
  *     <div class="ent-field"> label, hint, <input name="json_key" ...> </div>
  *
  * Field attributes: `required` + data-msg-required, data-type="date" (JJ/MM/AAAA, sent as
@@ -31,6 +33,7 @@
  */
 
 import { suggestEmail } from "./email-typos.js";
+import { continueUrl, forgetReference, offerContinuation, rememberedReference, showApps, startSso } from "./sso.js";
 
 const ROUTES = {
   "first-connection": "/premiere-connexion/",
@@ -392,6 +395,7 @@ function collect(form) {
     body[field.name] = value;
   }
   if (form.hasAttribute("data-token")) body.token = TOKEN;
+  if (form.hasAttribute("data-sso-demande") && rememberedReference()) body.demande = rememberedReference();
   for (const field of borrowed(form)) {
     if (field.name) body[field.name] = field.type === "password" ? field.value : field.value.trim();
   }
@@ -465,7 +469,10 @@ function showPanel(id, body) {
 function succeed(form, data, body) {
   form.dispatchEvent(new CustomEvent("ent:success"));
   const next = data && data.next;
+  if (next === "home" && continueUrl()) return go(continueUrl()); /* back to the app this login is for */
   if (next && next !== "check-email" && ROUTES[next]) return go(ROUTES[next]);
+  if (form.hasAttribute("data-sso-demande")) forgetReference(); /* the account now remembers the app */
+  if (form.dataset.ssoOffer) offerContinuation(form.dataset.ssoOffer, data);
   if (form.dataset.successRedirect) return go(form.dataset.successRedirect);
   if (form.hasAttribute("data-keep")) {
     form.reset();
@@ -700,6 +707,7 @@ async function loadSession(root) {
     if (slot.tagName === "INPUT") slot.value = value || "";
     else slot.textContent = value || "—";
   }
+  showApps(document.querySelector("[data-session-apps]"), data.apps);
   /* Rows for what only some accounts have: a parent's child, an address awaiting confirmation. */
   for (const row of document.querySelectorAll("[data-session-row]")) {
     row.hidden = !data[row.dataset.sessionRow];
@@ -904,6 +912,7 @@ function start() {
   for (const form of document.querySelectorAll("form[data-api]")) setupForm(form);
   for (const root of document.querySelectorAll("[data-session]")) loadSession(root);
   for (const root of document.querySelectorAll("[data-first-connection-timer]")) setupFirstConnectionTimer(root);
+  startSso();
   /* A new link pasted in a tab already on the page changes only the hash: read it too. */
   window.addEventListener("hashchange", onHashChange);
 }

@@ -41,8 +41,17 @@
 | enrol: use the invitation, save member | both above, in one transaction              | save_staff_using_invitation |
 | a staff session by its hash            | pk=STAFF_SESSION#<sha256>, sk=SESSION       | put/get/delete_staff_session |
 | a staff member's guess counts          | pk=GUESSES#STAFF#<email>, sk=<secret>#<budget> | guess_state, save_guess_state |
+| a registered app (OIDC client, CAS)    | pk=CLIENTS, sk=CLIENT#<client_id>           | put/get/remove_client   |
+| every app; the CAS service of a URL    | pk=CLIENTS (one Query, a few dozen items)   | list_clients, find_cas_service |
+| an OIDC authorization code (60 s)      | pk=OIDC_CODE#<sha256>, sk=CODE              | put/get_authorization_code |
+| redeem a code, store its access token  | both, in one transaction (code unused)      | redeem_authorization_code |
+| an OIDC access token (5 min)           | pk=ACCESS_TOKEN#<sha256>, sk=ACCESS_TOKEN   | get/revoke_access_token |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
+| a sign-in waiting for its login (SSO)  | pk=SSO_PENDING#<sha256>, sk=SSO_PENDING     | put/get_pending_request |
+| the app a first connection came from   | pk=ACCOUNT#<identifier>, sk=SSO_RETURN      | put_app_binding, take_app_binding (delete, ALL_OLD) |
+| apps an account signed in to           | pk=ACCOUNT#<identifier>, sk=APP#<client_id> | put_app_sign_in, app_sign_ins |
+| a CAS service ticket, spent once       | pk=CAS_TICKET#<sha256>, sk=CAS_TICKET       | put_service_ticket, spend_service_ticket (delete, ALL_OLD) |
 
 `keys` spells every key; `items` turns the domain model (`functions.core.model`) into items and
 back; `dynamodb` is the wire format and the client; the other modules are the operations, one
@@ -52,13 +61,16 @@ family each, gathered here in `Store`.
 from __future__ import annotations
 
 from functions.core.store.accounts import AccountOperations
+from functions.core.store.clients import ClientOperations
 from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
+from functions.core.store.grants import GrantOperations
 from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
 from functions.core.store.schools import SchoolOperations
+from functions.core.store.sso import SsoOperations
 from functions.core.store.staff import StaffOperations
 
 
@@ -72,6 +84,9 @@ class Store(
     CounterOperations,
     SchoolOperations,
     StaffOperations,
+    SsoOperations,
+    ClientOperations,
+    GrantOperations,
 ):
     """Typed access to the accounts table."""
 

@@ -92,13 +92,13 @@ class AccountOperations(PeopleOperations):
         pointing to no account is re-issued (create_account_for_person).
         """
         account = known or self.get_account(identifier)
-        events = [
+        account_sk = keys.account_key(identifier)["sk"]
+        events = [  # its audit events, and what single sign-on keeps of it (apps, the app to return to)
             {"pk": event["pk"], "sk": event["sk"]}
             for event in self._query(
-                "pk = :pk AND begins_with(sk, :event)",
-                {":pk": keys.account_key(identifier)["pk"], ":event": keys.EVENT_PREFIX},
-                ProjectionExpression="pk, sk",
+                "pk = :pk", {":pk": keys.account_key(identifier)["pk"]}, ProjectionExpression="pk, sk"
             )
+            if event["sk"] != account_sk
         ]
         deleted = 0
         if account is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from functions.core.clients import Client, Protocol
 from functions.core.clock import epoch_seconds, months_after
+from functions.core.grants import CODE_KEPT, AccessToken, AuthorizationCode
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.model import (
     AUDIT_RETENTION_DAYS,
@@ -16,7 +18,9 @@ from functions.core.model import (
     SchoolAccount,
     TokenRecord,
 )
+from functions.core.service_tickets import TICKET_LIFETIME, ServiceTicket
 from functions.core.sessions import Session, SessionScope
+from functions.core.sso import AppBinding, AppSignIn, PendingRequest
 from functions.core.staff import StaffInvitation, StaffMember, StaffRole, StaffSession
 from functions.core.store import keys
 from functions.core.throttling import GuessState
@@ -320,4 +324,182 @@ def guess_state_from_item(item: Item) -> GuessState:
         consecutive_failures=int(item.get("consecutive_failures", 0)),
         locked_until=_moment(item.get("locked_until")),
         recent_failures=_moments(item.get("recent_failures")),
+    )
+
+
+def pending_request_to_item(pending: PendingRequest) -> Item:
+    return {
+        **keys.pending_request_key(pending.reference_hash),
+        "type": "sso_pending",
+        "protocol": pending.protocol,
+        "client_id": pending.client_id,
+        "app_name": pending.app_name,
+        "resume_url": pending.resume_url,
+        "force_login": pending.force_login,
+        "created_at": pending.created_at.isoformat(),
+        "expires_at": epoch_seconds(pending.expires_at),
+    }
+
+
+def pending_request_from_item(reference_hash: str, item: Item) -> PendingRequest:
+    return PendingRequest(
+        reference_hash=reference_hash,
+        protocol=item["protocol"],
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        resume_url=item["resume_url"],
+        force_login=bool(item.get("force_login")),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+    )
+
+
+def app_binding_to_item(binding: AppBinding) -> Item:
+    return {
+        **keys.app_binding_key(binding.identifier),
+        "type": "sso_return",
+        "protocol": binding.protocol,
+        "client_id": binding.client_id,
+        "app_name": binding.app_name,
+        "resume_url": binding.resume_url,
+        "expires_at": epoch_seconds(binding.expires_at),
+    }
+
+
+def app_binding_from_item(identifier: str, item: Item) -> AppBinding:
+    return AppBinding(
+        identifier=identifier,
+        protocol=item["protocol"],
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        resume_url=item["resume_url"],
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+    )
+
+
+def app_sign_in_from_item(item: Item) -> AppSignIn:
+    return AppSignIn(
+        client_id=item["client_id"],
+        app_name=item["app_name"],
+        protocol=item["protocol"],
+        last_at=datetime.fromisoformat(item["last_at"]),
+    )
+
+
+def service_ticket_to_item(ticket: ServiceTicket) -> Item:
+    return {
+        **keys.service_ticket_key(ticket.ticket_hash),
+        "type": "cas_ticket",
+        "client_id": ticket.client_id,
+        "service_url": ticket.service_url,
+        "identifier": ticket.identifier,
+        "subject": ticket.subject,
+        "issued_at": ticket.issued_at.isoformat(),
+        "authenticated_at": ticket.authenticated_at.isoformat(),
+        "from_new_login": ticket.from_new_login,
+        "expires_at": epoch_seconds(ticket.expires_at),
+    }
+
+
+def service_ticket_from_item(ticket_hash: str, item: Item) -> ServiceTicket:
+    issued_at = datetime.fromisoformat(item["issued_at"])
+    return ServiceTicket(
+        ticket_hash=ticket_hash,
+        client_id=item["client_id"],
+        service_url=item["service_url"],
+        identifier=item["identifier"],
+        subject=item["subject"],
+        issued_at=issued_at,
+        authenticated_at=datetime.fromisoformat(item["authenticated_at"]),
+        from_new_login=bool(item.get("from_new_login")),
+        # Exact to the microsecond: 10 s is too short for the TTL's whole seconds.
+        expires_at=issued_at + TICKET_LIFETIME,
+    )
+
+
+def client_to_item(client: Client) -> Item:
+    item: Item = {
+        **keys.client_key(client.client_id),
+        "type": "client",
+        "client_id": client.client_id,
+        "name": client.name,
+        "protocol": client.protocol.value,
+        "redirect_uris": list(client.redirect_uris),
+        "post_logout_redirect_uris": list(client.post_logout_redirect_uris),
+        "service_urls": list(client.service_urls),
+        "public": client.public,
+    }
+    if client.secret_hash:
+        item["secret_hash"] = client.secret_hash
+    return item
+
+
+def client_from_item(item: Item) -> Client:
+    return Client(
+        client_id=item["client_id"],
+        name=item["name"],
+        protocol=Protocol(item["protocol"]),
+        redirect_uris=tuple(item.get("redirect_uris") or ()),
+        post_logout_redirect_uris=tuple(item.get("post_logout_redirect_uris") or ()),
+        service_urls=tuple(item.get("service_urls") or ()),
+        public=bool(item.get("public")),
+        secret_hash=item.get("secret_hash"),
+    )
+
+
+def authorization_code_to_item(code: AuthorizationCode) -> Item:
+    item: Item = {
+        **keys.authorization_code_key(code.code_hash),
+        "type": "authorization_code",
+        "client_id": code.client_id,
+        "redirect_uri": code.redirect_uri,
+        "code_challenge": code.code_challenge,
+        "nonce": code.nonce,
+        "scope": list(code.scope),
+        "identifier": code.identifier,
+        "session_hash": code.session_hash,
+        "auth_time": code.auth_time.isoformat(),
+        "issued_at": code.issued_at.isoformat(),
+        "expires_at": epoch_seconds(code.issued_at + CODE_KEPT),  # TTL; valid_until is the code's life
+    }
+    return item
+
+
+def authorization_code_from_item(code_hash: str, item: Item) -> AuthorizationCode:
+    return AuthorizationCode(
+        code_hash=code_hash,
+        client_id=item["client_id"],
+        redirect_uri=item["redirect_uri"],
+        code_challenge=item["code_challenge"],
+        nonce=item.get("nonce"),
+        scope=tuple(item.get("scope") or ()),
+        identifier=item["identifier"],
+        session_hash=item["session_hash"],
+        auth_time=datetime.fromisoformat(item["auth_time"]),
+        issued_at=datetime.fromisoformat(item["issued_at"]),
+        used_at=_moment(item.get("used_at")),
+        access_token_hash=item.get("access_token_hash"),
+    )
+
+
+def access_token_to_item(token: AccessToken) -> Item:
+    return {
+        **keys.access_token_key(token.token_hash),
+        "type": "access_token",
+        "client_id": token.client_id,
+        "identifier": token.identifier,
+        "session_hash": token.session_hash,
+        "scope": list(token.scope),
+        "expires_at": epoch_seconds(token.expires_at),
+    }
+
+
+def access_token_from_item(token_hash: str, item: Item) -> AccessToken:
+    return AccessToken(
+        token_hash=token_hash,
+        client_id=item["client_id"],
+        identifier=item["identifier"],
+        session_hash=item["session_hash"],
+        scope=tuple(item.get("scope") or ()),
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
     )

@@ -180,3 +180,42 @@ def due_months(first_day: date, last_day: date) -> Iterator[date]:
     while month <= last_day:
         yield month
         month = (month + timedelta(days=32)).replace(day=1)
+
+
+def pending_request_key(reference_hash: str) -> Key:
+    """A sign-in waiting for its login (SSO), by the SHA-256 of its reference."""
+    return {"pk": f"SSO_PENDING#{reference_hash}", "sk": "SSO_PENDING"}
+
+
+APP_SIGN_IN_PREFIX = "APP#"
+
+
+def app_sign_in_key(identifier: str, client_id: str) -> Key:
+    """An app this account signed in to: under the account, so deleting the account deletes it."""
+    return {"pk": account_key(identifier)["pk"], "sk": f"{APP_SIGN_IN_PREFIX}{client_id}"}
+
+
+def app_binding_key(identifier: str) -> Key:
+    """The app a first connection came from, until activation offers to continue to it."""
+    return {"pk": account_key(identifier)["pk"], "sk": "SSO_RETURN"}
+
+
+def service_ticket_key(ticket_hash: str) -> Key:
+    """A CAS service ticket, by its SHA-256."""
+    return {"pk": f"CAS_TICKET#{ticket_hash}", "sk": "CAS_TICKET"}
+
+
+CLIENTS_PARTITION = "CLIENTS"
+
+
+def client_key(client_id: str) -> Key:
+    # Every app in one partition: a few dozen at most, listed (and a CAS service found) by one Query.
+    return {"pk": CLIENTS_PARTITION, "sk": f"CLIENT#{client_id}"}
+
+
+def authorization_code_key(code_hash: str) -> Key:
+    return {"pk": f"OIDC_CODE#{code_hash}", "sk": "CODE"}
+
+
+def access_token_key(token_hash: str) -> Key:
+    return {"pk": f"ACCESS_TOKEN#{token_hash}", "sk": "ACCESS_TOKEN"}

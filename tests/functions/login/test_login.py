@@ -56,6 +56,7 @@ def test_active_account_logs_in_and_sees_who_is_connected(client, accounts):
         "email": None,
         "pending_email": None,
         "child": {"first_name": "Zoé", "class": None},
+        "apps": [],  # no app signed in through the ENT yet
     }
 
 
