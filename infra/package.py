@@ -9,7 +9,9 @@ build/lambda.zip (to look at, or upload by hand). Usage: `make package` (`python
   argon2 and cffi included, is installed as manylinux wheels for the runtime's Python and CPU.
 - Versions are held to those of the virtual environment the tests ran in (a constraints file made
   from it), so the artifact runs what was tested.
-- functions/ is copied without caches. The artifact's size is printed (goal: 5 MB zipped at most).
+- functions/ is copied without caches. The artifact's size is printed (goal: 8 MB zipped at most;
+  cryptography, for the OIDC provider's keys, is 13 MB of it unzipped, its Rust core; Lambda's own
+  limits are 50 MB zipped and 250 MB unzipped, and only what a function imports costs its cold start).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 # What every Lambda Python runtime ships; installing it again would only grow the artifact.
 PROVIDED_BY_THE_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
-GOAL_BYTES = 5 * 1024 * 1024
+GOAL_BYTES = 8 * 1024 * 1024
 # Lambda's Python 3.12+ runtimes run on Amazon Linux 2023 (glibc 2.34).
 PLATFORMS = {
     "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
@@ -128,13 +130,17 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.2f} MB"
 
 
+def _function_names() -> list[str]:
+    resources = load_template()["Resources"]
+    return [name for name, resource in resources.items() if resource["Type"] == "AWS::Serverless::Function"]
+
+
 def report(source: Path, archive: Path) -> int:
     unzipped = sum(path.stat().st_size for path in source.rglob("*") if path.is_file())
     zipped = archive.stat().st_size
     print(
         f"{archive.relative_to(ROOT)}: {_megabytes(zipped)} zipped, {_megabytes(unzipped)} unzipped "
-        f"- one artifact for every function (LoginFunction, FirstConnectionFunction, RecoveryFunction, "
-        f"AccountFunction, FeedbackFunction, SweepFunction)"
+        f"- one artifact for every function ({', '.join(_function_names())})"
     )
     sizes: dict[str, int] = {}
     for path in source.rglob("*"):
