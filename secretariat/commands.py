@@ -70,7 +70,7 @@ MAX_SCHOOL_NAME_LENGTH = 100
 
 def run_school_set(arguments: argparse.Namespace, context: Context) -> int:
     """Name a school in the directory: Mon compte, the forgotten-identifier mail and the letters show it."""
-    from functions.core.accounts import validate_uai
+    from functions.core.uai import validate_uai
     from functions.core.errors import InvalidInput
     from functions.core.names import hidden_character
     from secretariat.output import printable
@@ -229,7 +229,7 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_status(arguments: argparse.Namespace, context: Context) -> int:
-    from functions.core.accounts import validate_uai
+    from functions.core.uai import validate_uai
     from secretariat.reports import describe_school_counts, school_status, school_status_csv
 
     school = validate_uai(arguments.school)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account, validate_uai
+from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account
+from functions.core.uai import validate_uai
 from functions.core.clock import paris_day
 from functions.core.errors import InvalidInput
 from functions.core.store import Store

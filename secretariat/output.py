@@ -105,7 +105,7 @@ def check_writable(path: str, help_url: str) -> None:
 def _check_layout(help_url: str) -> None:
     """Lay out the longest letter possible once: a help address too long fails here, not after."""
     longest = Letter(
-        school="0751234A",
+        school="0751234J",
         display_name=("Wolfeschlegelstein " * 12)[:201],
         profile=Profile.ELEVE,
         identifier="w" * 20 + "." + "w" * 20 + "1000",

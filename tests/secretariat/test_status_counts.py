@@ -10,7 +10,7 @@ from functions.sweep.flow import run_sweep
 from secretariat.follow_up import renew_credentials
 from secretariat.reports import describe_school_counts
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 def sweep(store, settings, day: date) -> None:
