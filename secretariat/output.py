@@ -16,11 +16,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
+from functions.core.letters import Letter, letters_pdf, require_qr
 from functions.core.lifecycle import Profile
-from secretariat.letters import Letter, letters_pdf, require_qr
-from secretariat.pdf import require_fonts
+from functions.core.pdf import require_fonts
 
 # C0 and C1 controls (ESC, CSI, DEL...), format characters (bidi overrides and isolates, zero-width
 # ones), line and paragraph separators, and lone surrogates, which a UTF-8 terminal cannot even take.
@@ -121,23 +120,6 @@ def _check_layout(help_url: str) -> None:
         letters_pdf([longest], help_url)
     except RuntimeError:
         raise FileProblem(f"l'adresse du centre d'aide est trop longue pour tenir sur la lettre : {help_url}") from None
-
-
-def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
-    account = issued.account
-    return Letter(
-        school=account.school,
-        display_name=account.display_name,
-        profile=account.profile,
-        identifier=account.identifier,
-        initial_password=issued.initial_password,
-        activation_deadline=account.activation_deadline,
-        deletion_date=account.deletion_date,
-        issued_on=issued_on,
-        classe=account.classe,
-        first_name=account.first_name,
-        school_name=school_name,
-    )
 
 
 def write_letters(path: str, letters: list[Letter], help_url: str) -> None:

@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 from functions.core.clock import PARIS
 from functions.core.emails import mask_email
+from functions.core.follow_up import STATE_LABELS
 from functions.core.lifecycle import AccountState
 from functions.core.model import Account, AuditEvent, Feedback, SchoolAccount
 from functions.core.throttling import GuessState
 from functions.sweep.flow import SweepReport
-from secretariat.follow_up import STATE_LABELS
 from secretariat.output import csv_text, printable
 
 WAITING = (AccountState.ISSUED, AccountState.PENDING_CONFIRMATION)

@@ -39,7 +39,6 @@ class IssuedAccount:
     initial_password: str  # shown once, on the letter; only its hash is stored
 
 
-
 def _validate_name(value: str, field: str, label: str) -> str:
     check_name(value, field, label)  # before the spaces are folded: a tab or line break is refused too
     name = " ".join(value.split())

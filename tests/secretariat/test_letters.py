@@ -10,9 +10,9 @@ from typing import Any
 import pypdf
 import pytest
 
+from functions.core.letters import TITLE, Letter, letters_pdf
 from functions.core.lifecycle import Profile
-from secretariat.letters import TITLE, Letter, letters_pdf
-from secretariat.pdf import Undrawable, text_width, undrawable, wrap
+from functions.core.pdf import Undrawable, text_width, undrawable, wrap
 
 LONG = "Wolfeschlegelsteinhausenbergerdorff de la Tour d'Auvergne-Lauraguais"
 

@@ -247,13 +247,13 @@ def landing_before(monkeypatch, store, method: str, change) -> None:
 
 
 def reactivate(store, account, day: date):
-    from secretariat.follow_up import renew_credentials
+    from functions.core.follow_up import renew_credentials
 
     return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont", reactivate=True)
 
 
 def reissue(store, account, day: date):
-    from secretariat.follow_up import renew_credentials
+    from functions.core.follow_up import renew_credentials
 
     return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont")
 
