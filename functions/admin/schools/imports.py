@@ -14,7 +14,7 @@ from datetime import datetime
 from functions.admin.schools.letters import store_letters
 from functions.core.accounts import PersonAlreadyIssued, issue_account, person_fingerprint
 from functions.core.clock import paris_day
-from functions.core.errors import ImportDone, ImportEmpty, ImportNotFound, InvalidInput
+from functions.core.errors import IdentifierTaken, ImportDone, ImportEmpty, ImportNotFound, InvalidInput
 from functions.core.follow_up import Recorder
 from functions.core.letter_bucket import Download, LetterBucket
 from functions.core.letters import refuse_undrawable
@@ -148,7 +148,7 @@ def confirm(
         except PersonAlreadyIssued as known:
             batch.existing.append({**_person_view(person), "identifier": known.identifier})
             continue
-        except InvalidInput as error:
+        except (InvalidInput, IdentifierTaken) as error:  # a name refused, or 1,000 homonyms
             batch.refused.append({"line": person.line, "reason": error.message})
             continue
         issued_accounts.append(issued)
