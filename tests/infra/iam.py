@@ -35,7 +35,11 @@ IAM_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("sesv2", "SendEmail.Raw"): ("ses:SendEmail", "ses:SendRawEmail"),
     ("sesv2", "SendEmail.Simple"): ("ses:SendEmail",),
     ("sesv2", "SendEmail.Template"): ("ses:SendEmail",),
+    ("s3", "PutObject"): ("s3:PutObject",),
+    ("s3", "GetObject"): ("s3:GetObject",),
 }
+# The one bucket a function writes to: the console's letters and rosters awaiting confirmation.
+LETTERS_OBJECTS = {"Fn::Sub": "${LettersBucket.Arn}/*"}
 
 Grant = tuple[str, str]
 
@@ -50,6 +54,7 @@ def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
         ("dynamodb", operation, where) for where, names in entry.get("dynamodb", {}).items() for operation in names
     }
     operations |= {("sesv2", operation, "mail") for operation in entry.get("sesv2", [])}
+    operations |= {("s3", operation, where) for where, names in entry.get("s3", {}).items() for operation in names}
     return operations
 
 
@@ -137,6 +142,10 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
         if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["SweepDeadLetterQueue", "Arn"]})]:
             raise PolicyError(f"{action} on {resources}: only the sweep's dead-letter queue")
         return ["dead-letter-queue"]
+    if service == "s3":
+        if [canonical(r) for r in resources] != [canonical(LETTERS_OBJECTS)] or "Condition" in statement:
+            raise PolicyError(f"{action} on {resources}: only the letters bucket's objects")
+        return ["letters-bucket"]
     raise PolicyError(f"{action}: no function of this project calls {service}")
 
 

@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from functions.core.lifecycle import AccountState
+from tests.conftest import LETTERS_BUCKET
 from infra.template import load_template, route_for, routes
 from tests.infra.iam import (
     PolicyError,
@@ -159,6 +160,14 @@ class Recorder:
         if service == "sesv2":
             (content,) = params["Content"]
             found.add((service, f"{operation}.{content}", "mail", None))
+        elif service == "s3":
+            assert params["Bucket"] == LETTERS_BUCKET
+            found.add((service, operation, "letters-bucket", None))
+        elif operation == "BatchGetItem":
+            ((table_name, request),) = params["RequestItems"].items()
+            assert table_name == self.table_name
+            for key in request["Keys"]:
+                found.add((service, operation, "table", str(key["pk"]["S"])))
         elif operation in ("TransactWriteItems", "TransactGetItems"):
             for item in params["TransactItems"]:
                 ((kind, request),) = item.items()
@@ -213,7 +222,7 @@ def recorder(table: str, monkeypatch: pytest.MonkeyPatch) -> Recorder:
     if hasattr(recovery_app, "RESPONSE_FLOOR"):
         monkeypatch.setattr(recovery_app, "RESPONSE_FLOOR", 0)  # the time floor is tested elsewhere
     recording = Recorder(table)
-    for service in ("dynamodb", "sesv2"):
+    for service in ("dynamodb", "sesv2", "s3"):
         client(service).meta.events.register(f"before-parameter-build.{service}", recording)
     return recording
 
@@ -325,6 +334,53 @@ def drive_the_console(api, store, outbox, clock) -> None:
     assert post("/api/admin/logout").status_code == 204
 
 
+def drive_the_school_console(api, store, clock) -> None:
+    """A school in the console: dashboard, list, spreadsheet, an account and its actions, an import, the directory."""
+    import pyotp
+
+    from tests.functions.admin.conftest import StaffFactory
+    from tests.functions.admin.schools_helpers import family
+    from tests.functions.admin.test_imports import ROSTER
+
+    school = "0750654D"
+    SAME_ORIGIN = {"Origin": "https://aide.ent.example.fr", "Sec-Fetch-Site": "same-origin"}
+    academie = StaffFactory(store, clock).make(role="academie", schools=(), email="annuaire@ac-exemple.fr")
+    clock.advance(seconds=30)
+    signed = {
+        "email": academie.member.email,
+        "password": academie.password,
+        "code": pyotp.TOTP(academie.otp_secret).at(clock()),
+    }
+    assert api.post("/api/admin/login", signed).status_code == 200
+    active = family(store, clock(), school, state=AccountState.ACTIVE, email="famille@exemple.fr", first_name="Léo")
+    active = store.save_account(replace(active, live_tokens={"reset": "0" * 64}))  # its new letter cancels it
+    deactivated = family(store, clock(), school, state=AccountState.DEACTIVATED, first_name="Inès")
+    assert api.get(f"/api/admin/schools/{school}").status_code == 200
+    assert api.get(f"/api/admin/schools/{school}/accounts?q=leo").status_code == 200
+    assert api.get(f"/api/admin/schools/{school}/accounts.csv").status_code == 200
+    assert api.get(f"/api/admin/schools/{school}/directory").status_code == 200
+    assert (
+        api.client.put(
+            f"/api/admin/schools/{school}/directory", json={"name": "Collège Victor Hugo"}, headers=SAME_ORIGIN
+        ).status_code
+        == 200
+    )
+    assert api.get(f"/api/admin/accounts/{active.identifier}").status_code == 200
+    assert api.get("/api/admin/accounts/personne.inconnue").status_code == 404
+    assert api.post(f"/api/admin/accounts/{active.identifier}/unlock").status_code == 200
+    assert api.post(f"/api/admin/accounts/{active.identifier}/reissue", {"confirm": True}).status_code == 200
+    assert api.post(f"/api/admin/accounts/{deactivated.identifier}/reactivate").status_code == 200
+    preview = api.client.post(
+        f"/api/admin/schools/{school}/imports", data=ROSTER, headers={**SAME_ORIGIN, "Content-Type": "text/csv"}
+    ).get_json()
+    assert api.post(f"/api/admin/imports/{preview['id']}/confirm").status_code == 200
+    again = api.client.post(
+        f"/api/admin/schools/{school}/imports", data=ROSTER, headers={**SAME_ORIGIN, "Content-Type": "text/csv"}
+    ).get_json()
+    assert len(again["already_issued"]) == 2
+    assert api.post("/api/admin/logout").status_code == 204
+
+
 def run_the_sweep(accounts, store, settings, clock) -> None:
     """A reminder, a deactivation and deletions, run as the sweep function's code."""
     from functions.core.mail import Mailer
@@ -350,6 +406,7 @@ def run_the_sweep(accounts, store, settings, clock) -> None:
 def test_the_declared_operations_are_what_each_function_calls(recorder, api, accounts, outbox, store, settings, clock):
     drive_every_flow(api, accounts, outbox, store)
     drive_the_console(api, store, outbox, clock)
+    drive_the_school_console(api, store, clock)
     run_the_sweep(accounts, store, settings, clock)
 
     for function_id in FUNCTIONS:

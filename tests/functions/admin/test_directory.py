@@ -43,7 +43,12 @@ def test_a_secretary_cannot_write_the_directory(staff_client):
 
 def test_a_bad_field_is_refused_with_its_name(staff_client):
     academie = staff_client(role="academie", schools=())
-    for field, value in (("name", ""), ("phone", "appelez-nous"), ("contact_email", "pas une adresse"), ("hours", "x\u202e")):
+    for field, value in (
+        ("name", ""),
+        ("phone", "appelez-nous"),
+        ("contact_email", "pas une adresse"),
+        ("hours", "x\u202e"),
+    ):
         refused = academie.client.put(
             f"/api/admin/schools/{SCHOOL_A}/directory",
             json={**ENTRY, field: value},
