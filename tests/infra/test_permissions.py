@@ -31,8 +31,8 @@ from typing import Any
 import pytest
 
 from functions.core.lifecycle import AccountState
-from tests.conftest import LETTERS_BUCKET
 from infra.template import load_template, route_for, routes
+from tests.conftest import LETTERS_BUCKET
 from tests.infra.iam import (
     PolicyError,
     declared_operations,

@@ -62,4 +62,4 @@ def letters_text(download: dict[str, Any]) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
 
 
-__all__ = ["SCHOOL_A", "SCHOOL_B", "family", "letters_text", "ROSTER_HEADER"]
+__all__ = ["ROSTER_HEADER", "SCHOOL_A", "SCHOOL_B", "family", "letters_text"]
