@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 REGION = "eu-west-3"
 TABLE_NAME = "ent-parents-local"
+LETTERS_BUCKET = "ent-parents-local-letters"  # the console's letters PDFs (infra/template.yaml, LettersBucket)
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
 DUMMY_CREDENTIAL = "testing"  # moto accepts anything; never a real key
 DEFAULT_PORT = 8000
@@ -82,6 +83,7 @@ def stack_variables(web_port: int, aws_port: int) -> dict[str, str]:
         "AWS_REGION": REGION,
         "ENT_PUBLIC_URL": f"http://{HOST}:{web_port}",
         "ENT_MAIL_FROM": MAIL_FROM,
+        "ENT_LETTERS_BUCKET": LETTERS_BUCKET,
     }
 
 

@@ -54,6 +54,7 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "ENT_TABLE": "ent-parents-local",
         "ENT_PUBLIC_URL": "http://127.0.0.1:8000",
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
+        "ENT_LETTERS_BUCKET": "ent-parents-local-letters",
     }
 
 
