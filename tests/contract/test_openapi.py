@@ -44,6 +44,7 @@ from functions.core.store import Store
 from functions.core.tokens import TokenKind
 from infra.template import routes
 from tests.apps import FlowApps
+from tests.contract.console_scenarios import CONSOLE_SCENARIOS
 from tests.contract.stack import (
     BIRTH_DATE,
     NEW_PASSWORD,
@@ -544,6 +545,7 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
     ("/api/account/email", "POST"): real_change_email,
     ("/api/account/email/confirm", "POST"): _real_token(TokenKind.EMAIL_CHANGE),
     ("/api/feedback", "POST"): real_feedback,
+    **CONSOLE_SCENARIOS,
 }
 
 # Where failed guesses are also counted per source address (DESIGN §6.5).
