@@ -20,7 +20,7 @@ from functions.core.inert import printable as printable
 from functions.core.inert import spreadsheet_cell as spreadsheet_cell
 from functions.core.letters import Letter, letters_pdf, require_qr
 from functions.core.lifecycle import Profile
-from functions.core.pdf import require_fonts
+from functions.core.pdf import LettersUnavailable, require_fonts
 
 
 def _escaped(character: str) -> str:
@@ -59,8 +59,11 @@ def read_input(path: str) -> bytes:
 
 def check_writable(path: str, help_url: str) -> None:
     """Refuse, before any account is touched, letters that could not be written."""
-    require_qr()
-    require_fonts()
+    try:
+        require_qr()
+        require_fonts()
+    except LettersUnavailable as missing:
+        raise FileProblem(str(missing)) from None
     _check_layout(help_url)
     file = Path(path)
     folder = file.parent if str(file.parent) else Path(".")

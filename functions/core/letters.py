@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from functions.core.accounts import IssuedAccount
-from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from functions.core.password_policy import RULE_TEXT
-from functions.core.pdf import A4_HEIGHT_MM, A4_WIDTH_MM, Document, Page, text_width, undrawable, wrap
+from functions.core.pdf import (
+    A4_HEIGHT_MM,
+    A4_WIDTH_MM,
+    Document,
+    LettersUnavailable,
+    Page,
+    text_width,
+    undrawable,
+    wrap,
+)
 from functions.core.roster import Refusal, Roster
 
 TITLE = "Mise à disposition de services en ligne"
@@ -105,7 +113,7 @@ class _Writer:
 def require_qr() -> None:
     """Refuse early, before any account changes, if the QR library is not installed."""
     if importlib.util.find_spec("segno") is None:
-        raise DomainError("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'")
+        raise LettersUnavailable("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'")
 
 
 def _draw_qr(page: Page, url: str, x: float, y: float) -> None:

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from functions.core.errors import DomainError
-
 MM = 72 / 25.4  # PDF units (points) per millimetre
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
 # DejaVu's faces in Debian's fonts-dejavu-core (installed with the browser tests' packages too).
@@ -33,8 +31,12 @@ _RESOURCE_NAMES = {face: f"F{number}" for number, face in enumerate(FONT_FILES, 
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
-class FontMissing(DomainError):
-    """The letters' font or fontTools is not installed: refused before any account changes."""
+class LettersUnavailable(RuntimeError):
+    """The letters' font, fontTools or segno is not installed: a fault of the machine, not of a request.
+
+    ent-admin checks it before any account changes (`secretariat/output.check_writable`); in the
+    console's function it would be a broken artifact, answered as any internal error.
+    """
 
 
 class Undrawable(ValueError):
@@ -42,13 +44,13 @@ class Undrawable(ValueError):
 
 
 def font_dir() -> Path:
-    """Return the folder of the DejaVu fonts, or raise FontMissing saying what to install."""
+    """Return the folder of the DejaVu fonts, or raise LettersUnavailable saying what to install."""
     configured = os.environ.get("ENT_LETTER_FONTS")
     for folder in [configured] if configured else FONT_DIRS:
         if all((Path(folder) / name).is_file() for name in FONT_FILES.values()):
             return Path(folder)
     where = f"dans ENT_LETTER_FONTS={configured}" if configured else "sur cette machine"
-    raise FontMissing(
+    raise LettersUnavailable(
         f"police des lettres introuvable {where} ({', '.join(FONT_FILES.values())}) : "
         f"sudo apt-get install {FONT_PACKAGE}, ou indiquez son dossier dans ENT_LETTER_FONTS"
     )
@@ -59,7 +61,7 @@ def require_fonts() -> None:
     import importlib.util
 
     if importlib.util.find_spec("fontTools") is None:
-        raise FontMissing("le module fontTools manque pour la police des lettres : pip install -e '.[admin]'")
+        raise LettersUnavailable("le module fontTools manque pour la police des lettres : pip install -e '.[admin]'")
     font_dir()
 
 

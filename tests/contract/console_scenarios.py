@@ -40,9 +40,11 @@ def _sign_in(
         return who
     role = StaffRole.ACADEMIE if who == "academie" else StaffRole.SECRETARIAT
     schools = () if who == "academie" else (OTHER_SCHOOL,) if who == "other_school" else (SCHOOL,)
-    member = StaffFactory(world.store, world.clock).make(
-        role=role, schools=schools, email=f"membre.{next(_numbers)}@ac-exemple.fr"
-    ).member
+    member = (
+        StaffFactory(world.store, world.clock)
+        .make(role=role, schools=schools, email=f"membre.{next(_numbers)}@ac-exemple.fr")
+        .member
+    )
     cookie, now = secrets.token_urlsafe(32), world.clock()
     fresh = pick("step-up", True, False) if stepped_up is None else stepped_up
     world.store.put_staff_session(
@@ -110,7 +112,11 @@ def real_import_confirm(world: World, case: Any, pick: Any, positive: bool) -> E
 
     who = _sign_in(world, case, pick)
     session = world.store.get_staff_session(session_hash(case.cookies[STAFF_COOKIE])) if case.cookies else None
-    owner = session.email if session and pick("import of", "mine", "mine", "a colleague's") == "mine" else "autre@ac-exemple.fr"
+    owner = (
+        session.email
+        if session and pick("import of", "mine", "mine", "a colleague's") == "mine"
+        else "autre@ac-exemple.fr"
+    )
     from functions.admin.schools import imports
 
     member = StaffMember(email=owner, role=StaffRole.ACADEMIE, schools=())
@@ -169,3 +175,34 @@ CONSOLE_SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("/api/admin/accounts/{identifier}/reactivate", "POST"): account_scenario("reactivate"),
     ("/api/admin/accounts/{identifier}/unlock", "POST"): account_scenario("unlock"),
 }
+
+
+def console_cookie(world: World) -> dict[str, str]:
+    """A stepped-up académie member's cookie: every school-scoped route reaches its body with it."""
+    member = (
+        StaffFactory(world.store, world.clock)
+        .make(role=StaffRole.ACADEMIE, schools=(), email=f"membre.{next(_numbers)}@ac-exemple.fr")
+        .member
+    )
+    cookie, now = secrets.token_urlsafe(32), world.clock()
+    session = StaffSession(session_hash(cookie), member.email, member.session_version, now, now, now)
+    world.store.put_staff_session(session)
+    world.console_member = member  # type: ignore[attr-defined]  # whose import console_path_parameters makes
+    return {STAFF_COOKIE: cookie}
+
+
+def console_path_parameters(world: World, path: str) -> dict[str, str]:
+    """Real path parameters for a console route (none for the others)."""
+    if "{uai}" in path:
+        return {"uai": SCHOOL}
+    if "{identifier}" in path:
+        return {"identifier": world.account().identifier}
+    if "{import_id}" in path:
+        from functions.admin.schools import imports
+        from functions.core.letter_bucket import LetterBucket
+        from functions.core.staff import StaffMember
+
+        member = getattr(world, "console_member", None) or StaffMember("import@ac-exemple.fr", StaffRole.ACADEMIE, ())
+        bucket = LetterBucket(world.settings.letters_bucket or "")
+        return {"import_id": str(imports.preview(world.store, bucket, member, SCHOOL, ROSTER, world.clock())["id"])}
+    return {}

@@ -44,7 +44,7 @@ from functions.core.store import Store
 from functions.core.tokens import TokenKind
 from infra.template import routes
 from tests.apps import FlowApps
-from tests.contract.console_scenarios import CONSOLE_SCENARIOS
+from tests.contract.console_scenarios import CONSOLE_SCENARIOS, console_cookie, console_path_parameters
 from tests.contract.stack import (
     BIRTH_DATE,
     NEW_PASSWORD,
@@ -651,6 +651,8 @@ def _example(path: str, method: str) -> Any:
 
 
 def _cookie_for(world: World, path: str) -> dict[str, str]:
+    if (path, "GET") in CONSOLE_SCENARIOS or (path, "POST") in CONSOLE_SCENARIOS or (path, "PUT") in CONSOLE_SCENARIOS:
+        return console_cookie(world)
     if path in ("/api/first-connection", "/api/first-connection/session"):
         return {COOKIE_NAME: world.session(world.account(AccountState.ISSUED), SessionScope.FIRST_CONNECTION)}
     if (path.startswith("/api/account/") and path != "/api/account/email/confirm") or path in (
@@ -662,13 +664,24 @@ def _cookie_for(world: World, path: str) -> dict[str, str]:
 
 
 POSTS = [(path, method) for path, method in OPERATIONS if method == "POST"]
+# The bodies read as JSON (a roster's preview takes text/csv, up to 1 MiB: tests/functions/admin/test_imports.py).
+JSON_POSTS = [
+    (path, method)
+    for path, method in POSTS
+    if "application/json" in SPEC["paths"][path]["post"].get("requestBody", {}).get("content", {"application/json": {}})
+]
 
 
 def test_body_over_16_kib_is_refused_with_413(api, world: World, subtests) -> None:
-    for path, method in POSTS:
+    for path, method in JSON_POSTS:
         with subtests.test(f"{method} {path}"):
             body = {**_example(path, method), "padding": "x" * (16 * 1024)}
-            case = SCHEMA[path][method].Case(body=body, cookies=_cookie_for(world, path), media_type="application/json")
+            case = SCHEMA[path][method].Case(
+                body=body,
+                cookies=_cookie_for(world, path),
+                media_type="application/json",
+                path_parameters=console_path_parameters(world, path),
+            )
             response = call(api, case)
             case.validate_response(response, checks=CHECKS)
             # Every route, logout included (it never reads its body): the size is checked first.
@@ -678,8 +691,10 @@ def test_body_over_16_kib_is_refused_with_413(api, world: World, subtests) -> No
 # --- hostile input: documented 4xx answers, never a 500 (DESIGN §6.10) ----------------------
 
 
-def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str]):
-    case = SCHEMA[path][method].Case(body=raw, cookies=cookies, media_type="application/json")
+def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str], world: World):
+    case = SCHEMA[path][method].Case(
+        body=raw, cookies=cookies, media_type="application/json", path_parameters=console_path_parameters(world, path)
+    )
     response = call(api, case)
     case.validate_response(response, checks=CHECKS)  # not_a_server_error first: a 500 fails here
     return response
@@ -687,11 +702,11 @@ def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str]):
 
 def test_deeply_nested_json_is_refused_as_invalid_input(api, world: World, subtests) -> None:
     raw = b"[" * 2000 + b"]" * 2000  # 4 KB, far under the size limit, deeper than the JSON parser recurses
-    for path, method in POSTS:
+    for path, method in JSON_POSTS:
         if path == "/api/logout":
             continue  # never reads its body
         with subtests.test(f"{method} {path}"):
-            response = _raw_call(api, path, method, raw, _cookie_for(world, path))
+            response = _raw_call(api, path, method, raw, _cookie_for(world, path), world)
             assert (response.status_code, error_code(response)) == (400, "invalid_input")
 
 
@@ -704,7 +719,7 @@ def test_lone_surrogate_in_a_text_field_is_not_a_500(api, world: World, subtests
             with subtests.test(f"{method} {path} {field}"):
                 body = {**_example(path, method), field: "Velours42b\ud800"}
                 raw = json.dumps(body).encode("ascii")  # the escape travels as six ASCII characters
-                response = _raw_call(api, path, method, raw, _cookie_for(world, path))
+                response = _raw_call(api, path, method, raw, _cookie_for(world, path), world)
                 assert response.status_code < 500  # refused, or (recovery) the same answer as for any input
 
 
@@ -737,8 +752,12 @@ def test_busy_table_is_a_503_with_retry_after(
     for path, method in OPERATIONS:
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
+            json_body = (path, method) not in POSTS or (path, method) in JSON_POSTS
             case = SCHEMA[path][method].Case(
-                body=_example(path, method), cookies=cookies, media_type="application/json"
+                body=_example(path, method) if json_body else "nom;prenom;profil;date_naissance\n",
+                cookies=cookies,
+                media_type="application/json" if json_body else "text/csv",
+                path_parameters=console_path_parameters(world, path),
             )
             response = call(busy, case)
             case.validate_response(response, checks=[check for check in CHECKS if check is not not_a_server_error])

@@ -74,4 +74,5 @@ def unlock(identifier: str) -> Response:
     staff = current_staff()
     svc = services()
     found = reachable_account(svc.store, staff, identifier)
+    json_body()  # a JSON object, as every write of the API (its fields are ignored)
     return jsonify(clear_lock(svc.store, found, now=svc.now(), recorder=recorder_for(staff)))

@@ -9,7 +9,7 @@ from functions.admin.schools import imports
 from functions.admin.schools.account_routes import letter_bucket, recorder_for
 from functions.admin.schools.scope import reachable_import, reachable_school
 from functions.core.limits import ROSTER_MAX_BYTES
-from functions.web import accepts_upload, services
+from functions.web import accepts_upload, json_body, services
 
 blueprint = Blueprint("admin_imports", __name__)
 
@@ -32,6 +32,7 @@ def confirm(import_id: str) -> Response:
     svc = services()
     found = reachable_import(svc.store, staff, import_id, svc.now())
     require_step_up(staff)  # a bulk import: a code entered in the last 5 minutes
+    json_body()  # a JSON object, as every write of the API (its fields are ignored)
     batch = imports.confirm(
         svc.store, letter_bucket(), found, now=svc.now(), help_url=svc.settings.public_url, recorder=recorder_for(staff)
     )
