@@ -22,6 +22,7 @@ from functions.core.settings import Settings, SettingsError
 from functions.core.store import Store
 from secretariat import commands
 from secretariat.commands import EXIT_FAILURE, EXIT_USAGE, Context
+from secretariat.directory import add_directory_commands
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     school_set.set_defaults(run=commands.run_school_set)
     school_set.add_argument("school", metavar="UAI", help="code UAI de l'établissement, ex. 0751234J")
     school_set.add_argument("--name", required=True, help="son nom, ex. « Collège Victor-Hugo »")
+    add_directory_commands(subcommands, _Parser, common)
     status = command("status", "lister les comptes d'un établissement, à relancer en premier", commands.run_status)
     status.add_argument("--school", required=True, help="code UAI de l'établissement")
     output = status.add_mutually_exclusive_group()
