@@ -150,6 +150,7 @@ def _check_printable(store: Store, identifier: str) -> None:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from functions.core.directory import letter_lines
     from functions.core.follow_up import STATE_LABELS, ConfirmationNeeded, WrongState, renew_credentials
     from functions.core.letters import letter_for
     from functions.core.lifecycle import AccountState
@@ -184,8 +185,9 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
             "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
             "elle en sera avertie à son adresse vérifiée."
         ) from None
-    school_name = context.store.school_name(issued.account.school)
-    write_letters(arguments.out, [letter_for(issued, context.today, school_name)], context.settings.public_url)
+    entry = context.store.school_entry(issued.account.school)
+    letter = letter_for(issued, context.today, entry.name if entry else None, letter_lines(entry))
+    write_letters(arguments.out, [letter], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
     lines = [

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account
 from functions.core.clock import paris_day
+from functions.core.directory import letter_lines
 from functions.core.errors import InvalidInput
 from functions.core.follow_up import record
 from functions.core.letters import letter_for, refuse_undrawable
@@ -98,8 +99,9 @@ def import_roster(
     finally:
         # Even if AWS fails midway, the accounts made so far get their letters.
         if report.created:
-            school_name = store.school_name(school)
-            letters = [letter_for(issued, paris_day(now), school_name) for _, issued in report.created]
+            entry = store.school_entry(school)
+            name, lines = (entry.name if entry else None), letter_lines(entry)
+            letters = [letter_for(issued, paris_day(now), name, lines) for _, issued in report.created]
             try:
                 write_letters(out, letters, help_url)
             except FileProblem as problem:

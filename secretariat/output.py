@@ -89,6 +89,7 @@ def _check_layout(help_url: str) -> None:
         classe="W" * 20,
         first_name="W" * 100,
         school_name="W" * 120,
+        school_contact=("W" * 200, "Secrétariat : " + "W" * 480),
     )
     try:
         letters_pdf([longest], help_url)

@@ -66,6 +66,17 @@ class SchoolEntry:
         return ", ".join(parts)
 
 
+def letter_lines(entry: SchoolEntry | None) -> tuple[str, ...]:
+    """The school's two lines under its name on a letter: its address; the secretariat's phone, hours, contact."""
+    if entry is None:
+        return ()
+    reach = " - ".join(
+        part for part in (", ".join(p for p in (entry.phone, entry.hours) if p), entry.contact_email) if part
+    )
+    lines = (entry.address, f"Secrétariat : {reach}" if reach else None)
+    return tuple(line for line in lines if line)
+
+
 def clean_field(name: str, value: object) -> str | None:
     """Return one field as stored (spaces folded, None if empty); raise InvalidInput saying why not."""
     label, limit = FIELDS[name]

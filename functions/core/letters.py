@@ -44,6 +44,8 @@ class Letter:
     classe: str | None = None
     first_name: str | None = None  # a parent's letter names the child: « Compte parent pour : Zoé, 6e B »
     school_name: str | None = None  # from the school directory (`ent-admin school set`); else the UAI
+    # From the directory too: the address, the secretariat's phone and hours, its contact address.
+    school_contact: tuple[str, ...] = ()
 
 
 def account_line(letter: Letter) -> str:
@@ -152,9 +154,19 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
         face="bold",
         size=school_size,
     )
+    # Under the school's name, its directory lines (two at most, each cut to the column); the date
+    # goes left, under the notice's title, so that a full header costs the page no more than 2 mm.
+    contact_top = write.y + 4
+    for line in letter.school_contact[:2]:
+        fitted, size = _fit(line, "regular", (8, 7), SCHOOL_WIDTH)
+        page.text(A4_WIDTH_MM - MARGIN - text_width(fitted, "regular", size), contact_top, fitted, size=size, gray=0.25)
+        contact_top += 3.2
     dated = f"Le {letter.issued_on:%d/%m/%Y}"
-    page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
-    write.y += 12
+    if letter.school_contact:
+        page.text(MARGIN, write.y + 9, dated, size=9)
+    else:
+        page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
+    write.y = max(write.y + 12, contact_top + 3)
     write.paragraph("Personnel et confidentiel, à l'attention de :", size=9)
     name, size = _fit(letter.display_name, "bold", (13, 11, 9.5), WIDTH, max_lines=2)
     write.paragraph(name, face="bold", size=size, gap=0.8)
@@ -231,7 +243,9 @@ def letters_pdf(letters: list[Letter], help_url: str) -> bytes:
     return document.to_bytes()
 
 
-def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
+def letter_for(
+    issued: IssuedAccount, issued_on: date, school_name: str | None = None, school_contact: tuple[str, ...] = ()
+) -> Letter:
     account = issued.account
     return Letter(
         school=account.school,
@@ -245,6 +259,7 @@ def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None =
         classe=account.classe,
         first_name=account.first_name,
         school_name=school_name,
+        school_contact=school_contact,
     )
 
 

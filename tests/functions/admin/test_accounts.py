@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from functions.core.directory import SchoolEntry
 from functions.core.lifecycle import AccountState
 from tests.functions.admin.schools_helpers import SCHOOL_A, family, letters_text
 
@@ -24,7 +25,9 @@ def test_the_account_page_shows_state_masked_address_lock_and_the_trail_with_its
 def test_a_new_letter_for_an_issued_account_gives_its_pdf_and_a_new_password(staff_client, store, clock):
     client = staff_client(schools=(SCHOOL_A,))
     account = family(store, clock())
-    store.set_school_name(SCHOOL_A, "Collège Victor Hugo")
+    store.put_school_entry(
+        SchoolEntry(SCHOOL_A, "Collège Victor Hugo", "12 rue des Écoles, 75005 Paris", "01 23 45 67 89", "8 h 30 - 17 h")
+    )
 
     response = client.post(f"/api/admin/accounts/{account.identifier}/reissue", {})
 
@@ -33,6 +36,7 @@ def test_a_new_letter_for_an_issued_account_gives_its_pdf_and_a_new_password(sta
     assert body["state"] == "issued" and body["notice"] is None and body["letters"]["pages"] == 1
     text = letters_text(body["letters"])
     assert account.identifier in text and "Collège Victor Hugo" in text
+    assert "12 rue des Écoles, 75005 Paris" in text and "Secrétariat : 01 23 45 67 89, 8 h 30 - 17 h" in text
     renewed = store.get_account(account.identifier)
     assert renewed is not None and renewed.password_hash != account.password_hash
     assert store.events(account.identifier, limit=1)[0].actor == client.member.email
