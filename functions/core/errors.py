@@ -103,7 +103,16 @@ class LetterSpent(DomainError, answer=Code.LETTER_SPENT):
 
 
 class AccountDeactivated(DomainError, answer=Code.ACCOUNT_DEACTIVATED):
-    pass
+    """Given only after the right password: then the answer names the school's contact (the directory's)."""
+
+    def __init__(self, school_contact: str | None = None) -> None:
+        if school_contact is None:
+            super().__init__()
+            return
+        message = self.message.replace(
+            "Contactez votre établissement", f"Contactez votre établissement ({school_contact})"
+        )
+        super().__init__(message, extra={"school_contact": school_contact})
 
 
 class EmailConfirmationPending(DomainError, answer=Code.EMAIL_CONFIRMATION_PENDING):

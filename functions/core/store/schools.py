@@ -31,6 +31,11 @@ class SchoolOperations(Table):
         entry = self.school_entry(school)
         return entry.name if entry else None
 
+    def school_contact(self, school: str) -> str | None:
+        """Return how families reach the school (name, phone and hours, address), or None if not in the directory."""
+        entry = self.school_entry(school)
+        return entry.contact if entry and entry.name else None
+
     def set_school_name(self, school: str, name: str) -> None:
         """Name the school (UAI), keeping the rest of its entry."""
         entry = self.school_entry(school) or SchoolEntry(uai=school)
