@@ -26,7 +26,9 @@ def test_a_new_letter_for_an_issued_account_gives_its_pdf_and_a_new_password(sta
     client = staff_client(schools=(SCHOOL_A,))
     account = family(store, clock())
     store.put_school_entry(
-        SchoolEntry(SCHOOL_A, "Collège Victor Hugo", "12 rue des Écoles, 75005 Paris", "01 23 45 67 89", "8 h 30 - 17 h")
+        SchoolEntry(
+            SCHOOL_A, "Collège Victor Hugo", "12 rue des Écoles, 75005 Paris", "01 23 45 67 89", "8 h 30 - 17 h"
+        )
     )
 
     response = client.post(f"/api/admin/accounts/{account.identifier}/reissue", {})

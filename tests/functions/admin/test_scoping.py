@@ -52,40 +52,44 @@ def school_b(staff_client, store, clock):
 MISSING = {"school": MISSING_SCHOOL, "account": MISSING_ACCOUNT, "import_id": MISSING_IMPORT}
 
 
-@pytest.mark.parametrize(("method", "path", "body"), CALLS)
-def test_school_b_answers_a_secretary_of_a_as_a_missing_one(staff_client, school_b, store, method, path, body):
+def test_school_b_answers_a_secretary_of_a_as_a_missing_one(staff_client, school_b, store, subtests):
     secretary_a = staff_client(schools=(SCHOOL_A,), stepped_up=True)
     before = store.get_account(school_b["account"])
 
-    across = call(secretary_a, method, path.format(**school_b), body)
-    missing = call(secretary_a, method, path.format(**MISSING), body)
+    for method, path, body in CALLS:
+        with subtests.test(f"{method} {path}"):
+            across = call(secretary_a, method, path.format(**school_b), body)
+            missing = call(secretary_a, method, path.format(**MISSING), body)
 
-    assert across.status_code == missing.status_code == 404
-    assert across.get_data() == missing.get_data()
+            assert across.status_code == missing.status_code == 404
+            assert across.get_data() == missing.get_data()
     assert store.get_account(school_b["account"]) == before  # nothing changed in B
     assert all(event.actor != secretary_a.member.email for event in store.events(school_b["account"], limit=50))
+    assert store.school_entry(SCHOOL_B) is None  # nor its directory
 
 
-@pytest.mark.parametrize(("method", "path", "body"), CALLS)
-def test_every_call_needs_a_signed_in_member(staff_client, school_b, method, path, body):
+def test_every_call_needs_a_signed_in_member(staff_client, school_b, subtests):
     unsigned = staff_client(schools=(SCHOOL_B,), signed_in=False)
 
-    answer = call(unsigned, method, path.format(**school_b), body)
+    for method, path, body in CALLS:
+        with subtests.test(f"{method} {path}"):
+            answer = call(unsigned, method, path.format(**school_b), body)
 
-    assert answer.status_code == 401 and answer.get_json()["error"] == "staff_not_signed_in"
+            assert answer.status_code == 401 and answer.get_json()["error"] == "staff_not_signed_in"
 
 
-@pytest.mark.parametrize(("method", "path", "body"), CALLS)
-def test_a_disabled_member_can_do_nothing_more(staff_client, school_b, store, clock, method, path, body):
+def test_a_disabled_member_can_do_nothing_more(staff_client, school_b, store, clock, subtests):
     from dataclasses import replace
 
     secretary_b = staff_client(schools=(SCHOOL_B,), stepped_up=True)
     member = store.get_staff(secretary_b.member.email)
     store.save_staff(replace(member, disabled_at=clock(), disabled_by="academie@ac-exemple.fr"))
 
-    answer = call(secretary_b, method, path.format(**school_b), body)
+    for method, path, body in CALLS:
+        with subtests.test(f"{method} {path}"):
+            answer = call(secretary_b, method, path.format(**school_b), body)
 
-    assert answer.status_code == 401 and answer.get_json()["error"] == "staff_not_signed_in"
+            assert answer.status_code == 401 and answer.get_json()["error"] == "staff_not_signed_in"
 
 
 def test_an_import_is_its_members_even_within_the_school(staff_client, school_b):
