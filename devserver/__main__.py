@@ -30,6 +30,7 @@ def _configure_logging() -> None:
 def banner(stack: LocalStack) -> list[str]:
     """Return what a person needs: addresses, demo credentials, the lines for `ent-admin`."""
     from devserver.seed import credentials_table
+    from devserver.seed_staff import staff_table
 
     web = f"http://{HOST}:{stack.web_port}"
     lines = [
@@ -41,6 +42,9 @@ def banner(stack: LocalStack) -> list[str]:
         "",
         "Comptes de démonstration / demo accounts (profil « parent » ou « élève » à la connexion) :",
         *credentials_table(stack.demo_accounts),
+        "",
+        f"Console du secrétariat / secretariat's console : {web}/secretariat/ (mot de passe + code TOTP) :",
+        *staff_table(stack.demo_staff),
         "",
         "Pour utiliser ent-admin sur cette pile, dans un autre terminal / to point ent-admin here:",
         *(f"  {line}" for line in export_lines(stack.web_port, stack.aws_port)),

@@ -22,6 +22,7 @@ from infra.template import create_letters_bucket, routes, schedules
 
 if TYPE_CHECKING:
     from devserver.seed import DemoAccount  # imports the core: only once the environment is set
+    from devserver.seed_staff import DemoStaff
 
 
 @dataclass
@@ -32,6 +33,7 @@ class LocalStack:
     web_port: int = 0
     aws_port: int = 0
     demo_accounts: list[DemoAccount] = field(default_factory=list)
+    demo_staff: list[DemoStaff] = field(default_factory=list)
     _stops: ExitStack = field(default_factory=ExitStack)
     _http: BaseWSGIServer | None = None
 
@@ -73,6 +75,7 @@ class LocalStack:
         import boto3  # after environment.apply: the clients point at moto
 
         from devserver.seed import seed_demo_accounts
+        from devserver.seed_staff import seed_demo_staff
         from functions.core.store import Store
 
         session = boto3.session.Session()
@@ -80,6 +83,7 @@ class LocalStack:
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
         create_letters_bucket(session.client("s3"), LETTERS_BUCKET, REGION)
         self.demo_accounts = seed_demo_accounts(Store(TABLE_NAME), datetime.now(UTC))
+        self.demo_staff = seed_demo_staff(Store(TABLE_NAME), datetime.now(UTC))
 
     def stop(self) -> None:
         """Stop the schedule, the web server and moto (the reverse of their start)."""

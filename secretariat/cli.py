@@ -1,4 +1,6 @@
-"""`ent-admin`: the secretariat's command line, on the local stack or on AWS alike.
+"""`ent-admin`: the académie operator's command line, on the local stack or on AWS alike.
+
+Every command is audited with the caller's IAM identity (STS GetCallerIdentity) as its actor.
 
 AWS is found through boto3's own environment (AWS_ENDPOINT_URL, AWS_DEFAULT_REGION, credentials),
 the table through ENT_TABLE, the help centre's address (printed on the letters) through
@@ -9,7 +11,6 @@ ENT_PUBLIC_URL. Exit codes: 0 done, 2 refused (arguments, file, unknown account,
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -23,6 +24,8 @@ from functions.core.store import Store
 from secretariat import commands
 from secretariat.commands import EXIT_FAILURE, EXIT_USAGE, Context
 from secretariat.directory import add_directory_commands
+from secretariat.identity import caller_arn
+from secretariat.staff import add_staff_commands
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,29 +48,15 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"date « {text} » : {error.message}") from None
 
 
-def _operator(text: str) -> str:
-    name = " ".join(text.split())
-    if not name or len(name) > 64 or not name.isprintable():
-        raise argparse.ArgumentTypeError("nom d'opérateur vide, trop long ou illisible")
-    return name
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in a bare container: the audit still says something
-        return "inconnu"
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ent-admin", description="Outils du secrétariat : comptes ENT des familles.")
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--operator",
-        type=_operator,
-        default=None,
-        help="qui fait l'opération, pour le journal (par défaut : votre nom de session)",
+    parser = _Parser(
+        prog="ent-admin",
+        description="Outils de l'académie : comptes ENT des familles, personnel de la console, annuaire.",
     )
+    common = _Parser(add_help=False)
+    # Still accepted, so that an old script runs; never recorded: the journal names the caller's IAM
+    # identity (STS GetCallerIdentity), which nobody can choose.
+    common.add_argument("--operator", default=None, help=argparse.SUPPRESS)
     subcommands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def command(name: str, help_text: str, run: Callable[..., int]) -> argparse.ArgumentParser:
@@ -146,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     school_set.add_argument("school", metavar="UAI", help="code UAI de l'établissement, ex. 0751234J")
     school_set.add_argument("--name", required=True, help="son nom, ex. « Collège Victor-Hugo »")
     add_directory_commands(subcommands, _Parser, common)
+    add_staff_commands(subcommands, _Parser, common)
     status = command("status", "lister les comptes d'un établissement, à relancer en premier", commands.run_status)
     status.add_argument("--school", required=True, help="code UAI de l'établissement")
     output = status.add_mutually_exclusive_group()
@@ -173,7 +163,12 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now) -> int:
         return int(exit_request.code or 0)
     try:
         settings = Settings.from_env()
-        context = Context(Store(settings.table_name), settings, clock(), arguments.operator or _login_name())
+        if getattr(arguments, "operator", None):
+            print(
+                "ent-admin: --operator n'est plus enregistré : le journal retient votre identité AWS (IAM).",
+                file=sys.stderr,
+            )
+        context = Context(Store(settings.table_name), settings, clock(), caller_arn())
         return arguments.run(arguments, context)
     except SettingsError as error:
         print(f"ent-admin: configuration : {error}", file=sys.stderr)

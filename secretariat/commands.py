@@ -20,12 +20,12 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 @dataclass(frozen=True)
 class Context:
-    """What every command gets: the table, the settings, the time, and who is typing."""
+    """What every command gets: the table, the settings, the time, and who is typing (their IAM identity)."""
 
     store: Store
     settings: Settings
     now: datetime
-    operator: str
+    actor: str  # the caller's IAM ARN (STS GetCallerIdentity), recorded as the actor of what they do
 
     @property
     def today(self) -> date:
@@ -60,7 +60,7 @@ def run_issue(arguments: argparse.Namespace, context: Context) -> int:
                 f"Elle garde son identifiant et son mot de passe ; pour une nouvelle lettre : ent-admin reissue {known.identifier} --out lettre.pdf"
             ),
         ) from None
-    record(context.store, issued.account.identifier, "issued", context.now, context.operator)
+    record(context.store, issued.account.identifier, "issued", context.now, context.actor)
     print(_issued_as_json(issued) if arguments.json else _issued_as_text(issued))
     return EXIT_OK
 
@@ -127,7 +127,7 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
         school=arguments.school,
         out=arguments.out,
         now=context.now,
-        operator=context.operator,
+        actor=context.actor,
         help_url=context.settings.public_url,
         skip_invalid=arguments.skip_invalid,
     )
@@ -165,7 +165,7 @@ def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool)
             context.store,
             arguments.identifier,
             context.now,
-            context.operator,
+            context.actor,
             reactivate=reactivate,
             confirm=getattr(arguments, "confirm", False),
             mailer=None if reactivate else Mailer.from_settings(context.settings),
@@ -219,7 +219,7 @@ def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
     from functions.core.follow_up import unlock
     from secretariat.reports import paris_time
 
-    account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.operator)
+    account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.actor)
     if was_locked_until:
         print(
             f"Compte {account.identifier} débloqué (il l'était jusqu'au {paris_time(was_locked_until)}) : la famille peut réessayer."
@@ -235,7 +235,7 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
 
     account = find_account(context.store, arguments.identifier)
     events = context.store.events(account.identifier, limit=20)
-    record(context.store, account.identifier, "consulted", context.now, context.operator)
+    record(context.store, account.identifier, "consulted", context.now, context.actor)
     if arguments.json:
         _print_json(account_as_dict(account, events, context.now, context.store.guess_states(account.identifier)))
     else:
@@ -309,7 +309,7 @@ def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
     )
     if not arguments.dry_run:
         for identifier in [*report.reminded, *report.deactivated]:  # the deleted left nothing to note it on
-            record(context.store, identifier, "sweep_run_by_hand", context.now, context.operator)
+            record(context.store, identifier, "sweep_run_by_hand", context.now, context.actor)
     if arguments.json:
         _print_json(
             {

@@ -65,7 +65,7 @@ def read_directory(data: bytes, *, now: Any, by: str) -> tuple[list[SchoolEntry]
 def run_directory_import(arguments: argparse.Namespace, context: Any) -> int:
     from secretariat.output import printable, read_input
 
-    entries, refusals = read_directory(read_input(arguments.file), now=context.now, by=context.operator)
+    entries, refusals = read_directory(read_input(arguments.file), now=context.now, by=context.actor)
     for number, reason in refusals:
         print(f"ligne {number} : {printable(reason)}", file=sys.stderr)
     if refusals:

@@ -60,7 +60,7 @@ def import_roster(
     school: str,
     out: str,
     now: datetime,
-    operator: str,
+    actor: str,
     help_url: str,
     skip_invalid: bool = False,
 ) -> ImportReport:
@@ -95,7 +95,7 @@ def import_roster(
                 report.refused.append(Refusal(person.line, error.message))
                 continue
             report.created.append((person, issued))
-            record(store, issued.account.identifier, "issued", now, operator, detail=f"roster line {person.line}")
+            record(store, issued.account.identifier, "issued", now, actor, detail=f"roster line {person.line}")
     finally:
         # Even if AWS fails midway, the accounts made so far get their letters.
         if report.created:

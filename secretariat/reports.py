@@ -45,7 +45,13 @@ def account_as_dict(
         "locked_until": lock.isoformat() if lock else None,
         "consecutive_failures": _failures(guesses),
         "events": [
-            {"at": event.at.isoformat(), "action": event.action, "detail": event.detail, "source_ip": event.source_ip}
+            {
+                "at": event.at.isoformat(),
+                "action": event.action,
+                "actor": event.actor,
+                "detail": event.detail,
+                "source_ip": event.source_ip,
+            }
             for event in events
         ],
     }
@@ -88,7 +94,15 @@ def describe_account(
         lines.append(f"  Blocage :             aucun ({failures} essai(s) incorrect(s) de suite)")
     lines.append(f"Derniers événements ({len(events)}) :" if events else "Aucun événement enregistré.")
     for event in events:
-        extra = " ".join(part for part in (event.detail, event.source_ip and f"ip={event.source_ip}") if part)
+        extra = " ".join(
+            part
+            for part in (
+                event.actor and f"par {event.actor}",
+                event.detail,
+                event.source_ip and f"ip={event.source_ip}",
+            )
+            if part
+        )
         lines.append(f"  {paris_time(event.at)}  {printable(event.action):<26} {printable(extra)}".rstrip())
     return "\n".join(lines)
 

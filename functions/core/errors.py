@@ -202,3 +202,12 @@ class InvalidCursor(DomainError, answer=Code.INVALID_CURSOR):
 
 class LetterImpossible(DomainError, answer=Code.LETTER_IMPOSSIBLE):
     pass
+
+
+class StaffLocked(DomainError, answer=Code.STAFF_LOCKED):
+    """Too many wrong guesses of one member from one address: the staff's own `account_locked`."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(self.message.format(wait=f"{minutes} minute{'s' if minutes > 1 else ''}"))
+        self.retry_after = retry_after

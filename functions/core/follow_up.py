@@ -49,11 +49,9 @@ class ConfirmationNeeded(DomainError, answer=Code.CONFIRMATION_NEEDED):
 Recorder = Callable[[str, str, str | None], None]
 
 
-def record(store: Store, identifier: str, action: str, now: datetime, operator: str, detail: str | None = None) -> None:
-    """Audit an action of the secretariat, naming who did it."""
-    audit.record(
-        store, identifier, action, now, ADMIN, detail=f"operator={operator}" + (f"; {detail}" if detail else "")
-    )
+def record(store: Store, identifier: str, action: str, now: datetime, actor: str, detail: str | None = None) -> None:
+    """Audit an action of ent-admin; `actor` is the caller's IAM ARN, never a name they typed."""
+    audit.record(store, identifier, action, now, ADMIN, detail=detail, actor=actor)
 
 
 def find_account(store: Store, identifier: str) -> Account:
@@ -71,7 +69,7 @@ def renew_credentials(
     store: Store,
     identifier: str,
     now: datetime,
-    operator: str,
+    actor: str,
     *,
     reactivate: bool = False,
     confirm: bool = False,
@@ -121,7 +119,7 @@ def renew_credentials(
     if recorder:
         recorder(saved.identifier, action, detail)
     else:
-        record(store, saved.identifier, action, now, operator, detail=detail)
+        record(store, saved.identifier, action, now, actor, detail=detail)
     return IssuedAccount(account=saved, initial_password=password), notice
 
 
@@ -148,7 +146,7 @@ def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public
 
 
 def unlock(
-    store: Store, identifier: str, now: datetime, operator: str, recorder: Recorder | None = None
+    store: Store, identifier: str, now: datetime, actor: str, recorder: Recorder | None = None
 ) -> tuple[Account, datetime | None]:
     """Clear the failed guesses and the lock; return the account and the lock it had."""
     account = find_account(store, identifier)
@@ -158,5 +156,5 @@ def unlock(
     if recorder:
         recorder(account.identifier, "unlocked", None)
     else:
-        record(store, account.identifier, "unlocked", now, operator)
+        record(store, account.identifier, "unlocked", now, actor)
     return account, max(running, default=None)

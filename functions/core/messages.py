@@ -70,6 +70,7 @@ class Code(StrEnum):
     STAFF_INVALID_CREDENTIALS = "staff_invalid_credentials"
     STAFF_CODE_INCORRECT = "staff_code_incorrect"
     STEP_UP_REQUIRED = "step_up_required"
+    STAFF_LOCKED = "staff_locked"
     ACADEMIE_ONLY = "academie_only"
     INVITATION_INVALID = "invitation_invalid"
     INVITATION_EXPIRED = "invitation_expired"
@@ -268,6 +269,11 @@ _ENTRIES = (
         Code.STEP_UP_REQUIRED,
         403,
         "Pour cette action, confirmez votre identité : saisissez le code affiché par votre application d'authentification.",
+    ),
+    Entry(
+        Code.STAFF_LOCKED,
+        429,
+        "Trop d'essais infructueux depuis votre connexion internet : par sécurité, la connexion à la console est bloquée pendant {wait}.",
     ),
     Entry(Code.ACADEMIE_ONLY, 403, "Cette action est réservée aux membres de l'académie."),
     Entry(

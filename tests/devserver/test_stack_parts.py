@@ -165,3 +165,26 @@ def test_active_demo_password_meets_the_ent_rule(store: Store) -> None:
     context = PolicyContext(identifier="lea.dupont", names=("Léa", "Dupont"), birth_date=date(2013, 2, 27))
 
     assert check(ACTIVE_PASSWORD, context=context) == []
+
+
+def test_demo_staff_sign_in_to_the_console(store: Store) -> None:
+    """`make run` seeds a secretary of the two demo schools and an académie member, enrolled."""
+    from datetime import datetime
+
+    import pyotp
+
+    from devserver.seed import SCHOOL
+    from devserver.seed_staff import SECOND_SCHOOL, seed_demo_staff, staff_table
+    from functions.admin.staff.signin import sign_in
+    from functions.core.audit import Client
+    from functions.core.uai import is_valid_uai
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    secretary, academie = seed_demo_staff(store, now)
+    assert (secretary.role.value, secretary.schools) == ("secretariat", (SCHOOL, SECOND_SCHOOL))
+    assert is_valid_uai(SCHOOL) and is_valid_uai(SECOND_SCHOOL) and academie.role.value == "academie"
+    for member in (secretary, academie):
+        code = pyotp.TOTP(member.otp_secret).at(now)
+        sign_in(store, email=member.email, password=member.password, code=code, now=now, client=Client("127.0.0.1"))
+    lines = "\n".join(staff_table([secretary, academie]))
+    assert all(m.email in lines and m.password in lines and m.otp_secret in lines for m in (secretary, academie))

@@ -92,18 +92,24 @@ def test_only_the_sweep_deletes_accounts_and_feedback_writes_only_feedback():
     }
 
 
-def test_secretariat_policy_grants_what_ent_admin_needs():
+def test_operator_policy_grants_what_ent_admin_needs():
     template = load_template()
-    policy = template["Resources"]["SecretariatPolicy"]
+    assert "SecretariatPolicy" not in template["Resources"]  # secretaries hold no AWS credentials now
+    policy = template["Resources"]["OperatorPolicy"]
+    assert "cademie-level" in policy["Properties"]["Description"]
     assert policy["Type"] == "AWS::IAM::ManagedPolicy"
     granted = statement_grants(policy["Properties"]["PolicyDocument"]["Statement"])
-    declared = grants_for(declared_operations(PERMISSIONS["SecretariatPolicy"]))
+    declared = grants_for(declared_operations(PERMISSIONS["OperatorPolicy"]))
     assert granted == declared
-    assert template["Outputs"]["SecretariatPolicyArn"]["Value"] == {"Ref": "SecretariatPolicy"}
+    assert template["Outputs"]["OperatorPolicyArn"]["Value"] == {"Ref": "OperatorPolicy"}
     # `ent-admin sweep` runs the sweep's code: whatever the sweep function may do, so may they.
     sweep = grants_for(declared_operations(PERMISSIONS["functions"]["SweepFunction"]))
     covered = {(action, "*" if where not in ("table", "mail") else where) for action, where in sweep}
     assert covered <= granted
+    # `ent-admin staff` runs the console's staff code: its table items are the operator's too.
+    console = grants_for(declared_operations(PERMISSIONS["functions"]["AdminFunction"]))
+    staff_items = {grant for grant in console if grant[1].startswith(("table[STAFF", "table[GUESSES#STAFF"))}
+    assert {(action, "table") for action, _ in staff_items} <= granted
 
 
 def test_no_policy_in_the_template_grants_on_every_resource():

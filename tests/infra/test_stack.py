@@ -190,8 +190,8 @@ def test_the_stack_is_created_in_moto(aws, translated):
     assert attributes["MessageRetentionPeriod"] == str(14 * 86400)
     assert attributes["SqsManagedSseEnabled"] == "true"
 
-    # The secretariat's policy exists to be attached.
-    assert iam.get_policy(PolicyArn=outputs["SecretariatPolicyArn"])["Policy"]["PolicyName"]
+    # The académie operator's policy exists to be attached.
+    assert iam.get_policy(PolicyArn=outputs["OperatorPolicyArn"])["Policy"]["PolicyName"]
 
     # The schedule, from the translated properties, on the functions and role the stack made.
     (schedule_id,) = [

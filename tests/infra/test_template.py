@@ -217,6 +217,9 @@ def test_every_guessing_route_has_its_own_throttle_tighter_than_the_session():
         assert rate < session_rate and burst < session_burst, key
     # The feedback form is anonymous writes: tighter too.
     assert throttles["POST /api/feedback"] < (session_rate, session_burst)
+    # The console's guesses: tighter than the families' sign-in.
+    for path in ("/api/admin/login", "/api/admin/step-up", "/api/admin/invitation", "/api/admin/invitation/confirm"):
+        assert f"POST {path}" in settings and throttles[f"POST {path}"] < throttles["POST /api/login"], path
 
 
 def test_the_throttles_hold_the_rentree_and_stay_under_the_account_limits():

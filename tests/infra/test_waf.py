@@ -15,7 +15,15 @@ from infra.template import TEMPLATE_PATH, load_template, routes
 
 WAF_PATH = TEMPLATE_PATH.with_name("waf.yaml")
 ROOT = TEMPLATE_PATH.parent.parent
-GUESSING_PREFIXES = ("/api/login", "/api/first-connection", "/api/recovery")
+GUESSING_PREFIXES = (
+    "/api/login",
+    "/api/first-connection",
+    "/api/recovery",
+    # The console's guesses: sign-in, step-up, the enrolment's (invitation and its first code).
+    "/api/admin/login",
+    "/api/admin/step-up",
+    "/api/admin/invitation",
+)
 
 
 def waf() -> dict[str, Any]:

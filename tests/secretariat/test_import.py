@@ -151,7 +151,7 @@ def test_windows_1252_and_bom_files_import_with_their_accents(admin, write_roste
     assert store.get_account("noe.helene").last_name == "Hélène"
 
 
-def test_each_created_account_is_audited_with_the_operator(admin, write_roster, tmp_path, store):
+def test_each_created_account_is_audited_with_the_callers_iam_identity(admin, write_roster, tmp_path, store):
     admin(
         "import",
         str(write_roster(ROSTER[:1])),
@@ -163,7 +163,8 @@ def test_each_created_account_is_audited_with_the_operator(admin, write_roster, 
         "m.dupont",
     )
     [event] = store.events("zoe.lefevre-martin")
-    assert event.action == "issued" and event.detail == "operator=m.dupont; roster line 2"
+    assert event.action == "issued" and event.detail == "roster line 2"
+    assert event.actor == "arn:aws:sts::123456789012:user/moto"  # STS's answer, not the --operator typed
     assert event.user_agent == "ent-admin"
 
 

@@ -32,6 +32,8 @@ def endpoints(monkeypatch):
     """Point the AWS clients somewhere: endpoints(AWS_ENDPOINT_URL=…, AWS_ENDPOINT_URL_DYNAMODB=…)."""
 
     def point(**variables: str) -> None:
+        # ent-admin first asks STS who is calling (its audited actor): AWS's own STS answers that.
+        variables = {"AWS_ENDPOINT_URL_STS": "https://sts.amazonaws.com", **variables}
         for name, value in variables.items():
             monkeypatch.setenv(name, value)
         reset_clients()  # the clients read their endpoint when made

@@ -13,7 +13,14 @@ from datetime import datetime
 
 from functions.admin.staff.signin import record
 from functions.core.audit import Client
-from functions.core.errors import InvitationExpired, InvitationInvalid, InvitationUsed, StaffCodeIncorrect
+from functions.core.errors import (
+    AccountLocked,
+    InvitationExpired,
+    InvitationInvalid,
+    InvitationUsed,
+    StaffCodeIncorrect,
+    StaffLocked,
+)
 from functions.core.guessing import Budget, reserve_guess
 from functions.core.limits import TOKEN_MAX_LENGTH, TOKEN_MIN_LENGTH
 from functions.core.password_policy import (
@@ -88,12 +95,15 @@ def staff_password(member: StaffMember, password: str, confirmation: str) -> str
         raise
 
 
-def choose_password(store: Store, *, token: str, password: str, confirmation: str, now: datetime) -> Enrolment:
+def choose_password(
+    store: Store, *, token: str, password: str, confirmation: str, now: datetime, client: Client
+) -> Enrolment:
     """Save the password and a new TOTP secret for the invited member; return what the application needs."""
     member, _ = invited_member(store, token, now)
     chosen = staff_password(member, password, confirmation)
     secret = new_otp_secret()
     store.save_staff(replace(member, password_hash=hash_password(chosen), otp_secret=secret, enrolled_at=None))
+    record(store, member.email, "staff_password_chosen", now, client)
     uri = otpauth_uri(secret, member.email)
     return Enrolment(otp_secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
 
@@ -104,7 +114,10 @@ def confirm(store: Store, *, token: str, code: str, now: datetime, client: Clien
     if member.password_hash is None or member.otp_secret is None:
         raise InvitationInvalid()  # the password step comes first
     budget = Budget(f"invitation#{hashlib.sha256(hashed.encode()).hexdigest()[:16]}", trusted=False)
-    reservation = reserve_guess(store, member.guess_identifier, SECRET_ENROLMENT, budget, now)
+    try:
+        reservation = reserve_guess(store, member.guess_identifier, SECRET_ENROLMENT, budget, now)
+    except AccountLocked as locked:
+        raise StaffLocked(locked.retry_after) from None
     step = matching_step(member.otp_secret, code, now, 0)
     if step is None:
         raise StaffCodeIncorrect()

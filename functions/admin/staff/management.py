@@ -39,8 +39,12 @@ def parse_role(value: object) -> StaffRole:
     raise InvalidInput("Choisissez le rôle : secretariat ou academie.", field="role")
 
 
-def parse_schools(values: Iterable[object], role: StaffRole) -> tuple[str, ...]:
-    """Return the UAIs, checked with their key letter, each once; a secretariat needs one at least."""
+def parse_schools(given: object, role: StaffRole) -> tuple[str, ...]:
+    """Return the UAIs (a list, one, or none), checked with their key letter, each once.
+
+    A secretariat member needs one at least; an académie member reaches every school anyway.
+    """
+    values: Iterable[object] = given if isinstance(given, (list, tuple)) else [] if given is None else [given]
     schools: list[str] = []
     for value in values:
         uai = normalize_uai(value) if isinstance(value, str) else ""
@@ -74,18 +78,9 @@ def invite(
         raise StaffAlreadyEnrolled()
     token = new_token()
     expires_at = now + INVITATION_LIFETIME
+    # The link is stored, then mailed, and only then does the member point at it: if SES refuses,
+    # nothing the staff list or a sign-in reads has changed (the stored link leads nowhere).
     store.put_staff_invitation(StaffInvitation(token_hash=token_hash(token), email=address, expires_at=expires_at))
-    member = replace(
-        existing or StaffMember(email=address, role=role, schools=schools),
-        role=role,
-        schools=schools,
-        invited_by=by,
-        invited_at=now,
-        invitation_hash=token_hash(token),
-    )
-    member = store.save_staff(member, listed=True)
-    detail = f"role={role.value}; schools={','.join(schools)}"
-    record(store, address, "staff_invited", now, client, detail=detail, actor=by)
     mailer.send(
         "staff_invitation",
         to=address,
@@ -94,6 +89,17 @@ def invite(
         schools=[f"{uai} - {store.school_name(uai) or uai}" for uai in schools] or ["tous les établissements"],
         expires_at=paris_text(expires_at),
     )
+    member = replace(
+        existing or StaffMember(email=address, role=role, schools=schools),
+        role=role,
+        schools=schools,
+        invited_by=by,
+        invited_at=now,
+        invitation_hash=token_hash(token),  # an older link stops working
+    )
+    member = store.save_staff(member, listed=True)
+    detail = f"role={role.value}; schools={','.join(schools)}"
+    record(store, address, "staff_invited", now, client, detail=detail, actor=by)
     return Invited(member=member, expires_at=expires_at)
 
 

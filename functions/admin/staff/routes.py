@@ -40,6 +40,7 @@ def choose_password() -> Response:
         password=text_field(body, "password", max_length=PASSWORD_MAX_LENGTH),
         confirmation=text_field(body, "password_confirmation", max_length=PASSWORD_MAX_LENGTH, required=False),
         now=svc.now(),
+        client=staff_client(),
     )
     return jsonify({"otp_secret": chosen.otp_secret, "otpauth_uri": chosen.otpauth_uri, "qr_svg": chosen.qr_svg})
 
@@ -119,15 +120,12 @@ def invite() -> Response:
     body = json_body()
     svc = services()
     role = management.parse_role(body.get("role"))
-    schools = body.get("schools")
     invited = management.invite(
         svc.store,
         svc.mailer,
         email=text_field(body, "email", max_length=EMAIL_INPUT_MAX_LENGTH),
         role=role,
-        schools=management.parse_schools(
-            schools if isinstance(schools, list) else [] if schools is None else [schools], role
-        ),
+        schools=management.parse_schools(body.get("schools"), role),
         by=member.email,
         now=svc.now(),
         public_url=svc.settings.public_url,
@@ -142,6 +140,7 @@ def invite() -> Response:
 def disable(email: str) -> Response:
     member = current_staff()
     require_academie(member)
+    json_body()  # nothing to read, but a write is JSON like every other (CSRF rule)
     svc = services()
     disabled = management.disable(
         svc.store, email=email, by=member.email, now=svc.now(), client=staff_client(), acting=member

@@ -13,11 +13,16 @@ from datetime import datetime
 
 from functions.core.audit import Client
 from functions.core.emails import InvalidEmail, normalize_email
-from functions.core.errors import StaffCodeIncorrect, StaffInvalidCredentials, StaffNotSignedIn
-from functions.core.guessing import budget_of, reserve_address, reserve_guess
+from functions.core.errors import (
+    AccountLocked,
+    StaffCodeIncorrect,
+    StaffInvalidCredentials,
+    StaffLocked,
+    StaffNotSignedIn,
+)
+from functions.core.guessing import Reservation, budget_of, reserve_address, reserve_guess
 from functions.core.model import AuditEvent
-from functions.core.password_policy import normalize
-from functions.core.passwords import burn_verify_time, verify_password
+from functions.core.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 from functions.core.retries import retry_on_conflict
 from functions.core.second_factor import (
     looks_like_recovery_code,
@@ -34,6 +39,12 @@ SESSION_ID_MAX_LENGTH = 128
 _UNUSED_SECRET = new_otp_secret()  # an unknown member's code is checked against this, for the same work
 
 
+def _event(action: str, actor: str, now: datetime, client: Client, detail: str | None = None) -> AuditEvent:
+    return AuditEvent(
+        at=now, action=action, source_ip=client.source_ip, user_agent=client.user_agent, detail=detail, actor=actor
+    )
+
+
 def record(
     store: Store,
     email: str,
@@ -45,26 +56,28 @@ def record(
     actor: str | None = None,
 ) -> None:
     """Audit what happened to a member's access; the actor is the member unless said otherwise."""
-    event = AuditEvent(
-        at=now,
-        action=action,
-        source_ip=client.source_ip,
-        user_agent=client.user_agent,
-        detail=detail,
-        actor=actor or email,
-    )
-    store.add_staff_event(email, event)
+    store.add_staff_event(email, _event(action, actor or email, now, client, detail))
+
+
+def reserve_staff_guess(store: Store, identifier: str, secret: str, client: Client, now: datetime) -> Reservation:
+    """Count a guess of the member from this address before it is checked; StaffLocked past the budget."""
+    try:
+        return reserve_guess(store, identifier, secret, budget_of(store, identifier, client), now)
+    except AccountLocked as locked:
+        raise StaffLocked(locked.retry_after) from None
 
 
 def use_code(store: Store, member: StaffMember, code: str, now: datetime) -> StaffMember | None:
     """Spend `code` (TOTP, or one recovery code) of an enrolled member; None if it is not good now.
 
     The used step (or the recovery code's removal) is saved over the version read: of two parallel
-    requests with one code, only one saves, the other re-reads and finds it used.
+    requests with one code, only one saves, the other re-reads and finds it used. The first try
+    checks the member as given (no read more than a wrong password costs).
     """
+    given = [member]
 
     def attempt() -> StaffMember | None:
-        fresh = store.get_staff(member.email)
+        fresh = given.pop() if given else store.get_staff(member.email)
         if fresh is None or not fresh.enrolled or fresh.otp_secret is None:
             return None
         step = matching_step(fresh.otp_secret, code, now, fresh.last_otp_step)
@@ -91,16 +104,18 @@ def sign_in(
         burn_verify_time(password)
         raise StaffInvalidCredentials() from None
     identifier = f"{GUESS_PREFIX}{email}"
-    reservation = reserve_guess(store, identifier, SECRET_SIGN_IN, budget_of(store, identifier, client), now)
+    reservation = reserve_staff_guess(store, identifier, SECRET_SIGN_IN, client, now)
     if address:
         reservation.counters.append(address)
     member = store.get_staff(email)
-    if member is None or not member.enrolled or member.password_hash is None:
+    if member is None or member.password_hash is None:
+        # The work and the one write of a known member's failure: neither time nor answer tells.
         burn_verify_time(password)
         matching_step(_UNUSED_SECRET, code, now, 0)
+        store.add_guess_event(identifier, _event("staff_sign_in_failed", email, now, client))
         raise StaffInvalidCredentials()
-    password_right = verify_password(member.password_hash, normalize(password))
-    if not password_right or member.disabled:
+    password_right = verify_password(member.password_hash, password)
+    if not password_right or member.disabled or not member.enrolled:
         matching_step(member.otp_secret or _UNUSED_SECRET, code, now, 0)  # the same work as a right password
         record(store, email, "staff_sign_in_failed", now, client)
         raise StaffInvalidCredentials()
@@ -109,6 +124,11 @@ def sign_in(
         record(store, email, "staff_sign_in_failed", now, client, detail="code")
         raise StaffInvalidCredentials()
     reservation.give_back()
+    if needs_rehash(spent.password_hash or ""):
+        new_hash = hash_password(password)
+        spent = retry_on_conflict(
+            lambda: store.save_staff(replace(store.get_staff(email) or spent, password_hash=new_hash))
+        )
     session_id, session = open_staff_session(spent, now)
     store.put_staff_session(session)
     record(store, email, "staff_signed_in", now, client)
@@ -136,7 +156,7 @@ def step_up(
 ) -> StaffSession:
     """Take a fresh code: the session may then import and reissue for 5 minutes."""
     identifier = member.guess_identifier
-    reservation = reserve_guess(store, identifier, SECRET_STEP_UP, budget_of(store, identifier, client), now)
+    reservation = reserve_staff_guess(store, identifier, SECRET_STEP_UP, client, now)
     if use_code(store, member, code, now) is None:
         record(store, member.email, "staff_step_up_failed", now, client)
         raise StaffCodeIncorrect()

@@ -54,8 +54,9 @@ class StaffOperations(Table):
                 ]
             )
         except ClientError as error:
-            if is_conditional_failure(error) or cancellation_reasons(error):
-                raise ConcurrentUpdate() from error
+            code = error.response.get("Error", {}).get("Code")
+            if is_conditional_failure(error) or code == "TransactionCanceledException":
+                raise ConcurrentUpdate() from error  # another request saved the member first
             raise
         return saved
 

@@ -4,76 +4,37 @@
     client.get("/api/admin/me").get_json()["email"]
     client.step_up()  # a fresh code (the clock moves on 30 s, a code is used once)
 
-Every client speaks to the whole API (tests/apps.py), so the schools' routes are reached too.
+Every client speaks to the console's app, so the schools' routes (its other blueprints) are reached too;
+its requests come from the client's own address (`address=`), as API Gateway would see it.
 """
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from typing import Any
 
-import pyotp
 import pytest
 from flask import Response
 from werkzeug.test import Client
 
-from functions.core.passwords import hash_password
-from functions.core.second_factor import new_otp_secret, new_recovery_codes, recovery_code_hash
+from functions.admin.app import create_app
 from functions.core.staff import STAFF_COOKIE, STEP_UP_WINDOW, StaffMember, StaffRole, session_hash
 from functions.core.store import Store
-from tests.apps import FlowApps
 from tests.functions.conftest import JsonClient
+from tests.staff import SCHOOL_A, SCHOOL_B, STAFF_PASSWORD, EnrolledMember, StaffFactory, totp_code
 
-STAFF_PASSWORD = "Lanterne-Verger-42"
-SCHOOL_A, SCHOOL_B = "0750654D", "0750655E"  # valid UAIs (their key letters are right)
-
-
-def totp_code(secret: str, at: datetime) -> str:
-    """The code the member's application shows at `at` (pyotp, RFC 6238)."""
-    return pyotp.TOTP(secret).at(at)
+__all__ = ["SCHOOL_A", "SCHOOL_B", "STAFF_PASSWORD", "EnrolledMember", "StaffFactory", "totp_code"]
 
 
-@dataclass(frozen=True)
-class EnrolledMember:
-    member: StaffMember
-    password: str
-    otp_secret: str
-    recovery_codes: tuple[str, ...]
+class FromAddress:
+    """The API as reached from one client address (what API Gateway would see as the source IP)."""
 
+    def __init__(self, app: Any, address: str) -> None:
+        self.app, self.address = app, address
 
-class StaffFactory:
-    """Enrolled members straight into the store: `staff_members.make(role=..., schools=...)`."""
-
-    def __init__(self, store: Store, clock: Any) -> None:
-        self.store, self.clock = store, clock
-        self.numbers = itertools.count(1)
-
-    def make(
-        self,
-        *,
-        role: str | StaffRole = StaffRole.SECRETARIAT,
-        schools: tuple[str, ...] = (SCHOOL_A,),
-        email: str | None = None,
-        password: str = STAFF_PASSWORD,
-    ) -> EnrolledMember:
-        role = StaffRole(role)
-        email = email or f"{role.value}.{next(self.numbers)}@ac-exemple.fr"
-        secret, codes = new_otp_secret(), new_recovery_codes()
-        member = StaffMember(
-            email=email,
-            role=role,
-            schools=tuple(schools),
-            invited_by="arn:aws:sts::123456789012:assumed-role/operator/test",
-            invited_at=self.clock() - timedelta(days=1),
-            password_hash=hash_password(password),
-            otp_secret=secret,
-            enrolled_at=self.clock() - timedelta(days=1),
-            recovery_codes=tuple(recovery_code_hash(code) for code in codes),
-        )
-        saved = self.store.save_staff(member, listed=True)
-        return EnrolledMember(saved, password, secret, tuple(codes))
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        environ["REMOTE_ADDR"] = self.address
+        return self.app(environ, start_response)
 
 
 class StaffClient(JsonClient):
@@ -112,20 +73,31 @@ class StaffClient(JsonClient):
 
 
 @pytest.fixture
+def browser(admin_apps, store, clock):
+    """A browser of its own at `address`, signed in as nobody: `browser("203.0.113.7")`."""
+
+    def build(address: str = "127.0.0.1") -> JsonClient:
+        return JsonClient(Client(FromAddress(admin_apps, address), response_wrapper=Response))
+
+    return build
+
+
+@pytest.fixture
 def staff_members(store, clock) -> StaffFactory:
     return StaffFactory(store, clock)
 
 
 @pytest.fixture
-def admin_apps(settings, store, clock) -> FlowApps:
-    apps = FlowApps(settings, store, clock)
-    apps.source_ip = "127.0.0.1"
-    return apps
+def admin_apps(settings, store, clock) -> Any:
+    """The console's app (every `/api/admin/` route: the staff's and the schools'), built once per test."""
+    app = create_app(settings, store=store, clock=clock)
+    app.testing = True
+    return app
 
 
 @pytest.fixture
 def staff_client(admin_apps, staff_members, store, clock):
-    """Build a client signed in as a new member: `staff_client(role=, schools=, stepped_up=, signed_in=)`."""
+    """Build a client signed in as a new member: `staff_client(role=, schools=, stepped_up=, signed_in=, address=)`."""
 
     def build(
         role: str | StaffRole = StaffRole.SECRETARIAT,
@@ -134,9 +106,12 @@ def staff_client(admin_apps, staff_members, store, clock):
         stepped_up: bool = False,
         signed_in: bool = True,
         email: str | None = None,
+        address: str = "127.0.0.1",
     ) -> StaffClient:
         enrolled = staff_members.make(role=role, schools=schools, email=email)
-        client = StaffClient(Client(admin_apps, response_wrapper=Response), enrolled, store, clock)
+        client = StaffClient(
+            Client(FromAddress(admin_apps, address), response_wrapper=Response), enrolled, store, clock
+        )
         if signed_in:
             response = client.login()
             assert response.status_code == 200, response.get_json()
