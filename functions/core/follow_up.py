@@ -113,7 +113,10 @@ def renew_credentials(
     saved = store.update_account(account, renewed)
     store.delete_tokens(cancelled)
     store.forget_guesses(saved.identifier)  # a new letter: every budget starts afresh
-    notice = None if reactivate or mailer is None else send_reissued_notice(mailer, saved, now, public_url)
+    notice = None
+    if not reactivate and mailer is not None:
+        contact = store.school_contact(saved.school)
+        notice = send_reissued_notice(mailer, saved, now, public_url, contact)
     action = "reactivated" if reactivate else "reissued"
     detail = f"was {account.state.value}" + (f"; {notice}" if notice else "")
     if recorder:
@@ -123,7 +126,9 @@ def renew_credentials(
     return IssuedAccount(account=saved, initial_password=password), notice
 
 
-def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public_url: str) -> str | None:
+def send_reissued_notice(
+    mailer: Mailer, account: Account, now: datetime, public_url: str, school_contact: str | None = None
+) -> str | None:
     """Tell the verified address that a new letter replaced the password; what happened, for the audit.
 
     None when there is no verified address. Best effort, as the other notices: the account is
@@ -139,6 +144,8 @@ def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public
             identifier=account.identifier,
             reissued_at=paris_text(now),
             help_url=f"{public_url}{REISSUED_HELP_PATH}",
+            # The directory's contact (name, phone and hours) when the school has one: whom to call.
+            school_contact=school_contact or "le secrétariat",
         )
     except MailUnavailable:
         return "notice_not_sent"

@@ -62,6 +62,17 @@ def test_reissuing_an_active_account_needs_confirm_then_a_step_up_and_tells_the_
 
     assert done["state"] == "issued" and done["notice"] == "notice_sent"
     assert [mail["to"] for mail in outbox()] == ["famille.martin@example.fr"]
+    assert "contactez sans attendre votre établissement : le secrétariat." in outbox()[0]["text"]
+
+
+def test_the_reissue_notice_names_the_schools_contact_from_the_directory(staff_client, store, clock, outbox):
+    client = staff_client(schools=(SCHOOL_A,), stepped_up=True)
+    account = family(store, clock(), state=AccountState.ACTIVE, email="famille.martin@example.fr")
+    store.put_school_entry(SchoolEntry(SCHOOL_A, "Collège Victor Hugo", phone="01 23 45 67 89", hours="8 h - 17 h"))
+
+    client.post(f"/api/admin/accounts/{account.identifier}/reissue", {"confirm": True})
+
+    assert "votre établissement : Collège Victor Hugo, 01 23 45 67 89 (8 h - 17 h)." in outbox()[0]["text"]
 
 
 def test_only_a_deactivated_account_is_reactivated(staff_client, store, clock):
