@@ -140,7 +140,9 @@ def real_import_confirm(world: World, case: Any, pick: Any, positive: bool) -> E
 def account_scenario(action: str | None) -> Scenario:
     def scenario(world: World, case: Any, pick: Any, positive: bool) -> Expect | None:
         who = _sign_in(world, case, pick)
-        state = pick("state", *AccountState)
+        # A reactivation succeeds on a deactivated account only: drawn more often there.
+        states = (AccountState.DEACTIVATED,) * 3 if action == "reactivate" else ()
+        state = pick("state", *states, *AccountState)
         account = world.account(state)
         case.path_parameters = {"identifier": account.identifier}
         refused = _refusal(who, (404, "account_not_found"))
