@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 REGION = "eu-west-3"
 TABLE_NAME = "ent-parents-local"
+LETTERS_BUCKET = "ent-parents-local-letters"  # the console's letters PDFs (infra/template.yaml, LettersBucket)
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
 DUMMY_CREDENTIAL = "testing"  # moto accepts anything; never a real key
 # The OpenID Connect provider's key (created in moto's KMS at start) and its pairwise secret.
@@ -89,6 +90,7 @@ def stack_variables(web_port: int, aws_port: int) -> dict[str, str]:
         "ENT_MAIL_FROM": MAIL_FROM,
         "ENT_OIDC_KEYS": OIDC_KEY_ALIAS,
         "ENT_PAIRWISE_SECRET": PAIRWISE_SECRET,
+        "ENT_LETTERS_BUCKET": LETTERS_BUCKET,
     }
 
 

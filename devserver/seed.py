@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from functions.core.accounts import issue_account
+from functions.core.directory import SchoolEntry
 from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import hash_password
 from functions.core.store import Store
@@ -34,7 +35,16 @@ class DemoAccount:
 
 def seed_demo_accounts(store: Store, now: datetime) -> list[DemoAccount]:
     """Name the school; create an issued, an active and a deactivated account; return their credentials."""
-    store.set_school_name(SCHOOL, SCHOOL_NAME)
+    store.put_school_entry(
+        SchoolEntry(
+            uai=SCHOOL,
+            name=SCHOOL_NAME,
+            address="12 rue des Écoles, 75005 Paris",
+            phone="01 23 45 67 89",
+            hours="du lundi au vendredi, 8 h 30 - 12 h et 13 h 30 - 17 h",
+            contact_email="secretariat.college@ac-exemple.fr",
+        )
+    )
     issued = issue_account(
         store,
         profile=Profile.PARENT,

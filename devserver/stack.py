@@ -14,11 +14,11 @@ from devserver import demo_apps, environment, mailbox
 from devserver.api import LocalApi
 from devserver.app import DevApp
 from devserver.aws import create_signing_key, create_table, moto_port, start_moto, verify_sender
-from devserver.environment import HOST, MAIL_FROM, TABLE_NAME, Ports, check_port_free
+from devserver.environment import HOST, LETTERS_BUCKET, MAIL_FROM, REGION, TABLE_NAME, Ports, check_port_free
 from devserver.lambdas import Functions
 from devserver.schedule import Scheduler
 from devserver.site import StaticSite
-from infra.template import queue_environment, routes, schedules
+from infra.template import create_letters_bucket, queue_environment, routes, schedules
 
 if TYPE_CHECKING:
     from devserver.seed import DemoAccount  # imports the core: only once the environment is set
@@ -83,6 +83,7 @@ class LocalStack:
         session = boto3.session.Session()
         create_table(session.client("dynamodb"), TABLE_NAME)
         verify_sender(session.client("ses"), session.client("sesv2"), MAIL_FROM)
+        create_letters_bucket(session.client("s3"), LETTERS_BUCKET, REGION)
         create_signing_key(session.client("kms"), environment.OIDC_KEY_ALIAS)
         store = Store(TABLE_NAME)
         self.demo_accounts = seed_demo_accounts(store, datetime.now(UTC))

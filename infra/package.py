@@ -12,6 +12,10 @@ build/lambda.zip (to look at, or upload by hand). Usage: `make package` (`python
 - functions/ is copied without caches. The artifact's size is printed (goal: 8 MB zipped at most;
   cryptography, for the OIDC provider's keys, is 13 MB of it unzipped, its Rust core; Lambda's own
   limits are 50 MB zipped and 250 MB unzipped, and only what a function imports costs its cold start).
+- The console's letters (functions/core/pdf.py) need fontTools and DejaVu Sans: fontTools is cut
+  to the parts its TrueType reading and subsetting import (30 MB installed, ~4.5 MB once cut, ~1 MB
+  zipped; pure Python: its optional C speed-ups go too), and the three DejaVu faces the letters use
+  are copied to fonts/ (the template's ENT_LETTER_FONTS=/var/task/fonts), since Lambda has no fonts.
 """
 
 from __future__ import annotations
@@ -41,6 +45,25 @@ PLATFORMS = {
     "x86_64": ("manylinux2014_x86_64", "manylinux_2_28_x86_64"),
 }
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# fontTools' parts the letters never import (tests/infra/test_package.py lays a letter out without them).
+FONTTOOLS_UNUSED = (
+    "voltLib",
+    "ufoLib",
+    "cu2qu",
+    "qu2cu",
+    "mtiLib",
+    "svgLib",
+    "merge",
+    "t1Lib",
+    "afmLib",
+    "fontBuilder.py",
+    "help.py",
+    "tfmLib.py",
+    "ttx.py",
+    "__main__.py",
+)
+COMPILED_SPEEDUPS = ("*.so", "*.c", "*.pyx", "*.pxd")
+FONTS_DIR = "fonts"
 
 
 def _name(requirement: str) -> str:
@@ -114,6 +137,30 @@ def copy_code(target: Path) -> None:
     )
 
 
+def prune_fonttools(target: Path) -> None:
+    """Cut fontTools to what the letters import, pure Python (its C speed-ups are optional)."""
+    root = target / "fontTools"
+    for name in FONTTOOLS_UNUSED:
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    for pattern in COMPILED_SPEEDUPS:
+        for path in root.rglob(pattern):
+            path.unlink()
+
+
+def copy_fonts(target: Path) -> None:
+    """Ship the letters' three DejaVu faces (fonts-dejavu-core on the building machine)."""
+    from functions.core.pdf import FONT_FILES, font_dir
+
+    source = font_dir()
+    (target / FONTS_DIR).mkdir(exist_ok=True)
+    for name in FONT_FILES.values():
+        shutil.copy2(source / name, target / FONTS_DIR / name)
+
+
 def zip_directory(source: Path, archive: Path) -> None:
     """A reproducible zip: sorted entries, fixed times, modes kept."""
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
@@ -166,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     target.mkdir(parents=True)
     print(f"Building the Lambda artifact for python{python_version} on {architecture}...")
     install(target, python_version, architecture)
+    prune_fonttools(target)
     copy_code(target)
+    copy_fonts(target)
     zip_directory(target, archive)
     return report(target, archive)
 

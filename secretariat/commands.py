@@ -39,7 +39,7 @@ def _print_json(value: object) -> None:
 
 
 def run_issue(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import record
+    from functions.core.follow_up import record
 
     try:
         issued = issue_account(
@@ -70,9 +70,9 @@ MAX_SCHOOL_NAME_LENGTH = 100
 
 def run_school_set(arguments: argparse.Namespace, context: Context) -> int:
     """Name a school in the directory: Mon compte, the forgotten-identifier mail and the letters show it."""
-    from functions.core.accounts import validate_uai
     from functions.core.errors import InvalidInput
     from functions.core.names import hidden_character
+    from functions.core.uai import validate_uai
     from secretariat.output import printable
 
     school = validate_uai(arguments.school)
@@ -140,8 +140,8 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
 
 def _check_printable(store: Store, identifier: str) -> None:
     """Refuse, before anything changes, a letter that could not print the account's names as typed."""
-    from secretariat.follow_up import find_account
-    from secretariat.importing import undrawable_reason
+    from functions.core.follow_up import find_account
+    from functions.core.letters import undrawable_reason
 
     account = find_account(store, identifier)
     reason = undrawable_reason(account.first_name, account.last_name, account.classe)
@@ -150,25 +150,44 @@ def _check_printable(store: Store, identifier: str) -> None:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from functions.core.directory import letter_lines
+    from functions.core.follow_up import STATE_LABELS, ConfirmationNeeded, WrongState, renew_credentials
+    from functions.core.letters import letter_for
+    from functions.core.lifecycle import AccountState
     from functions.core.mail import Mailer
-    from secretariat.follow_up import renew_credentials
-    from secretariat.output import check_writable, letter_for, printable, write_letters
+    from secretariat.output import check_writable, printable, write_letters
     from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
     _check_printable(context.store, arguments.identifier)
-    issued, notice = renew_credentials(
-        context.store,
-        arguments.identifier,
-        context.now,
-        context.actor,
-        reactivate=reactivate,
-        confirm=getattr(arguments, "confirm", False),
-        mailer=None if reactivate else Mailer.from_settings(context.settings),
-        public_url=context.settings.public_url,
-    )
-    school_name = context.store.school_name(issued.account.school)
-    write_letters(arguments.out, [letter_for(issued, context.today, school_name)], context.settings.public_url)
+    try:
+        issued, notice = renew_credentials(
+            context.store,
+            arguments.identifier,
+            context.now,
+            context.actor,
+            reactivate=reactivate,
+            confirm=getattr(arguments, "confirm", False),
+            mailer=None if reactivate else Mailer.from_settings(context.settings),
+            public_url=context.settings.public_url,
+        )
+    except WrongState as refused:
+        state = STATE_LABELS[AccountState(refused.extra["state"])]
+        raise WrongState(
+            f"Le compte {arguments.identifier} n'est pas désactivé (état : {state}) : rien à réactiver. "
+            f"Pour un nouveau mot de passe : ent-admin reissue {arguments.identifier}."
+        ) from None
+    except ConfirmationNeeded:
+        raise ConfirmationNeeded(
+            f"Le compte {arguments.identifier} est actif : la famille s'en sert avec son propre mot de passe. "
+            "Une nouvelle lettre le lui retirerait : son mot de passe, ses sessions et ses liens ne "
+            "fonctionneraient plus jusqu'à une nouvelle première connexion. Rien n'a été modifié. "
+            "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
+            "elle en sera avertie à son adresse vérifiée."
+        ) from None
+    entry = context.store.school_entry(issued.account.school)
+    letter = letter_for(issued, context.today, entry.name if entry else None, letter_lines(entry))
+    write_letters(arguments.out, [letter], context.settings.public_url)
     account = issued.account
     done = "réactivé" if reactivate else "a un nouveau mot de passe provisoire"
     lines = [
@@ -197,7 +216,7 @@ def run_reactivate(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import unlock
+    from functions.core.follow_up import unlock
     from secretariat.reports import paris_time
 
     account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.actor)
@@ -211,7 +230,7 @@ def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_show(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import find_account, record
+    from functions.core.follow_up import find_account, record
     from secretariat.reports import account_as_dict, describe_account
 
     account = find_account(context.store, arguments.identifier)
@@ -229,7 +248,7 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_status(arguments: argparse.Namespace, context: Context) -> int:
-    from functions.core.accounts import validate_uai
+    from functions.core.uai import validate_uai
     from secretariat.reports import describe_school_counts, school_status, school_status_csv
 
     school = validate_uai(arguments.school)
@@ -260,9 +279,9 @@ def run_status(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.follow_up import record
     from functions.core.mail import Mailer
     from functions.sweep.flow import run_sweep
-    from secretariat.follow_up import record
     from secretariat.reports import describe_sweep
 
     today = arguments.now or context.today

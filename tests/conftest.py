@@ -32,6 +32,7 @@ from infra.template import queue_environment, queues, table_definition, time_to_
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
+LETTERS_BUCKET = "ent-parents-test-letters"
 
 
 # Markers by place, so `-m "not browser and not contract and not slow"` is the fast tier (`make test-fast`).
@@ -143,10 +144,10 @@ def _serialized(operation):
 
 
 @functools.cache
-def _setup_clients() -> tuple[Any, Any, Any]:
+def _setup_clients() -> tuple[Any, Any, Any, Any]:
     """The clients that build each test's table, made once: moto answers any client while it is on."""
     session = boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return session.client("dynamodb"), session.client("ses"), session.client("sqs")
+    return session.client("dynamodb"), session.client("ses"), session.client("sqs"), session.client("s3")
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def table(aws: None, monkeypatch: pytest.MonkeyPatch) -> str:
     """
     from devserver.queues import create_queues
 
-    dynamodb, ses, sqs = _setup_clients()
+    dynamodb, ses, sqs, _ = _setup_clients()
     dynamodb.create_table(TableName=TABLE_NAME, **table_definition())
     dynamodb.update_time_to_live(TableName=TABLE_NAME, TimeToLiveSpecification=time_to_live())
     ses.verify_email_identity(EmailAddress=MAIL_FROM)
@@ -197,7 +198,16 @@ def queue_urls(table: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def settings(table: str, queue_urls: dict[str, str]) -> Settings:
+def letters_bucket(aws: None) -> str:
+    """The console's private letters bucket, as infra/template.yaml declares it (moto's S3)."""
+    from infra.template import create_letters_bucket
+
+    create_letters_bucket(_setup_clients()[3], LETTERS_BUCKET, REGION)
+    return LETTERS_BUCKET
+
+
+@pytest.fixture
+def settings(table: str, queue_urls: dict[str, str], letters_bucket: str) -> Settings:
     return Settings(
         table_name=table,
         public_url="https://aide.ent.example.fr",
@@ -205,6 +215,7 @@ def settings(table: str, queue_urls: dict[str, str]) -> Settings:
         sweep_queue_url=queue_urls["SweepQueue"],
         oidc_signing_keys=(OIDC_KEY_ALIAS,),
         pairwise_secret="pairwise-secret-of-the-tests",
+        letters_bucket=letters_bucket,
     )
 
 
@@ -242,7 +253,7 @@ class AccountFactory:
             first_name=first_name,
             last_name=last_name,
             birth_date=birth_date,
-            school="0751234A",
+            school="0751234J",
             now=self.clock(),
             classe=classe,
         )

@@ -103,7 +103,16 @@ class LetterSpent(DomainError, answer=Code.LETTER_SPENT):
 
 
 class AccountDeactivated(DomainError, answer=Code.ACCOUNT_DEACTIVATED):
-    pass
+    """Given only after the right password: then the answer names the school's contact (the directory's)."""
+
+    def __init__(self, school_contact: str | None = None) -> None:
+        if school_contact is None:
+            super().__init__()
+            return
+        message = self.message.replace(
+            "Contactez votre établissement", f"Contactez votre établissement ({school_contact})"
+        )
+        super().__init__(message, extra={"school_contact": school_contact})
 
 
 class EmailConfirmationPending(DomainError, answer=Code.EMAIL_CONFIRMATION_PENDING):
@@ -168,6 +177,30 @@ class StaffNotFound(DomainError, answer=Code.STAFF_NOT_FOUND):
 
 
 class InvalidUai(DomainError, answer=Code.INVALID_UAI):
+    pass
+
+
+class SchoolNotFound(DomainError, answer=Code.SCHOOL_NOT_FOUND):
+    """No such school, or not one of the member's: the same answer."""
+
+
+class ImportNotFound(DomainError, answer=Code.IMPORT_NOT_FOUND):
+    """No such import, expired, or another school's or member's: the same answer."""
+
+
+class ImportDone(DomainError, answer=Code.IMPORT_DONE):
+    pass
+
+
+class ImportEmpty(DomainError, answer=Code.IMPORT_EMPTY):
+    pass
+
+
+class InvalidCursor(DomainError, answer=Code.INVALID_CURSOR):
+    pass
+
+
+class LetterImpossible(DomainError, answer=Code.LETTER_IMPOSSIBLE):
     pass
 
 

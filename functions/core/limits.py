@@ -48,3 +48,6 @@ OIDC_SCOPE_MAX_LENGTH = 256
 AUTHORIZATION_CODE_MAX_LENGTH = 128
 ACCESS_TOKEN_MAX_LENGTH = 128
 ID_TOKEN_HINT_MAX_LENGTH = 4096
+
+# A school's roster posted to the console (`text/csv`): a few thousand lines are ~200 KB.
+ROSTER_MAX_BYTES = 1024 * 1024

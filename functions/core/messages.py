@@ -92,6 +92,15 @@ class Code(StrEnum):
     INVALID_REDIRECT_URI = "invalid_redirect_uri"
     # Single sign-on: a pending sign-in of an app (functions/core/sso.py).
     SSO_REQUEST_UNKNOWN = "sso_request_unknown"
+    # The console's schools, accounts and imports (functions/admin/schools/).
+    SCHOOL_NOT_FOUND = "school_not_found"
+    IMPORT_NOT_FOUND = "import_not_found"
+    IMPORT_DONE = "import_done"
+    IMPORT_EMPTY = "import_empty"
+    INVALID_CURSOR = "invalid_cursor"
+    CONFIRMATION_NEEDED = "confirmation_needed"
+    WRONG_STATE = "wrong_state"
+    LETTER_IMPOSSIBLE = "letter_impossible"
     # The secretariat's commands only (issuing accounts, looking one up): no route answers them.
     IDENTIFIER_TAKEN = "identifier_taken"
     ACCOUNT_NOT_FOUND = "account_not_found"
@@ -100,17 +109,8 @@ class Code(StrEnum):
 
 # Codes no API answer documents: a 500 is never part of the contract (the contract tests allow
 # none), the fallback has no known cause, and the secretariat-only codes never reach a route.
-# STEP_UP_REQUIRED is `functions.admin.auth.require_step_up`'s, for the schools' routes (imports,
-# reissue) that call it: the branch adding them documents it and takes it out of this set.
 NOT_IN_API: frozenset[Code] = frozenset(
-    {
-        Code.INTERNAL_ERROR,
-        Code.ERROR,
-        Code.IDENTIFIER_TAKEN,
-        Code.ACCOUNT_NOT_FOUND,
-        Code.PERSON_ALREADY_ISSUED,
-        Code.STEP_UP_REQUIRED,
-    }
+    {Code.INTERNAL_ERROR, Code.ERROR, Code.IDENTIFIER_TAKEN, Code.PERSON_ALREADY_ISSUED}
 )
 
 
@@ -341,6 +341,29 @@ _ENTRIES = (
         404,
         "Cette demande de connexion à une application a expiré. Retournez sur l'application et recommencez.",
         "/aide/services-ent/#demande-expiree",
+    ),
+    # A school, account or import outside the member's schools answers as one that does not exist.
+    Entry(Code.SCHOOL_NOT_FOUND, 404, "Aucun de vos établissements n'a ce code UAI."),
+    Entry(Code.IMPORT_NOT_FOUND, 404, "Cet import n'existe pas ou a expiré : déposez le fichier à nouveau."),
+    Entry(Code.IMPORT_DONE, 409, "Cet import est déjà terminé : ses comptes sont créés et leurs lettres données."),
+    Entry(Code.IMPORT_EMPTY, 400, "Aucune ligne valide à importer : corrigez le fichier et déposez-le à nouveau."),
+    Entry(Code.INVALID_CURSOR, 400, "Cette page de la liste n'existe plus : revenez au début de la liste."),
+    Entry(
+        Code.CONFIRMATION_NEEDED,
+        409,
+        "Ce compte est actif : la famille s'en sert avec son propre mot de passe. Une nouvelle lettre le lui "
+        "retirerait (mot de passe, sessions et liens ne fonctionneraient plus). Rien n'a été modifié : "
+        "confirmez si la famille l'a demandé ; elle en sera avertie à son adresse vérifiée.",
+    ),
+    Entry(
+        Code.WRONG_STATE,
+        409,
+        "Ce compte n'est pas désactivé : rien à réactiver. Pour un nouveau mot de passe, donnez une nouvelle lettre.",
+    ),
+    Entry(
+        Code.LETTER_IMPOSSIBLE,
+        409,
+        "La lettre ne sait pas imprimer le nom de ce compte tel qu'il est écrit : rien n'a été modifié.",
     ),
     Entry(Code.IDENTIFIER_TAKEN, 409, "Cet identifiant existe déjà."),
     Entry(Code.ACCOUNT_NOT_FOUND, 404, "Aucun compte ne porte cet identifiant."),

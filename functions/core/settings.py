@@ -26,6 +26,8 @@ class Settings:
     oidc_signing_keys: tuple[str, ...] = ()
     # The per-deployment secret of the pairwise `sub` (OIDC Core §8.1): apps cannot link a family.
     pairwise_secret: str | None = None
+    # The private bucket of the console's letters PDFs and rosters waiting for confirmation (1 day).
+    letters_bucket: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -46,6 +48,7 @@ class Settings:
             sweep_queue_url=env.get("ENT_SWEEP_QUEUE_URL", "").strip() or None,
             oidc_signing_keys=tuple(key for key in env.get("ENT_OIDC_KEYS", "").replace(" ", "").split(",") if key),
             pairwise_secret=env.get("ENT_PAIRWISE_SECRET", "").strip() or None,
+            letters_bucket=env.get("ENT_LETTERS_BUCKET", "").strip() or None,
         )
 
 

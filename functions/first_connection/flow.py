@@ -202,7 +202,7 @@ def _pending_account(store: Store, identifier: str, password: str, now: datetime
     """Return the account of these credentials if it awaits its activation; else say where it stands."""
     account = verify_credentials(store, identifier=identifier, password=password, profile=None, now=now, client=client)
     if account.state == AccountState.DEACTIVATED:
-        raise AccountDeactivated()
+        raise AccountDeactivated(store.school_contact(account.school))  # the right password: whom to call
     if account.state == AccountState.ACTIVE:
         raise AlreadyActive()
     if account.state == AccountState.ISSUED or not account.pending_email:

@@ -44,7 +44,7 @@ def authenticate(
     )
     if account.state == AccountState.DEACTIVATED:
         audit.record(store, account.identifier, "login_refused_deactivated", now, client)
-        raise AccountDeactivated()
+        raise AccountDeactivated(store.school_contact(account.school))  # the right password: whom to call
     if account.state == AccountState.PENDING_CONFIRMATION:
         # The awaited address, masked: its owner recognises a typo (and corrects it, first_connection).
         raise EmailConfirmationPending(mask_email(account.pending_email) if account.pending_email else None)

@@ -44,6 +44,7 @@ from functions.core.store import Store
 from functions.core.tokens import TokenKind
 from infra.template import routes
 from tests.apps import FlowApps
+from tests.contract.console_scenarios import CONSOLE_SCENARIOS, console_cookie, console_path_parameters
 from tests.contract.oidc_scenarios import CREDENTIAL_PATHS, busy_request
 from tests.contract.oidc_scenarios import SCENARIOS as OIDC_SCENARIOS
 from tests.contract.stack import (
@@ -653,6 +654,7 @@ SCENARIOS: dict[tuple[str, str], Callable[[World, Any, Picker, bool], Expect | N
     ("/cas/p3/serviceValidate", "GET"): real_cas_validate,
     ("/cas/serviceValidate", "GET"): real_cas_validate,
     ("/cas/logout", "GET"): real_cas_logout,
+    **CONSOLE_SCENARIOS,
 }
 
 # Where failed guesses are also counted per source address (DESIGN §6.5).
@@ -765,7 +767,14 @@ def _example(path: str, method: str) -> Any:
     return media.get("example", {})
 
 
+def _path_parameters(world: World, path: str) -> dict[str, str]:
+    """Real path parameters: a member (staff routes), a school, account or import (the schools' routes)."""
+    return {**staff_path_parameters(world, path), **console_path_parameters(world, path)}
+
+
 def _cookie_for(world: World, path: str) -> dict[str, str]:
+    if (path, "GET") in CONSOLE_SCENARIOS or (path, "POST") in CONSOLE_SCENARIOS or (path, "PUT") in CONSOLE_SCENARIOS:
+        return console_cookie(world)
     if path.startswith("/api/admin/"):
         return staff_cookies_for(world, path)
     if path in ("/api/first-connection", "/api/first-connection/session"):
@@ -779,23 +788,24 @@ def _cookie_for(world: World, path: str) -> dict[str, str]:
 
 
 POSTS = [(path, method) for path, method in OPERATIONS if method == "POST"]
-# The JSON bodies (the OIDC token endpoint takes a form, userinfo no body).
+# The bodies read as JSON (the OIDC token endpoint takes a form, userinfo no body; a roster's preview
+# takes text/csv, up to 1 MiB: tests/functions/admin/test_imports.py).
 JSON_POSTS = [
     (path, method)
     for path, method in POSTS
-    if "application/json" in SPEC["paths"][path]["post"].get("requestBody", {}).get("content", {})
+    if "application/json" in SPEC["paths"][path]["post"].get("requestBody", {}).get("content", {"application/json": {}})
 ]
 
 
 def test_body_over_16_kib_is_refused_with_413(api, world: World, subtests) -> None:
-    for path, method in POSTS:
+    for path, method in JSON_POSTS:
         with subtests.test(f"{method} {path}"):
             body = {**_example(path, method), "padding": "x" * (16 * 1024)}
             case = SCHEMA[path][method].Case(
                 body=body,
                 cookies=_cookie_for(world, path),
-                path_parameters=staff_path_parameters(world, path),
                 media_type="application/json",
+                path_parameters=_path_parameters(world, path),
             )
             response = call(api, case)
             case.validate_response(response, checks=CHECKS)
@@ -807,7 +817,7 @@ def test_body_over_16_kib_is_refused_with_413(api, world: World, subtests) -> No
 
 
 def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str], world: World | None = None):
-    parameters = staff_path_parameters(world, path) if world else {}
+    parameters = _path_parameters(world, path) if world else {}
     case = SCHEMA[path][method].Case(
         body=raw, cookies=cookies, path_parameters=parameters, media_type="application/json"
     )
@@ -880,11 +890,12 @@ def test_busy_table_is_a_503_with_retry_after(
             continue  # reads no table: OIDC discovery and keys
         with subtests.test(f"{method} {path}"):
             cookies = _cookie_for(world, path)  # made on the real table; the apps read the busy one
-            request = {
-                "body": _example(path, method),
-                "media_type": "application/json",
+            json_body = (path, method) not in POSTS or (path, method) in JSON_POSTS
+            request: dict[str, Any] = {
+                "body": _example(path, method) if json_body else "nom;prenom;profil;date_naissance\n",
+                "media_type": "application/json" if json_body else "text/csv",
                 "query": BUSY_QUERIES.get(path),
-                "path_parameters": staff_path_parameters(world, path),
+                "path_parameters": _path_parameters(world, path),
             }
             if path.startswith("/api/oidc/"):
                 request.update(busy_request(world, path))

@@ -57,6 +57,7 @@ def test_environment_points_boto3_at_moto_only() -> None:
         "ENT_MAIL_FROM": "ne-pas-repondre@ent.example.fr",
         "ENT_OIDC_KEYS": "alias/ent-oidc-local",  # created in moto's KMS at start
         "ENT_PAIRWISE_SECRET": "local-pairwise-secret-never-used-on-aws",
+        "ENT_LETTERS_BUCKET": "ent-parents-local-letters",
     }
 
 

@@ -46,7 +46,11 @@ IAM_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     # The OpenID Connect provider's ID tokens: signed by its KMS key, whose public half is the JWKS.
     ("kms", "Sign"): ("kms:Sign",),
     ("kms", "GetPublicKey"): ("kms:GetPublicKey",),
+    ("s3", "PutObject"): ("s3:PutObject",),
+    ("s3", "GetObject"): ("s3:GetObject",),
 }
+# The one bucket a function writes to: the console's letters and rosters awaiting confirmation.
+LETTERS_OBJECTS = {"Fn::Sub": "${LettersBucket.Arn}/*"}
 
 # Account-level reads IAM grants on no resource but "*": allowed there, and only these.
 ACCOUNT_LEVEL_ACTIONS = {"ses:GetSendQuota"}
@@ -67,6 +71,7 @@ def declared_operations(entry: dict[str, Any]) -> set[tuple[str, str, str]]:
     operations |= {("ses", operation, "account") for operation in entry.get("ses", [])}
     operations |= {("sqs", operation, queue) for queue, names in entry.get("sqs", {}).items() for operation in names}
     operations |= {("kms", operation, "signing-key") for operation in entry.get("kms", [])}
+    operations |= {("s3", operation, where) for where, names in entry.get("s3", {}).items() for operation in names}
     return operations
 
 
@@ -162,6 +167,10 @@ def _where(action: str, resources: list[Any], statement: dict[str, Any], own_log
         if [canonical(r) for r in resources] != [canonical({"Fn::GetAtt": ["OidcSigningKey", "Arn"]})]:
             raise PolicyError(f"{action} on {resources}: only the OpenID Connect signing key")
         return ["signing-key"]
+    if service == "s3":
+        if [canonical(r) for r in resources] != [canonical(LETTERS_OBJECTS)] or "Condition" in statement:
+            raise PolicyError(f"{action} on {resources}: only the letters bucket's objects")
+        return ["letters-bucket"]
     raise PolicyError(f"{action}: no function of this project calls {service}")
 
 

@@ -39,3 +39,33 @@ def test_the_code_is_copied_without_caches_and_zipped_reproducibly(tmp_path: Pat
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert "functions/sweep/handler.py" in archive.namelist()
+
+
+def test_the_letters_still_lay_out_with_fonttools_cut_as_the_artifact_ships_it(tmp_path: Path):
+    """A pruned copy of fontTools and the shipped fonts draw a letter, in a fresh interpreter."""
+    import shutil
+    import subprocess
+    import sys
+
+    import fontTools
+
+    shutil.copytree(Path(fontTools.__file__).parent, tmp_path / "fontTools")
+    package.prune_fonttools(tmp_path)
+    package.copy_fonts(tmp_path)
+    assert not list((tmp_path / "fontTools").rglob("*.so"))
+    assert not (tmp_path / "fontTools" / "ufoLib").exists()
+    script = (
+        "import sys; from datetime import date\n"
+        "from functions.core.letters import Letter, letters_pdf\n"
+        "from functions.core.lifecycle import Profile\n"
+        "import fontTools; assert fontTools.__file__.startswith(sys.argv[1]), fontTools.__file__\n"
+        "letter = Letter(school='0750654D', display_name='Thị Hương Nguyễn', profile=Profile.ELEVE,"
+        " identifier='thi.nguyen', initial_password='Abcdefgh23', activation_deadline=date(2027, 2, 28),"
+        " deletion_date=date(2027, 11, 30), issued_on=date(2026, 11, 30))\n"
+        "assert letters_pdf([letter], 'https://aide.ent.example.fr').startswith(b'%PDF')\n"
+    )
+    environment = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "ENT_LETTER_FONTS": str(tmp_path / package.FONTS_DIR)}
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr

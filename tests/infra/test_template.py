@@ -54,6 +54,18 @@ CONTRACT = {
     ("GET", "/cas/p3/serviceValidate"),
     ("GET", "/cas/serviceValidate"),
     ("GET", "/cas/logout"),
+    # The secretariat's console: its schools, their accounts, rosters and directory.
+    ("GET", "/api/admin/schools/{uai}"),
+    ("GET", "/api/admin/schools/{uai}/accounts"),
+    ("GET", "/api/admin/schools/{uai}/accounts.csv"),
+    ("GET", "/api/admin/schools/{uai}/directory"),
+    ("PUT", "/api/admin/schools/{uai}/directory"),
+    ("POST", "/api/admin/schools/{uai}/imports"),
+    ("POST", "/api/admin/imports/{import_id}/confirm"),
+    ("GET", "/api/admin/accounts/{identifier}"),
+    ("POST", "/api/admin/accounts/{identifier}/reissue"),
+    ("POST", "/api/admin/accounts/{identifier}/reactivate"),
+    ("POST", "/api/admin/accounts/{identifier}/unlock"),
 }
 
 
@@ -385,3 +397,16 @@ def test_cloudfront_sends_discovery_to_the_api_uncached():
     (discovery,) = [behaviour for behaviour in behaviours if behaviour["PathPattern"] == "/.well-known/*"]
     assert discovery["TargetOriginId"] == "api"
     assert discovery["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # managed CachingDisabled
+
+
+def test_the_letters_bucket_is_private_encrypted_tls_only_and_forgets_after_a_day():
+    resources = load_template()["Resources"]
+    bucket = resources["LettersBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] == 1
+    (statement,) = resources["LettersBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    variables = resources["AdminFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["ENT_LETTERS_BUCKET"] == {"Ref": "LettersBucket"}

@@ -6,10 +6,20 @@ import importlib.util
 from dataclasses import dataclass
 from datetime import date
 
-from functions.core.errors import DomainError
+from functions.core.accounts import IssuedAccount
 from functions.core.lifecycle import Profile
 from functions.core.password_policy import RULE_TEXT
-from secretariat.pdf import A4_HEIGHT_MM, A4_WIDTH_MM, Document, Page, text_width, wrap
+from functions.core.pdf import (
+    A4_HEIGHT_MM,
+    A4_WIDTH_MM,
+    Document,
+    LettersUnavailable,
+    Page,
+    text_width,
+    undrawable,
+    wrap,
+)
+from functions.core.roster import Refusal, Roster
 
 TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
@@ -34,6 +44,8 @@ class Letter:
     classe: str | None = None
     first_name: str | None = None  # a parent's letter names the child: « Compte parent pour : Zoé, 6e B »
     school_name: str | None = None  # from the school directory (`ent-admin school set`); else the UAI
+    # From the directory too: the address, the secretariat's phone and hours, its contact address.
+    school_contact: tuple[str, ...] = ()
 
 
 def account_line(letter: Letter) -> str:
@@ -103,7 +115,7 @@ class _Writer:
 def require_qr() -> None:
     """Refuse early, before any account changes, if the QR library is not installed."""
     if importlib.util.find_spec("segno") is None:
-        raise DomainError("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'")
+        raise LettersUnavailable("le module segno manque pour les codes QR des lettres : pip install -e '.[admin]'")
 
 
 def _draw_qr(page: Page, url: str, x: float, y: float) -> None:
@@ -142,9 +154,19 @@ def draw_letter(page: Page, letter: Letter, help_url: str) -> None:
         face="bold",
         size=school_size,
     )
+    # Under the school's name, its directory lines (two at most, each cut to the column); the date
+    # goes left, under the notice's title, so that a full header costs the page no more than 2 mm.
+    contact_top = write.y + 4
+    for line in letter.school_contact[:2]:
+        fitted, size = _fit(line, "regular", (8, 7), SCHOOL_WIDTH)
+        page.text(A4_WIDTH_MM - MARGIN - text_width(fitted, "regular", size), contact_top, fitted, size=size, gray=0.25)
+        contact_top += 3.2
     dated = f"Le {letter.issued_on:%d/%m/%Y}"
-    page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
-    write.y += 12
+    if letter.school_contact:
+        page.text(MARGIN, write.y + 9, dated, size=9)
+    else:
+        page.text(A4_WIDTH_MM - MARGIN - text_width(dated, "regular", 9), write.y + 5, dated, size=9)
+    write.y = max(write.y + 12, contact_top + 3)
     write.paragraph("Personnel et confidentiel, à l'attention de :", size=9)
     name, size = _fit(letter.display_name, "bold", (13, 11, 9.5), WIDTH, max_lines=2)
     write.paragraph(name, face="bold", size=size, gap=0.8)
@@ -219,3 +241,51 @@ def letters_pdf(letters: list[Letter], help_url: str) -> bytes:
     for letter in letters:
         draw_letter(document.new_page(), letter, help_url)
     return document.to_bytes()
+
+
+def letter_for(
+    issued: IssuedAccount, issued_on: date, school_name: str | None = None, school_contact: tuple[str, ...] = ()
+) -> Letter:
+    account = issued.account
+    return Letter(
+        school=account.school,
+        display_name=account.display_name,
+        profile=account.profile,
+        identifier=account.identifier,
+        initial_password=issued.initial_password,
+        activation_deadline=account.activation_deadline,
+        deletion_date=account.deletion_date,
+        issued_on=issued_on,
+        classe=account.classe,
+        first_name=account.first_name,
+        school_name=school_name,
+        school_contact=school_contact,
+    )
+
+
+def undrawable_reason(first_name: str, last_name: str, classe: str | None) -> str | None:
+    """Say which characters of a person's names the letter cannot print as typed; None if it can."""
+    problems = [
+        f"{label} « {value} » : la lettre ne sait pas imprimer {', '.join(missing)}"
+        for label, value in (("nom", last_name), ("prénom", first_name), ("classe", classe or ""))
+        if (missing := undrawable(value))
+    ]
+    if not problems:
+        return None
+    return " ; ".join(problems) + (
+        " - rien n'est remplacé : saisissez-le comme l'écrivent les papiers officiels en lettres latines, "
+        "ou signalez-le au support de l'ENT"
+    )
+
+
+def refuse_undrawable(roster: Roster) -> None:
+    """Move to the refusals, by line, the people whose letter could not print their names as typed."""
+    kept = []
+    for person in roster.people:
+        reason = undrawable_reason(person.first_name, person.last_name, person.classe)
+        if reason is None:
+            kept.append(person)
+        else:
+            roster.refusals.append(Refusal(person.line, reason))
+    roster.people = kept
+    roster.refusals.sort(key=lambda refusal: refusal.line)

@@ -16,12 +16,10 @@ import io
 import os
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from functions.core.errors import DomainError
 
 MM = 72 / 25.4  # PDF units (points) per millimetre
 A4_WIDTH_MM, A4_HEIGHT_MM = 210.0, 297.0
@@ -33,8 +31,12 @@ _RESOURCE_NAMES = {face: f"F{number}" for number, face in enumerate(FONT_FILES, 
 _RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
-class FontMissing(DomainError):
-    """The letters' font or fontTools is not installed: refused before any account changes."""
+class LettersUnavailable(RuntimeError):
+    """The letters' font, fontTools or segno is not installed: a fault of the machine, not of a request.
+
+    ent-admin checks it before any account changes (`secretariat/output.check_writable`); in the
+    console's function it would be a broken artifact, answered as any internal error.
+    """
 
 
 class Undrawable(ValueError):
@@ -42,13 +44,13 @@ class Undrawable(ValueError):
 
 
 def font_dir() -> Path:
-    """Return the folder of the DejaVu fonts, or raise FontMissing saying what to install."""
+    """Return the folder of the DejaVu fonts, or raise LettersUnavailable saying what to install."""
     configured = os.environ.get("ENT_LETTER_FONTS")
     for folder in [configured] if configured else FONT_DIRS:
         if all((Path(folder) / name).is_file() for name in FONT_FILES.values()):
             return Path(folder)
     where = f"dans ENT_LETTER_FONTS={configured}" if configured else "sur cette machine"
-    raise FontMissing(
+    raise LettersUnavailable(
         f"police des lettres introuvable {where} ({', '.join(FONT_FILES.values())}) : "
         f"sudo apt-get install {FONT_PACKAGE}, ou indiquez son dossier dans ENT_LETTER_FONTS"
     )
@@ -59,7 +61,7 @@ def require_fonts() -> None:
     import importlib.util
 
     if importlib.util.find_spec("fontTools") is None:
-        raise FontMissing("le module fontTools manque pour la police des lettres : pip install -e '.[admin]'")
+        raise LettersUnavailable("le module fontTools manque pour la police des lettres : pip install -e '.[admin]'")
     font_dir()
 
 
@@ -233,6 +235,9 @@ def _subset(face: str, glyphs: set[int]) -> bytes:
     options.hinting = False
     options.desubroutinize = True
     options.drop_tables += ["FFTM"]  # FontForge's timestamps: not needed, and the subsetter would warn
+    # Glyphs are placed by their advances here, never shaped nor kerned, and a PDF viewer draws glyph
+    # ids as given: the layout tables are dead weight, and pruning them is most of a subset's time.
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "MATH"]
     font = TTFont(str(_font(face).path))
     subsetter = subset.Subsetter(options)
     subsetter.populate(gids=sorted(glyphs | {0}))
@@ -326,7 +331,7 @@ class Document:
         return bytes(out)
 
     @staticmethod
-    def _font_objects(add: Any, face: str, used: dict[int, str]) -> int:
+    def _font_objects(add: Callable[[bytes], int], face: str, used: dict[int, str]) -> int:
         """Add one face's Type0 font (its subset, descriptor, widths and ToUnicode); return its number."""
         font = _font(face)
         data = _subset(face, set(used))
