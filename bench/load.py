@@ -125,7 +125,7 @@ def prepare_accounts(aws_url: str, issued_count: int) -> Accounts:
             identifier="",
             profile=Profile.PARENT,
             state=AccountState.ISSUED,
-            school="0751234A",
+            school="0751234J",
             first_name="Zoé",
             last_name="Charge",
             birth_date=BIRTH_DATE,

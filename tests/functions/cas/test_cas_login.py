@@ -20,7 +20,7 @@ def test_a_signed_in_family_goes_straight_back_to_the_app_with_a_ticket(signed_i
     assert user and family.identifier not in user  # pairwise: the ENT identifier never leaves
     assert attributes["nom"] == family.last_name and attributes["prenom"] == family.first_name
     assert attributes["profil"] == "parent" and attributes["categories"] == "National_2"
-    assert attributes["uai"] == attributes["ENTPersonStructRattachRNE"] == "0751234A"
+    assert attributes["uai"] == attributes["ENTPersonStructRattachRNE"] == "0751234J"
     assert "dateNaissance" not in attributes  # a parent's account holds the child's birth date
 
 

@@ -39,7 +39,7 @@ def test_a_signed_in_family_gets_a_code_then_tokens_and_the_claims_of_its_scopes
     assert claims["sub"] != family.identifier
     assert claims["exp"] - claims["iat"] == 300 and claims["auth_time"] <= claims["iat"]
     assert claims["given_name"] == family.first_name and claims["family_name"] == family.last_name
-    assert claims["ent"] == {"profile": "parent", "school": "0751234A", "school_name": "0751234A"}
+    assert claims["ent"] == {"profile": "parent", "school": "0751234J", "school_name": "0751234J"}
     assert claims["email"] == "famille@exemple.fr" and claims["email_verified"] is True
     userinfo = app.session.get(f"{ISSUER}/api/oidc/userinfo").json()
     assert userinfo["sub"] == claims["sub"] and userinfo["ent"]["profile"] == "parent"
@@ -67,7 +67,7 @@ def test_the_scopes_asked_are_the_claims_given(api, app, family, jwks):
 
 
 def test_the_school_name_is_the_directory_s(api, app, family, jwks, store):
-    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    store.set_school_name("0751234J", "Collège Victor-Hugo")
     claims = app.verify(app.fetch_token(sign_in(api, app))["id_token"], jwks)
     assert claims["ent"]["school_name"] == "Collège Victor-Hugo"
 

@@ -117,7 +117,7 @@ def test_a_deactivation_delivered_twice_is_counted_once(accounts, store, sweep_t
     handle_batch(sweep_tools, [record])
     handle_batch(sweep_tools, [record])
     assert store.get_account(account.identifier).session_version == account.session_version + 1
-    assert store.school_counts("0751234A") == {"deactivated_unactivated": 1}
+    assert store.school_counts("0751234J") == {"deactivated_unactivated": 1}
 
 
 def test_a_reminder_whose_turn_comes_after_its_deadline_is_not_sent(accounts, store, settings, outbox, pace_time):
