@@ -829,8 +829,8 @@ def _raw_call(api, path: str, method: str, raw: bytes, cookies: dict[str, str], 
 def test_deeply_nested_json_is_refused_as_invalid_input(api, world: World, subtests) -> None:
     raw = b"[" * 2000 + b"]" * 2000  # 4 KB, far under the size limit, deeper than the JSON parser recurses
     for path, method in JSON_POSTS:
-        if path in ("/api/logout", "/api/admin/logout"):
-            continue  # never reads its body
+        if path in ("/api/logout", "/api/admin/logout") or path in CREDENTIAL_PATHS:
+            continue  # never reads its body (userinfo reads its bearer token only)
         with subtests.test(f"{method} {path}"):
             response = _raw_call(api, path, method, raw, _cookie_for(world, path), world)
             assert (response.status_code, error_code(response)) == (400, "invalid_input")
