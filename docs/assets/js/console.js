@@ -3,7 +3,7 @@
  * script or style (the site's CSP). Each page is a Markdown page whose template (overrides/console.html)
  * names it: <div data-console-page="signin|invitation|dashboard|accounts|account|import|directory|staff">.
  * It talks to /api/admin/* (issue 13's contract) with the `__Host-ent-staff` cookie:
- *   - 401 not_authenticated: back to the sign-in page, which then returns here;
+ *   - 401 staff_not_signed_in: back to the sign-in page, which then returns here;
  *   - 403 step_up_required: a dialog asks for a fresh code (POST /api/admin/step-up), then the
  *     request is sent again once;
  *   - any other refusal: its French `message` (MESSAGES below only when the answer has none) in a
@@ -15,9 +15,17 @@
 /* The one place for the console's French texts of error codes (functions/core/messages.py's `Code`),
    used only when an answer carries no `message`. */
 const MESSAGES = {
-  invalid_credentials: "Adresse, mot de passe ou code incorrect.",
-  not_authenticated: "Votre session est terminée. Reconnectez-vous.",
+  staff_invalid_credentials: "Adresse, mot de passe ou code incorrect.",
+  staff_code_incorrect: "Ce code n'est pas le bon, ou il a déjà servi. Saisissez le code affiché maintenant.",
+  staff_not_signed_in: "Votre session est terminée. Reconnectez-vous.",
   step_up_required: "Pour cette action, saisissez à nouveau le code de votre application.",
+  academie_only: "Cette action est réservée aux membres de l'académie.",
+  invitation_invalid: "Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation à l'académie.",
+  invitation_expired: "Ce lien d'invitation a expiré. Demandez une nouvelle invitation à l'académie.",
+  invitation_used: "Ce lien d'invitation a déjà servi. Connectez-vous, ou demandez une nouvelle invitation.",
+  staff_already_enrolled: "Cette personne a déjà un accès à la console.",
+  staff_not_found: "Cette personne n'a pas de compte dans la console.",
+  invalid_uai: "Ce code UAI n'est pas valide : 7 chiffres puis une lettre, par exemple 0750654D.",
   too_many_attempts: "Trop d'essais. Patientez quelques minutes avant de réessayer.",
   too_many_requests: "Trop de demandes. Patientez quelques minutes avant de réessayer.",
   not_found: "Introuvable : ce compte ou cet établissement n'existe pas, ou ne fait pas partie des vôtres.",
@@ -26,9 +34,6 @@ const MESSAGES = {
   invalid_email: "Cette adresse électronique n'est pas valide.",
   password_policy: "Ce mot de passe ne convient pas : au moins 12 caractères, et pas un mot de passe courant.",
   password_mismatch: "Les deux mots de passe saisis ne sont pas identiques.",
-  token_invalid: "Ce lien d'invitation n'est pas valide. Demandez une nouvelle invitation à l'académie.",
-  token_expired: "Ce lien d'invitation a expiré. Demandez une nouvelle invitation à l'académie.",
-  token_used: "Ce lien d'invitation a déjà servi. Connectez-vous, ou demandez une nouvelle invitation.",
   payload_too_large: "Le fichier est trop gros : 1 Mo au plus.",
   unsupported_media_type: "Ce fichier n'est pas un fichier CSV.",
   concurrent_update: "Le compte a changé entre-temps. Rechargez la page, puis recommencez.",
@@ -63,6 +68,7 @@ const PAGE = {
   directory: "/secretariat/annuaire/",
   staff: "/secretariat/equipe/",
 };
+const SIGNED_OUT = "staff_not_signed_in"; /* 401: the session ended (idle 15 min, 8 h at most) */
 const RETURN_KEY = "ent.console.return";
 const SCHOOL_KEY = "ent.console.school";
 const ENDED_KEY = "ent.console.ended";
@@ -119,10 +125,6 @@ function pageUrl(path, params = {}, fragment = "") {
 
 function accountUrl(identifier) {
   return pageUrl(PAGE.account, {}, identifier);
-}
-
-function currentSchool() {
-  return new URLSearchParams(location.search).get("uai") || recall(SCHOOL_KEY) || "";
 }
 
 /* A table with a caption (its accessible name) and a header row; cells are text or nodes. */
@@ -185,7 +187,7 @@ async function api(method, path, body, type) {
   try {
     return await send(method, path, body, type);
   } catch (error) {
-    if (error.code === "not_authenticated") signInAgain();
+    if (error.code === SIGNED_OUT) signInAgain();
     if (error.code !== "step_up_required") throw error;
     if (!(await stepUp())) throw error;
     return send(method, path, body, type);
@@ -196,7 +198,7 @@ function signInAgain() {
   remember(RETURN_KEY, location.pathname + location.search + location.hash);
   remember(ENDED_KEY, "1");
   location.replace(PAGE.signin);
-  throw new Refused(null, { error: "not_authenticated", message: MESSAGES.not_authenticated });
+  throw new Refused(null, { error: SIGNED_OUT, message: MESSAGES[SIGNED_OUT] });
 }
 
 /* ---------------------------------------------------------------- errors and forms */
@@ -382,7 +384,7 @@ async function stepUp(message = "") {
     await send("POST", "/api/admin/step-up", { code });
     return true;
   } catch (error) {
-    if (error.code === "not_authenticated") signInAgain();
+    if (error.code === SIGNED_OUT) signInAgain();
     return stepUp(error.message);
   }
 }
@@ -409,16 +411,22 @@ async function loadMe(screen) {
   }
   const academie = ME.role === "academie";
   for (const node of document.querySelectorAll("[data-academie-only]")) node.hidden = !academie;
-  let uai = currentSchool();
-  if (!ME.schools.some((school) => school.uai === uai) && !academie) uai = (ME.schools[0] || {}).uai || "";
+  /* A secretary works on their schools only (the server refuses any other with 404); the académie
+     on any school, named in the address or typed in the menu. */
+  const mine = (uai) => academie || ME.schools.some((school) => school.uai === uai);
+  const asked = (new URLSearchParams(location.search).get("uai") || "").trim().toUpperCase();
+  const kept = (recall(SCHOOL_KEY) || "").toUpperCase();
+  /* A school named in the address is asked as it is: the server answers 404 if it is not theirs. */
+  let uai = asked || (mine(kept) ? kept : "");
   if (!uai && ME.schools.length) uai = ME.schools[0].uai;
   remember(SCHOOL_KEY, uai || null);
-  setSchool(uai, screen);
+  showSchool(uai, screen);
   for (const node of document.querySelectorAll("[data-console-user], [data-console-nav]")) node.hidden = false;
   return uai;
 }
 
-function setSchool(uai, screen) {
+/* The menu's links carry the school; its selector (several schools) or UAI field (académie) change it. */
+function showSchool(uai, screen) {
   for (const link of document.querySelectorAll("[data-with-school]")) {
     link.setAttribute("href", pageUrl(new URL(link.href).pathname, { uai }));
   }
@@ -426,17 +434,28 @@ function setSchool(uai, screen) {
     if (link.dataset.nav === screen) link.setAttribute("aria-current", "page");
   }
   for (const slot of document.querySelectorAll("[data-school-name]")) slot.textContent = uai ? `· ${schoolName(uai)}` : "";
+  const go = (chosen) => {
+    remember(SCHOOL_KEY, chosen);
+    const here = NEEDS_SCHOOL.has(screen) ? location.pathname : PAGE.dashboard;
+    location.assign(pageUrl(here, { uai: chosen }));
+  };
   const select = document.querySelector("[data-school-select]");
-  if (!select || ME.schools.length < 2) return;
-  select.replaceChildren(...ME.schools.map((school) =>
-    el("option", { value: school.uai, selected: school.uai === uai }, `${school.name || school.uai} (${school.uai})`)));
-  select.closest("[data-console-school]").hidden = false;
-  select.onchange = null;
-  select.addEventListener("change", () => {
-    remember(SCHOOL_KEY, select.value);
-    const here = screen === "account" || screen === "staff" ? PAGE.dashboard : location.pathname;
-    location.assign(pageUrl(here, { uai: select.value }));
-  });
+  if (select && ME.schools.length > 1) {
+    select.replaceChildren(...ME.schools.map((school) =>
+      el("option", { value: school.uai, selected: school.uai === uai }, `${school.name || school.uai} (${school.uai})`)));
+    select.closest("[data-console-school]").hidden = false;
+    select.addEventListener("change", () => go(select.value));
+  }
+  const other = document.querySelector("[data-school-other]");
+  if (other && ME.role === "academie") {
+    other.hidden = false;
+    other.elements.uai.value = uai;
+    other.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const typed = other.elements.uai.value.trim().toUpperCase();
+      if (typed) go(typed);
+    });
+  }
 }
 
 function setupLogout() {
@@ -473,6 +492,13 @@ function failedToLoad(root, error) {
 
 async function signinPage(root) {
   const form = document.getElementById("signin-form");
+  try {
+    await send("GET", "/api/admin/me");
+    location.replace(PAGE.dashboard); /* signed in already */
+    return;
+  } catch {
+    /* not signed in: the form */
+  }
   if (recall(ENDED_KEY)) {
     remember(ENDED_KEY, null);
     showPanel(document.getElementById("signin-ended"));
