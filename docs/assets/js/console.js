@@ -403,7 +403,7 @@ function schoolName(uai) {
 }
 
 async function loadMe(screen) {
-  ME = await api("GET", "/api/admin/me");
+  ME = await send("GET", "/api/admin/me"); /* not signed in: the page says so (start), no redirect */
   ME.schools = Array.isArray(ME.schools) ? ME.schools : [];
   for (const slot of document.querySelectorAll("[data-me]")) {
     const value = ME[slot.dataset.me];
@@ -883,6 +883,7 @@ function importPage(root, uai) {
     }
   });
   form.hidden = false;
+  steps.hidden = false;
   loaded(root);
 }
 
@@ -989,8 +990,20 @@ async function start() {
     if (screen === "staff" && ME.role !== "academie") throw new Refused(null, { error: "not_found", message: MESSAGES.forbidden });
     await SCREENS[screen](root, uai);
   } catch (error) {
+    if (error.code === SIGNED_OUT && !ME) return notSignedIn(root);
     failedToLoad(root, error);
   }
+}
+
+/* Opened without a session: a way to the sign-in page, which comes back here afterwards. */
+function notSignedIn(root) {
+  remember(RETURN_KEY, location.pathname + location.search + location.hash);
+  const loading = root.querySelector("[data-console-loading]");
+  const panel = el("div", { class: "ent-panel ent-panel--warning" },
+    el("p", {}, "Vous n'êtes pas connecté à la console, ou votre session a pris fin."),
+    el("p", {}, el("a", { class: "md-button md-button--primary", href: PAGE.signin }, "Se connecter")));
+  if (loading) loading.replaceWith(panel);
+  else root.append(panel);
 }
 
 start();
