@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 from devserver.gateway import HttpRequest, HttpResponse, json_error, to_event, to_response
 from devserver.lambdas import Functions
-from infra.template import Route
+from infra.template import Route, route_for
 
 # API Gateway refuses larger payloads; the functions enforce their own, smaller, limit.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
@@ -17,19 +17,20 @@ logger = logging.getLogger("devserver")
 
 
 class LocalApi:
-    """Match a request on the template's routes (method + exact path) and invoke the handler."""
+    """Match a request on the template's routes (method + path, `{name}` one segment) and invoke the handler."""
 
     def __init__(self, routes: Iterable[Route], functions: Functions | None = None) -> None:
-        self.routes = {(route.method, route.path): route for route in routes}
+        self.known = list(routes)
+        self.routes = {(route.method, route.path): route for route in self.known}
         self.functions = functions or Functions()
 
     def match(self, method: str, raw_path: str) -> Route | HttpResponse:
         """Return the route of `method raw_path`, or the 404 / 405 answer."""
         path = unquote(raw_path)
-        route = self.routes.get((method.upper(), path))
+        route = self.routes.get((method.upper(), path)) or route_for(self.known, path, method.upper())
         if route is not None:
             return route
-        allowed = sorted(known_method for known_method, known_path in self.routes if known_path == path)
+        allowed = sorted({known.method for known in self.known if known.matches(path)})
         if allowed:
             answer = json_error(405, "method_not_allowed", "Cette méthode n'est pas acceptée à cette adresse.")
             answer.headers.append(("Allow", ", ".join(allowed)))

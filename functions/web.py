@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -136,14 +136,14 @@ def _entry_response(entry: Entry, status: int | None = None) -> Response:
 
 def create_flow_app(
     name: str,
-    blueprint: Blueprint,
+    blueprint: Blueprint | Sequence[Blueprint],
     settings: Settings | None = None,
     *,
     store: Store | None = None,
     mailer: Mailer | None = None,
     clock: Clock | None = None,
 ) -> Flask:
-    """Build the Flask app of one flow around its blueprint; what is not given comes from `settings`."""
+    """Build the Flask app of one flow around its blueprint(s); what is not given comes from `settings`."""
     settings = settings or Settings.from_env()
     app = Flask(name)
     app.config["MAX_CONTENT_LENGTH"] = BODY_MAX_BYTES
@@ -153,7 +153,8 @@ def create_flow_app(
         mailer=mailer or Mailer.from_settings(settings),  # no SES client until a mail is sent
         clock=clock or utc_now,
     )
-    app.register_blueprint(blueprint)
+    for one in [blueprint] if isinstance(blueprint, Blueprint) else blueprint:
+        app.register_blueprint(one)
     _configure_logging()
 
     app.register_error_handler(DomainError, _domain_error_response)

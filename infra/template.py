@@ -5,6 +5,7 @@ The local stack, the tests, the benchmarks and `make package` all import it from
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -40,9 +41,28 @@ _CloudFormationLoader.add_multi_constructor("!", _construct_tag)
 @dataclass(frozen=True)
 class Route:
     method: str
-    path: str
+    path: str  # as routed: `/api/admin/staff/{email}/disable` has one parameter, one path segment
     function: str  # logical id in the template
     handler: str  # dotted path: module.attribute
+
+    def matches(self, path: str) -> bool:
+        """Tell whether a request's (decoded) path reaches this route, as API Gateway matches it."""
+        if "{" not in self.path:
+            return path == self.path
+        return _path_pattern(self.path).fullmatch(path) is not None
+
+
+@cache
+def _path_pattern(template_path: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template_path)
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts))
+
+
+def route_for(known: list[Route], path: str, method: str | None = None) -> Route | None:
+    """Return the route a request's path (and method, if given) reaches: exact paths before parameters."""
+    candidates = [route for route in known if route.matches(path) and (method is None or route.method == method)]
+    candidates.sort(key=lambda route: "{" in route.path)
+    return candidates[0] if candidates else None
 
 
 @cache

@@ -19,7 +19,7 @@ from flask import Flask
 
 from functions.core.settings import Settings
 from functions.core.store import Store
-from infra.template import Route, routes
+from infra.template import Route, route_for, routes
 
 
 def flow_package(route: Route) -> str:
@@ -37,7 +37,8 @@ class FlowApps:
     def __init__(self, settings: Settings, store: Store, clock: Callable[[], datetime], **services: Any) -> None:
         apps: dict[str, Flask] = {}
         self.by_path: dict[str, Flask] = {}
-        for route in routes():
+        self.routes = routes()
+        for route in self.routes:
             if route.function not in apps:
                 create_app = importlib.import_module(f"{flow_package(route)}.app").create_app
                 accepted = inspect.signature(create_app).parameters
@@ -52,5 +53,9 @@ class FlowApps:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self.source_ip:
             environ["REMOTE_ADDR"] = self.source_ip
-        app = self.by_path.get(environ.get("PATH_INFO", ""), self.fallback)
+        path = environ.get("PATH_INFO", "")
+        app = self.by_path.get(path)
+        if app is None:  # a route with a path parameter (`/api/admin/staff/{email}/disable`)
+            route = route_for(self.routes, path)
+            app = self.by_path[route.path] if route else self.fallback
         return app(environ, start_response)

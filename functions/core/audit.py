@@ -22,10 +22,24 @@ SYSTEM = Client(source_ip=None, user_agent="ent-parents")
 
 
 def record(
-    store: Store, identifier: str, action: str, now: datetime, client: Client, detail: str | None = None
+    store: Store,
+    identifier: str,
+    action: str,
+    now: datetime,
+    client: Client,
+    detail: str | None = None,
+    *,
+    actor: str | None = None,
 ) -> None:
-    """Record `action` on the account (no secret ever goes in `detail`)."""
+    """Record `action` on the account (no secret ever goes in `detail`); `actor`: who did it, if not its holder."""
     store.add_event(
         identifier,
-        AuditEvent(at=now, action=action, source_ip=client.source_ip, user_agent=client.user_agent, detail=detail),
+        AuditEvent(
+            at=now,
+            action=action,
+            source_ip=client.source_ip,
+            user_agent=client.user_agent,
+            detail=detail,
+            actor=actor,
+        ),
     )

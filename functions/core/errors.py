@@ -121,3 +121,51 @@ class TooManyAttempts(DomainError, answer=Code.TOO_MANY_ATTEMPTS):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class StaffNotSignedIn(DomainError, answer=Code.STAFF_NOT_SIGNED_IN):
+    pass
+
+
+class StaffInvalidCredentials(DomainError, answer=Code.STAFF_INVALID_CREDENTIALS):
+    """One answer for a wrong address, password or code, a disabled or unenrolled member."""
+
+
+class StaffCodeIncorrect(DomainError, answer=Code.STAFF_CODE_INCORRECT):
+    def __init__(self) -> None:
+        super().__init__(field="code")
+
+
+class StepUpRequired(DomainError, answer=Code.STEP_UP_REQUIRED):
+    pass
+
+
+class AcademieOnly(DomainError, answer=Code.ACADEMIE_ONLY):
+    pass
+
+
+class InvitationInvalid(DomainError, answer=Code.INVITATION_INVALID):
+    def __init__(self) -> None:
+        super().__init__(field="token")
+
+
+class InvitationExpired(DomainError, answer=Code.INVITATION_EXPIRED):
+    def __init__(self) -> None:
+        super().__init__(field="token")
+
+
+class InvitationUsed(DomainError, answer=Code.INVITATION_USED):
+    def __init__(self) -> None:
+        super().__init__(field="token")
+
+
+class StaffAlreadyEnrolled(DomainError, answer=Code.STAFF_ALREADY_ENROLLED):
+    pass
+
+
+class StaffNotFound(DomainError, answer=Code.STAFF_NOT_FOUND):
+    pass
+
+
+class InvalidUai(DomainError, answer=Code.INVALID_UAI):
+    pass

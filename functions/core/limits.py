@@ -26,6 +26,9 @@ TOKEN_MIN_LENGTH = 20
 TOKEN_MAX_LENGTH = 128
 TOKEN_INPUT_MAX_LENGTH = 256
 
+# A console code: 6 digits (TOTP) or a recovery code « ABCD-EFGH-JKMN »; spaces and dashes are ignored.
+STAFF_CODE_MAX_LENGTH = 32
+
 # The help pages' feedback widget (checked by functions/feedback/flow.py).
 FEEDBACK_PAGE_MAX_LENGTH = 200
 FEEDBACK_COMMENT_MAX_LENGTH = 1000

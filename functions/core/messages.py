@@ -65,6 +65,18 @@ class Code(StrEnum):
     CONCURRENT_UPDATE = "concurrent_update"
     SERVICE_UNAVAILABLE = "service_unavailable"
     MAIL_UNAVAILABLE = "mail_unavailable"
+    # The secretariat's console: its staff, their sign-in and second factor.
+    STAFF_NOT_SIGNED_IN = "staff_not_signed_in"
+    STAFF_INVALID_CREDENTIALS = "staff_invalid_credentials"
+    STAFF_CODE_INCORRECT = "staff_code_incorrect"
+    STEP_UP_REQUIRED = "step_up_required"
+    ACADEMIE_ONLY = "academie_only"
+    INVITATION_INVALID = "invitation_invalid"
+    INVITATION_EXPIRED = "invitation_expired"
+    INVITATION_USED = "invitation_used"
+    STAFF_ALREADY_ENROLLED = "staff_already_enrolled"
+    STAFF_NOT_FOUND = "staff_not_found"
+    INVALID_UAI = "invalid_uai"
     # The secretariat's commands only (issuing accounts, looking one up): no route answers them.
     IDENTIFIER_TAKEN = "identifier_taken"
     ACCOUNT_NOT_FOUND = "account_not_found"
@@ -227,6 +239,51 @@ _ENTRIES = (
         Code.MAIL_UNAVAILABLE,
         503,
         "Le courriel n'a pas pu être envoyé pour le moment. Rien n'a été modifié : veuillez réessayer dans quelques minutes.",
+    ),
+    Entry(
+        Code.STAFF_NOT_SIGNED_IN,
+        401,
+        "Vous n'êtes pas connecté à la console, ou votre session a expiré. Veuillez vous reconnecter.",
+    ),
+    Entry(
+        Code.STAFF_INVALID_CREDENTIALS,
+        401,
+        "Adresse, mot de passe ou code incorrect. Vérifiez les trois, et que l'heure de votre téléphone est juste.",
+    ),
+    Entry(
+        Code.STAFF_CODE_INCORRECT,
+        401,
+        "Ce code n'est pas le bon, ou il a déjà servi. Saisissez le code affiché maintenant par votre application.",
+    ),
+    Entry(
+        Code.STEP_UP_REQUIRED,
+        403,
+        "Pour cette action, confirmez votre identité : saisissez le code affiché par votre application d'authentification.",
+    ),
+    Entry(Code.ACADEMIE_ONLY, 403, "Cette action est réservée aux membres de l'académie."),
+    Entry(
+        Code.INVITATION_INVALID,
+        400,
+        "Ce lien d'invitation n'est pas valide. Vérifiez que vous avez copié l'adresse complète, ou demandez une nouvelle invitation.",
+    ),
+    Entry(
+        Code.INVITATION_EXPIRED, 400, "Ce lien d'invitation a expiré : demandez une nouvelle invitation à l'académie."
+    ),
+    Entry(
+        Code.INVITATION_USED,
+        400,
+        "Ce lien d'invitation a déjà servi : connectez-vous à la console avec votre adresse, votre mot de passe et un code.",
+    ),
+    Entry(
+        Code.STAFF_ALREADY_ENROLLED,
+        409,
+        "Cette personne a déjà accès à la console. Pour une nouvelle invitation, désactivez d'abord son accès.",
+    ),
+    Entry(Code.STAFF_NOT_FOUND, 404, "Aucun membre du personnel n'a cette adresse."),
+    Entry(
+        Code.INVALID_UAI,
+        400,
+        "Ce code UAI n'est pas valide : 7 chiffres puis une lettre de contrôle (exemple : 0750654D).",
     ),
     Entry(Code.IDENTIFIER_TAKEN, 409, "Cet identifiant existe déjà."),
     Entry(Code.ACCOUNT_NOT_FOUND, 404, "Aucun compte ne porte cet identifiant."),

@@ -69,6 +69,8 @@ class AuditEvent:
     source_ip: str | None = None
     user_agent: str | None = None
     detail: str | None = None
+    # Who did it, when not the account's own holder: a staff member's email, the operator's IAM ARN.
+    actor: str | None = None
 
 
 @dataclass(frozen=True)

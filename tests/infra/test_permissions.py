@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from functions.core.lifecycle import AccountState
-from infra.template import load_template, routes
+from infra.template import load_template, route_for, routes
 from tests.infra.iam import (
     PolicyError,
     declared_operations,
@@ -139,13 +139,15 @@ class Recorder:
         self.table_name = table_name
         # function -> {(service, operation, where, partition key or None)}
         self.calls: dict[str, set[tuple[str, str, str, str | None]]] = {}
-        self.function_of_path = {route.path: route.function for route in routes()}
+        self.routes = routes()
 
     def function(self) -> str | None:
         import flask
 
         if flask.has_request_context():
-            return self.function_of_path[flask.request.path]
+            route = route_for(self.routes, flask.request.path)
+            assert route is not None, flask.request.path
+            return route.function
         return _acting.get()  # None: a test's own set-up, not a function's code
 
     def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
@@ -296,6 +298,33 @@ def drive_every_flow(api, accounts, outbox, store) -> None:
     assert post("/api/feedback", {"page": "/aide/courrier/", "helpful": "oui"}).status_code == 400
 
 
+def drive_the_console(api, store, outbox, clock) -> None:
+    """The console's staff: an invitation, enrolment, sign-in (wrong, right), step-up, staff management."""
+    import pyotp
+
+    from tests.functions.admin.conftest import StaffFactory
+
+    post = api.post
+    academie = StaffFactory(store, clock).make(role="academie", schools=())
+    code = pyotp.TOTP(academie.otp_secret).at(clock())
+    assert post("/api/admin/login", {"email": academie.member.email, "password": "x", "code": code}).status_code == 401
+    signed = {"email": academie.member.email, "password": academie.password, "code": code}
+    assert post("/api/admin/login", signed).status_code == 200
+    assert api.get("/api/admin/me").status_code == 200
+    assert api.get("/api/admin/staff").status_code == 200
+    invitation = {"email": "secretariat@ac-exemple.fr", "role": "secretariat", "schools": ["0750654D"]}
+    assert post("/api/admin/staff/invitations", invitation).status_code == 201
+    clock.advance(seconds=30)
+    assert post("/api/admin/step-up", {"code": pyotp.TOTP(academie.otp_secret).at(clock())}).status_code == 200
+    token = token_of(outbox()[-1])
+    password = {"token": token, "password": "Lanterne-Verger-42", "password_confirmation": "Lanterne-Verger-42"}
+    secret = post("/api/admin/invitation", password).get_json()["otp_secret"]
+    confirm = {"token": token, "code": pyotp.TOTP(secret).at(clock())}
+    assert post("/api/admin/invitation/confirm", confirm).status_code == 200
+    assert post("/api/admin/staff/secretariat@ac-exemple.fr/disable").status_code == 200
+    assert post("/api/admin/logout").status_code == 204
+
+
 def run_the_sweep(accounts, store, settings, clock) -> None:
     """A reminder, a deactivation and deletions, run as the sweep function's code."""
     from functions.core.mail import Mailer
@@ -320,6 +349,7 @@ def run_the_sweep(accounts, store, settings, clock) -> None:
 
 def test_the_declared_operations_are_what_each_function_calls(recorder, api, accounts, outbox, store, settings, clock):
     drive_every_flow(api, accounts, outbox, store)
+    drive_the_console(api, store, outbox, clock)
     run_the_sweep(accounts, store, settings, clock)
 
     for function_id in FUNCTIONS:

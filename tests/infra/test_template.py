@@ -30,6 +30,16 @@ CONTRACT = {
     ("POST", "/api/account/email"),
     ("POST", "/api/account/email/confirm"),
     ("POST", "/api/feedback"),
+    # The secretariat's console: its staff.
+    ("POST", "/api/admin/login"),
+    ("POST", "/api/admin/step-up"),
+    ("POST", "/api/admin/logout"),
+    ("GET", "/api/admin/me"),
+    ("POST", "/api/admin/invitation"),
+    ("POST", "/api/admin/invitation/confirm"),
+    ("GET", "/api/admin/staff"),
+    ("POST", "/api/admin/staff/invitations"),
+    ("POST", "/api/admin/staff/{email}/disable"),
 }
 
 

@@ -33,6 +33,13 @@
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
 | a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
+| a staff member of the console          | pk=STAFF#<email, lower case>, sk=STAFF      | get_staff, save_staff   |
+| the staff list (role, schools, state)  | pk=STAFF_ROSTER, sk=<email>, with the member | staff_list, save_staff(listed=True) |
+| a staff member's own events            | pk=STAFF#<email>, sk=EVENT#<time>#..        | add_staff_event, staff_events |
+| a staff invitation by its hash         | pk=STAFF_INVITATION#<sha256>, sk=INVITATION | put/get_staff_invitation |
+| enrol: use the invitation, save member | both above, in one transaction              | save_staff_using_invitation |
+| a staff session by its hash            | pk=STAFF_SESSION#<sha256>, sk=SESSION       | put/get/delete_staff_session |
+| a staff member's guess counts          | pk=GUESSES#STAFF#<email>, sk=<secret>#<budget> | guess_state, save_guess_state |
 | mails to a typed address, per day      | pk=MAILTO#<sha256 of the address>,          | reserve_mail_to, mails_to |
 |   (across accounts; TTL after the day) |   sk=DAY#<YYYY-MM-DD, Paris>                |                         |
 
@@ -51,6 +58,7 @@ from functions.core.store.guesses import GuessOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
 from functions.core.store.schools import SchoolOperations
+from functions.core.store.staff import StaffOperations
 
 
 class Store(
@@ -62,6 +70,7 @@ class Store(
     MailingOperations,
     CounterOperations,
     SchoolOperations,
+    StaffOperations,
 ):
     """Typed access to the accounts table."""
 

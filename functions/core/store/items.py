@@ -17,6 +17,7 @@ from functions.core.model import (
     TokenRecord,
 )
 from functions.core.sessions import Session, SessionScope
+from functions.core.staff import StaffInvitation, StaffMember, StaffRole, StaffSession
 from functions.core.store import keys
 from functions.core.throttling import GuessState
 from functions.core.tokens import TokenKind
@@ -158,6 +159,102 @@ def session_from_item(session_hash: str, item: Item) -> Session:
     )
 
 
+def staff_to_item(member: StaffMember) -> Item:
+    item: Item = {
+        **keys.staff_key(member.email),
+        "type": "staff",
+        "email": member.email,
+        "role": member.role.value,
+        "schools": list(member.schools),
+        "invited_by": member.invited_by,
+        "last_otp_step": member.last_otp_step,
+        "recovery_codes": list(member.recovery_codes),
+        "session_version": member.session_version,
+        "version": member.version,
+    }
+    for name in ("password_hash", "otp_secret", "disabled_by", "invitation_hash"):
+        if getattr(member, name):
+            item[name] = getattr(member, name)
+    for name in ("invited_at", "enrolled_at", "disabled_at"):
+        if getattr(member, name):
+            item[name] = getattr(member, name).isoformat()
+    return item
+
+
+def staff_from_item(item: Item) -> StaffMember:
+    return StaffMember(
+        email=item["email"],
+        role=StaffRole(item["role"]),
+        schools=tuple(item.get("schools", ())),
+        invited_by=item.get("invited_by", ""),
+        invited_at=_moment(item.get("invited_at")),
+        password_hash=item.get("password_hash"),
+        otp_secret=item.get("otp_secret"),
+        enrolled_at=_moment(item.get("enrolled_at")),
+        last_otp_step=int(item.get("last_otp_step", 0)),
+        recovery_codes=tuple(item.get("recovery_codes", ())),
+        disabled_at=_moment(item.get("disabled_at")),
+        disabled_by=item.get("disabled_by"),
+        invitation_hash=item.get("invitation_hash"),
+        session_version=int(item.get("session_version", 0)),
+        version=int(item.get("version", 0)),
+    )
+
+
+def staff_roster_to_item(member: StaffMember) -> Item:
+    """The staff list's line: what `ent-admin staff list` and the console show, no secret."""
+    return {
+        **keys.staff_roster_key(member.email),
+        "type": "staff_roster",
+        "email": member.email,
+        "role": member.role.value,
+        "schools": list(member.schools),
+        "state": member.state,
+    }
+
+
+def staff_session_to_item(session: StaffSession) -> Item:
+    return {
+        **keys.staff_session_key(session.session_hash),
+        "type": "staff_session",
+        "email": session.email,
+        "session_version": session.session_version,
+        "created_at": session.created_at.isoformat(),
+        "last_seen": session.last_seen.isoformat(),
+        "stepped_up_at": session.stepped_up_at.isoformat(),
+        "expires_at": epoch_seconds(session.expires_at),
+    }
+
+
+def staff_session_from_item(session_hash: str, item: Item) -> StaffSession:
+    return StaffSession(
+        session_hash=session_hash,
+        email=item["email"],
+        session_version=int(item["session_version"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        last_seen=datetime.fromisoformat(item["last_seen"]),
+        stepped_up_at=datetime.fromisoformat(item["stepped_up_at"]),
+    )
+
+
+def staff_invitation_to_item(invitation: StaffInvitation) -> Item:
+    return {
+        **keys.staff_invitation_key(invitation.token_hash),
+        "type": "staff_invitation",
+        "email": invitation.email,
+        "expires_at": epoch_seconds(invitation.expires_at),
+    }
+
+
+def staff_invitation_from_item(token_hash: str, item: Item) -> StaffInvitation:
+    return StaffInvitation(
+        token_hash=token_hash,
+        email=item["email"],
+        expires_at=datetime.fromtimestamp(int(item["expires_at"]), tz=UTC),
+        used_at=_moment(item.get("used_at")),
+    )
+
+
 def event_to_item(key: keys.Key, event: AuditEvent) -> Item:
     """An audit event at `key` (`keys.event_key`, or `keys.guess_event_key` for an unknown identifier)."""
     item: Item = {
@@ -167,7 +264,7 @@ def event_to_item(key: keys.Key, event: AuditEvent) -> Item:
         "at": event.at.isoformat(),
         "expires_at": epoch_seconds(event.at) + AUDIT_RETENTION_DAYS * 86400,
     }
-    for name in ("source_ip", "user_agent", "detail"):
+    for name in ("source_ip", "user_agent", "detail", "actor"):
         value = getattr(event, name)
         if value:
             item[name] = value[:AUDIT_FIELD_LENGTH]
@@ -181,6 +278,7 @@ def event_from_item(item: Item) -> AuditEvent:
         source_ip=item.get("source_ip"),
         user_agent=item.get("user_agent"),
         detail=item.get("detail"),
+        actor=item.get("actor"),
     )
 
 

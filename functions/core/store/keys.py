@@ -120,6 +120,33 @@ def school_key(school: str) -> Key:
     return {"pk": f"SCHOOL#{school}", "sk": "SCHOOL"}
 
 
+STAFF_PREFIX = "STAFF#"
+STAFF_ROSTER_PARTITION = "STAFF_ROSTER"
+
+
+def staff_key(email: str) -> Key:
+    """A staff member of the console, by their address in lower case: never an ACCOUNT# item."""
+    return {"pk": f"{STAFF_PREFIX}{email}", "sk": "STAFF"}
+
+
+def staff_roster_key(email: str) -> Key:
+    """The staff list's line of a member (role, schools, state): one partition, read in one query."""
+    return {"pk": STAFF_ROSTER_PARTITION, "sk": email}
+
+
+def staff_event_key(email: str, at: datetime, suffix: str) -> Key:
+    """What a staff member did to their own access (sign-in, enrolment, disabling), in time order."""
+    return {"pk": f"{STAFF_PREFIX}{email}", "sk": f"{EVENT_PREFIX}{at.isoformat()}#{suffix}"}
+
+
+def staff_session_key(session_hash: str) -> Key:
+    return {"pk": f"STAFF_SESSION#{session_hash}", "sk": "SESSION"}
+
+
+def staff_invitation_key(token_hash: str) -> Key:
+    return {"pk": f"STAFF_INVITATION#{token_hash}", "sk": "INVITATION"}
+
+
 def school_counts_key(school: str) -> Key:
     return {"pk": f"STATS#{school}", "sk": "COUNTS"}
 
