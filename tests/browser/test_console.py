@@ -31,7 +31,7 @@ from tests.browser.console_staff import (
 from tests.browser.harness import BIN, ROOT, Stack, clean_environment
 from tests.browser.helpers import Account, error_summary
 
-OTHER_SCHOOL = "0931234L"  # a school no member of these tests reaches, but the académie
+OTHER_SCHOOL = "0691234S"  # a valid UAI (key letter S) no member of these tests reaches but the académie
 _numbers = itertools.count(1)
 
 

@@ -532,8 +532,10 @@ function showStep(steps, name) {
 /* The QR code (an SVG from the API) as an <img>: a data: URL, which the CSP's img-src allows; an
    image runs no script and touches no style of the page. */
 function showQr(image, svg) {
-  if (typeof svg !== "string" || !svg.trim().startsWith("<")) return;
-  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  if (typeof svg !== "string" || !svg.trim().startsWith("<svg")) return;
+  /* An SVG made for inlining in HTML (segno's svg_inline) has no namespace: a standalone image needs it. */
+  const standalone = /^<svg[^>]*\sxmlns=/.test(svg.trim()) ? svg.trim() : svg.trim().replace(/^<svg/, '<svg xmlns="http://www.w3.org/2000/svg"');
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(standalone)}`;
   image.hidden = false;
 }
 
@@ -985,7 +987,9 @@ async function start() {
   try {
     const uai = await loadMe(screen);
     if (NEEDS_SCHOOL.has(screen) && !uai) {
-      throw new Refused(null, { error: "not_found", message: "Aucun établissement ne vous est rattaché. Contactez l'académie." });
+      throw new Refused(null, { error: "not_found", message: ME.role === "academie"
+        ? "Choisissez un établissement : saisissez son code UAI dans le menu, puis « Ouvrir »."
+        : "Aucun établissement ne vous est rattaché. Contactez l'académie." });
     }
     if (screen === "staff" && ME.role !== "academie") throw new Refused(null, { error: "not_found", message: MESSAGES.forbidden });
     await SCREENS[screen](root, uai);
