@@ -37,6 +37,14 @@ EXPECTED = {
     "ChangeEmailRequest.new_email": limits.EMAIL_MAX_LENGTH,
     "FeedbackRequest.page": limits.FEEDBACK_PAGE_MAX_LENGTH,
     "FeedbackRequest.comment": limits.FEEDBACK_COMMENT_MAX_LENGTH,
+    # The console's staff.
+    "StaffCode": limits.STAFF_CODE_MAX_LENGTH,
+    "AdminInvitationRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
+    "AdminInvitationRequest.password": limits.PASSWORD_MAX_LENGTH,
+    "AdminInvitationRequest.password_confirmation": limits.PASSWORD_MAX_LENGTH,
+    "AdminConfirmRequest.token": limits.TOKEN_INPUT_MAX_LENGTH,
+    "AdminLoginRequest.email": limits.EMAIL_MAX_LENGTH,
+    "AdminInvitationCreate.email": limits.EMAIL_MAX_LENGTH,
 }
 
 
@@ -61,7 +69,7 @@ def test_the_token_shape_is_the_same_in_the_contract() -> None:
 
 def test_one_email_length_everywhere() -> None:
     emails = {key: value for key, value in _bounded().items() if key.endswith("email")}
-    assert set(emails.values()) == {limits.EMAIL_MAX_LENGTH} and len(emails) == 4
+    assert set(emails.values()) == {limits.EMAIL_MAX_LENGTH} and len(emails) == 6  # 2 of the console
     assert limits.EMAIL_INPUT_MAX_LENGTH > limits.EMAIL_MAX_LENGTH
 
 

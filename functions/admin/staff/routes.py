@@ -142,6 +142,7 @@ def invite() -> Response:
 def disable(email: str) -> Response:
     member = current_staff()
     require_academie(member)
+    json_body()  # nothing to read, but a write is JSON like every other (CSRF rule)
     svc = services()
     disabled = management.disable(
         svc.store, email=email, by=member.email, now=svc.now(), client=staff_client(), acting=member

@@ -9,71 +9,20 @@ Every client speaks to the whole API (tests/apps.py), so the schools' routes are
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
 from typing import Any
 
-import pyotp
 import pytest
 from flask import Response
 from werkzeug.test import Client
 
-from functions.core.passwords import hash_password
-from functions.core.second_factor import new_otp_secret, new_recovery_codes, recovery_code_hash
 from functions.core.staff import STAFF_COOKIE, STEP_UP_WINDOW, StaffMember, StaffRole, session_hash
 from functions.core.store import Store
 from tests.apps import FlowApps
 from tests.functions.conftest import JsonClient
+from tests.staff import SCHOOL_A, SCHOOL_B, STAFF_PASSWORD, EnrolledMember, StaffFactory, totp_code
 
-STAFF_PASSWORD = "Lanterne-Verger-42"
-SCHOOL_A, SCHOOL_B = "0750654D", "0750655E"  # valid UAIs (their key letters are right)
-
-
-def totp_code(secret: str, at: datetime) -> str:
-    """The code the member's application shows at `at` (pyotp, RFC 6238)."""
-    return pyotp.TOTP(secret).at(at)
-
-
-@dataclass(frozen=True)
-class EnrolledMember:
-    member: StaffMember
-    password: str
-    otp_secret: str
-    recovery_codes: tuple[str, ...]
-
-
-class StaffFactory:
-    """Enrolled members straight into the store: `staff_members.make(role=..., schools=...)`."""
-
-    def __init__(self, store: Store, clock: Any) -> None:
-        self.store, self.clock = store, clock
-        self.numbers = itertools.count(1)
-
-    def make(
-        self,
-        *,
-        role: str | StaffRole = StaffRole.SECRETARIAT,
-        schools: tuple[str, ...] = (SCHOOL_A,),
-        email: str | None = None,
-        password: str = STAFF_PASSWORD,
-    ) -> EnrolledMember:
-        role = StaffRole(role)
-        email = email or f"{role.value}.{next(self.numbers)}@ac-exemple.fr"
-        secret, codes = new_otp_secret(), new_recovery_codes()
-        member = StaffMember(
-            email=email,
-            role=role,
-            schools=tuple(schools),
-            invited_by="arn:aws:sts::123456789012:assumed-role/operator/test",
-            invited_at=self.clock() - timedelta(days=1),
-            password_hash=hash_password(password),
-            otp_secret=secret,
-            enrolled_at=self.clock() - timedelta(days=1),
-            recovery_codes=tuple(recovery_code_hash(code) for code in codes),
-        )
-        saved = self.store.save_staff(member, listed=True)
-        return EnrolledMember(saved, password, secret, tuple(codes))
+__all__ = ["SCHOOL_A", "SCHOOL_B", "STAFF_PASSWORD", "EnrolledMember", "StaffFactory", "totp_code"]
 
 
 class StaffClient(JsonClient):
