@@ -254,7 +254,7 @@ def _account_resetter(dynamodb: Any) -> Callable[[], None]:
         identifier="zoe.martin",
         profile=Profile.PARENT,
         state=AccountState.ACTIVE,
-        school="0751234A",
+        school="0751234J",
         first_name="Zoé",
         last_name="Martin",
         birth_date=date(2015, 3, 1),
@@ -284,7 +284,7 @@ def _sweep_resetter(dynamodb: Any) -> Callable[[], None]:
         leo = partial(
             Account,
             profile=Profile.PARENT,
-            school="0751234A",
+            school="0751234J",
             first_name="Léo",
             birth_date=date(2014, 5, 2),
             password_hash="$argon2id$v=19$m=19456,t=2,p=1$YmVuY2g$YmVuY2g",

@@ -40,7 +40,7 @@ def main() -> None:
                 first_name="Zoé",
                 last_name=f"Durand{index}",
                 birth_date=date(2015, 3, 1),
-                school="0751234A",
+                school="0751234J",
                 now=now,
             ).account.identifier
             for index in range(TRIES)

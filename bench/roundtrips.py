@@ -179,7 +179,7 @@ class World:
             first_name="Zoé",
             last_name=f"Bench {letters}",
             birth_date=BIRTH_DATE,
-            school="0751234A",
+            school="0751234J",
             now=self.now,
         )
         account, secret = issued.account, issued.initial_password

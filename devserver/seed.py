@@ -10,7 +10,7 @@ from functions.core.lifecycle import AccountState, Profile
 from functions.core.passwords import hash_password
 from functions.core.store import Store
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 SCHOOL_NAME = "Collège Victor-Hugo"
 ACTIVE_EMAIL = "famille.demo@example.fr"
 ACTIVE_PASSWORD = "Marelle7Crayon"  # meets the ENT rule: 8-14 characters, letters and digits

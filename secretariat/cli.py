@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_birth_date,
         help="AAAA-MM-JJ : celle de l'enfant pour un parent, la sienne pour un élève",
     )
-    issue.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234A")
+    issue.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234J")
     issue.add_argument(
         "--class", dest="classe", metavar="CLASSE", help="classe de l'élève (pour un parent : de l'enfant), ex. 6e B"
     )
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     roster = command("import", "créer les comptes d'une liste (CSV « ; ») et leurs lettres PDF", commands.run_import)
     roster.add_argument("roster", metavar="LISTE.csv", help="nom;prenom;profil;date_naissance;classe")
-    roster.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234A")
+    roster.add_argument("--school", required=True, help="code UAI de l'établissement, ex. 0751234J")
     roster.add_argument("--out", required=True, metavar="LETTRES.pdf", help="fichier PDF des lettres à imprimer")
     roster.add_argument(
         "--skip-invalid", action="store_true", help="importer les lignes valides malgré les lignes refusées"
@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     school_set.set_defaults(run=commands.run_school_set)
-    school_set.add_argument("school", metavar="UAI", help="code UAI de l'établissement, ex. 0751234A")
+    school_set.add_argument("school", metavar="UAI", help="code UAI de l'établissement, ex. 0751234J")
     school_set.add_argument("--name", required=True, help="son nom, ex. « Collège Victor-Hugo »")
     status = command("status", "lister les comptes d'un établissement, à relancer en premier", commands.run_status)
     status.add_argument("--school", required=True, help="code UAI de l'établissement")

@@ -39,7 +39,7 @@ def _print_json(value: object) -> None:
 
 
 def run_issue(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import record
+    from functions.core.follow_up import record
 
     try:
         issued = issue_account(
@@ -70,9 +70,9 @@ MAX_SCHOOL_NAME_LENGTH = 100
 
 def run_school_set(arguments: argparse.Namespace, context: Context) -> int:
     """Name a school in the directory: Mon compte, the forgotten-identifier mail and the letters show it."""
-    from functions.core.accounts import validate_uai
     from functions.core.errors import InvalidInput
     from functions.core.names import hidden_character
+    from functions.core.uai import validate_uai
     from secretariat.output import printable
 
     school = validate_uai(arguments.school)
@@ -140,8 +140,8 @@ def run_import(arguments: argparse.Namespace, context: Context) -> int:
 
 def _check_printable(store: Store, identifier: str) -> None:
     """Refuse, before anything changes, a letter that could not print the account's names as typed."""
-    from secretariat.follow_up import find_account
-    from secretariat.importing import undrawable_reason
+    from functions.core.follow_up import find_account
+    from functions.core.letters import undrawable_reason
 
     account = find_account(store, identifier)
     reason = undrawable_reason(account.first_name, account.last_name, account.classe)
@@ -150,9 +150,10 @@ def _check_printable(store: Store, identifier: str) -> None:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
+    from functions.core.follow_up import renew_credentials
+    from functions.core.letters import letter_for
     from functions.core.mail import Mailer
-    from secretariat.follow_up import renew_credentials
-    from secretariat.output import check_writable, letter_for, printable, write_letters
+    from secretariat.output import check_writable, printable, write_letters
     from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
@@ -197,7 +198,7 @@ def run_reactivate(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import unlock
+    from functions.core.follow_up import unlock
     from secretariat.reports import paris_time
 
     account, was_locked_until = unlock(context.store, arguments.identifier, context.now, context.operator)
@@ -211,7 +212,7 @@ def run_unlock(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_show(arguments: argparse.Namespace, context: Context) -> int:
-    from secretariat.follow_up import find_account, record
+    from functions.core.follow_up import find_account, record
     from secretariat.reports import account_as_dict, describe_account
 
     account = find_account(context.store, arguments.identifier)
@@ -229,7 +230,7 @@ def run_show(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_status(arguments: argparse.Namespace, context: Context) -> int:
-    from functions.core.accounts import validate_uai
+    from functions.core.uai import validate_uai
     from secretariat.reports import describe_school_counts, school_status, school_status_csv
 
     school = validate_uai(arguments.school)
@@ -260,9 +261,9 @@ def run_status(arguments: argparse.Namespace, context: Context) -> int:
 
 
 def run_sweep(arguments: argparse.Namespace, context: Context) -> int:
+    from functions.core.follow_up import record
     from functions.core.mail import Mailer
     from functions.sweep.flow import run_sweep
-    from secretariat.follow_up import record
     from secretariat.reports import describe_sweep
 
     today = arguments.now or context.today

@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account, validate_uai
+from functions.core.accounts import IssuedAccount, PersonAlreadyIssued, issue_account
 from functions.core.clock import paris_day
 from functions.core.errors import InvalidInput
+from functions.core.follow_up import record
+from functions.core.letters import letter_for, refuse_undrawable
+from functions.core.roster import Person, Refusal, Roster, read_roster
 from functions.core.store import Store
-from secretariat.follow_up import record
-from secretariat.output import FileProblem, check_writable, letter_for, printable, read_input, write_letters
-from secretariat.roster import Person, Refusal, Roster, read_roster
+from functions.core.uai import validate_uai
+from secretariat.output import FileProblem, check_writable, printable, read_input, write_letters
 
 
 @dataclass
@@ -107,36 +109,6 @@ def import_roster(
                 ) from None
     report.refused.sort(key=lambda refusal: refusal.line)
     return report
-
-
-def undrawable_reason(first_name: str, last_name: str, classe: str | None) -> str | None:
-    """Say which characters of a person's names the letter cannot print as typed; None if it can."""
-    from secretariat.pdf import undrawable
-
-    problems = [
-        f"{label} « {value} » : la lettre ne sait pas imprimer {', '.join(missing)}"
-        for label, value in (("nom", last_name), ("prénom", first_name), ("classe", classe or ""))
-        if (missing := undrawable(value))
-    ]
-    if not problems:
-        return None
-    return " ; ".join(problems) + (
-        " - rien n'est remplacé : saisissez-le comme l'écrivent les papiers officiels en lettres latines, "
-        "ou signalez-le au support de l'ENT"
-    )
-
-
-def refuse_undrawable(roster: Roster) -> None:
-    """Move to the refusals, by line, the people whose letter could not print their names as typed."""
-    kept = []
-    for person in roster.people:
-        reason = undrawable_reason(person.first_name, person.last_name, person.classe)
-        if reason is None:
-            kept.append(person)
-        else:
-            roster.refusals.append(Refusal(person.line, reason))
-    roster.people = kept
-    roster.refusals.sort(key=lambda refusal: refusal.line)
 
 
 def describe(report: ImportReport, out: str) -> str:

@@ -7,50 +7,20 @@ in JSON through `json_text`, so that none of it can drive a terminal or a spread
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import unicodedata
-from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
-from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
+from functions.core.inert import PLACEHOLDER as PLACEHOLDER
+from functions.core.inert import csv_text as csv_text
+from functions.core.inert import is_inert
+from functions.core.inert import printable as printable
+from functions.core.inert import spreadsheet_cell as spreadsheet_cell
+from functions.core.letters import Letter, letters_pdf, require_qr
 from functions.core.lifecycle import Profile
-from secretariat.letters import Letter, letters_pdf, require_qr
-from secretariat.pdf import require_fonts
-
-# C0 and C1 controls (ESC, CSI, DEL...), format characters (bidi overrides and isolates, zero-width
-# ones), line and paragraph separators, and lone surrogates, which a UTF-8 terminal cannot even take.
-_NOT_INERT = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-PLACEHOLDER = "\ufffd"
-# A cell a spreadsheet would read as a formula (OWASP, CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(character: str) -> bool:
-    return unicodedata.category(character) not in _NOT_INERT
-
-
-def printable(text: object) -> str:
-    """Return `text` for a terminal: every control, format or line-separator character shown as U+FFFD."""
-    text = str(text)
-    return text if all(map(_inert, text)) else "".join(ch if _inert(ch) else PLACEHOLDER for ch in text)
-
-
-def spreadsheet_cell(value: str) -> str:
-    """Return the cell a spreadsheet shows as text, never as a formula: a leading ' where needed."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
-
-
-def csv_text(rows: Iterable[Sequence[object]]) -> str:
-    """Return rows as a ';' CSV that Excel opens with its accents (UTF-8 with BOM), every cell inert."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerows([printable(spreadsheet_cell(str(cell))) for cell in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()
+from functions.core.pdf import require_fonts
 
 
 def _escaped(character: str) -> str:
@@ -67,7 +37,7 @@ def json_text(value: object) -> str:
     Nothing is lost for scripts: such characters can only be inside strings, where \\uXXXX means them.
     """
     text = json.dumps(value, ensure_ascii=False, indent=2)
-    return "".join(ch if ch == "\n" or _inert(ch) else _escaped(ch) for ch in text)
+    return "".join(ch if ch == "\n" or is_inert(ch) else _escaped(ch) for ch in text)
 
 
 class FileProblem(DomainError):
@@ -105,7 +75,7 @@ def check_writable(path: str, help_url: str) -> None:
 def _check_layout(help_url: str) -> None:
     """Lay out the longest letter possible once: a help address too long fails here, not after."""
     longest = Letter(
-        school="0751234A",
+        school="0751234J",
         display_name=("Wolfeschlegelstein " * 12)[:201],
         profile=Profile.ELEVE,
         identifier="w" * 20 + "." + "w" * 20 + "1000",
@@ -121,23 +91,6 @@ def _check_layout(help_url: str) -> None:
         letters_pdf([longest], help_url)
     except RuntimeError:
         raise FileProblem(f"l'adresse du centre d'aide est trop longue pour tenir sur la lettre : {help_url}") from None
-
-
-def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
-    account = issued.account
-    return Letter(
-        school=account.school,
-        display_name=account.display_name,
-        profile=account.profile,
-        identifier=account.identifier,
-        initial_password=issued.initial_password,
-        activation_deadline=account.activation_deadline,
-        deletion_date=account.deletion_date,
-        issued_on=issued_on,
-        classe=account.classe,
-        first_name=account.first_name,
-        school_name=school_name,
-    )
 
 
 def write_letters(path: str, letters: list[Letter], help_url: str) -> None:

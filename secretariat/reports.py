@@ -7,34 +7,20 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from functions.core.clock import PARIS
-from functions.core.emails import mask_email
+from functions.core.follow_up import STATE_LABELS
+from functions.core.inert import csv_text, printable
 from functions.core.lifecycle import AccountState
 from functions.core.model import Account, AuditEvent, Feedback, SchoolAccount
+from functions.core.school_accounts import CSV_HEADER, WAITING, csv_row, follow_up_order
+from functions.core.school_accounts import consecutive_failures as _failures
+from functions.core.school_accounts import masked as masked
+from functions.core.school_accounts import running_lock as _lock
 from functions.core.throttling import GuessState
 from functions.sweep.flow import SweepReport
-from secretariat.follow_up import STATE_LABELS
-from secretariat.output import csv_text, printable
-
-WAITING = (AccountState.ISSUED, AccountState.PENDING_CONFIRMATION)
-
-
-def masked(address: str | None) -> str | None:
-    """Return f***@example.fr for famille@example.fr (plain ASCII for any terminal)."""
-    return mask_email(address, filler="***") if address else None
 
 
 def paris_time(moment: datetime) -> str:
     return f"{moment.astimezone(PARIS):%d/%m/%Y %H:%M}"
-
-
-def _lock(guesses: Mapping[str, GuessState], now: datetime) -> datetime | None:
-    """The latest lock of any budget (a device, an address, the letter) still running."""
-    locks = [state.locked_until for state in guesses.values() if state.locked_until and state.locked_until > now]
-    return max(locks, default=None)
-
-
-def _failures(guesses: Mapping[str, GuessState]) -> int:
-    return max((state.consecutive_failures for state in guesses.values()), default=0)
 
 
 def account_as_dict(
@@ -113,15 +99,9 @@ def _days(left: int) -> str:
     return "dernier jour" if left == 0 else f"encore {left} jour{'s' if left > 1 else ''}"
 
 
-def _follow_up_order(row: SchoolAccount) -> tuple[int, date, str]:
-    # Families still to activate first, the most urgent on top; then the deactivated; then the active.
-    rank = 0 if row.state in WAITING else 1 if row.state == AccountState.DEACTIVATED else 2
-    return rank, row.activation_deadline, row.identifier
-
-
 def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
     """Return a school's accounts for a terminal, those to follow up first; names through `printable`."""
-    rows = sorted(rows, key=_follow_up_order)
+    rows = sorted(rows, key=follow_up_order)
     if not rows:
         return f"Aucun compte pour l'établissement {school}."
     counts: defaultdict[AccountState, int] = defaultdict(int)
@@ -144,31 +124,7 @@ def school_status(rows: list[SchoolAccount], school: str, today: date) -> str:
 
 def school_status_csv(rows: list[SchoolAccount]) -> str:
     """Return the list as a ';' CSV for a spreadsheet (`csv_text`: no cell can be a formula)."""
-    header = [
-        "identifiant",
-        "nom",
-        "prenom",
-        "profil",
-        "etat",
-        "etat_libelle",
-        "date_limite_activation",
-        "date_suppression",
-    ]
-    return csv_text([header, *(_csv_row(row) for row in sorted(rows, key=_follow_up_order))])
-
-
-def _csv_row(row: SchoolAccount) -> list[str]:
-    waiting = row.state in WAITING
-    return [
-        row.identifier,
-        row.last_name,
-        row.first_name,
-        row.profile.value,
-        row.state.value,
-        STATE_LABELS[row.state],
-        f"{row.activation_deadline:%d/%m/%Y}" if waiting else "",
-        f"{row.deletion_date:%d/%m/%Y}" if row.state != AccountState.ACTIVE else "",
-    ]
+    return csv_text([CSV_HEADER, *(csv_row(row) for row in sorted(rows, key=follow_up_order))])
 
 
 def describe_sweep(report: SweepReport) -> str:

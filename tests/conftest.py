@@ -201,7 +201,7 @@ class AccountFactory:
             first_name=first_name,
             last_name=last_name,
             birth_date=birth_date,
-            school="0751234A",
+            school="0751234J",
             now=self.clock(),
             classe=classe,
         )

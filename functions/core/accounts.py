@@ -17,11 +17,11 @@ from functions.core.names import check_name, hidden_character
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
 from functions.core.text import fold
+from functions.core.uai import validate_uai
 
 MAX_NAME_LENGTH = 100
 MAX_CLASS_LENGTH = 20  # « Terminale générale 3 »
 MAX_HOMONYMS = 1000
-UAI_LENGTH = 8  # e.g. 0751234A: 7 digits and a letter
 
 
 class PersonAlreadyIssued(DomainError, answer=Code.PERSON_ALREADY_ISSUED):
@@ -37,16 +37,6 @@ class PersonAlreadyIssued(DomainError, answer=Code.PERSON_ALREADY_ISSUED):
 class IssuedAccount:
     account: Account
     initial_password: str  # shown once, on the letter; only its hash is stored
-
-
-def validate_uai(school: str) -> str:
-    """Return the school's UAI code, uppercase; raise InvalidInput if malformed."""
-    uai = school.strip().upper()
-    if len(uai) != UAI_LENGTH or not uai[:7].isdigit() or not ("A" <= uai[7] <= "Z"):
-        raise InvalidInput(
-            "Le code UAI de l'établissement doit compter 7 chiffres et une lettre (ex. 0751234A).", field="school"
-        )
-    return uai
 
 
 def _validate_name(value: str, field: str, label: str) -> str:

@@ -84,6 +84,7 @@ class SchoolAccount:
     last_name: str
     activation_deadline: date
     deletion_date: date
+    classe: str | None = None
 
 
 @dataclass(frozen=True)

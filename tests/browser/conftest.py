@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tests.browser.harness import BIN, ROOT, Stack, build_site_if_stale, clean_environment, launch_chromium
 from tests.browser.helpers import DESKTOP, Account, Api, is_local, link_in, mail_to
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 # Surnames for the accounts the tests issue: one person per account (the roster deduplicates people).
 _SURNAMES = [

@@ -33,7 +33,7 @@ PASSWORD = "Velours42b"  # every seeded account's current password (initial one 
 NEW_PASSWORD = "Piano42Lune"  # accepted by the rule for every seeded account
 BIRTH_DATE = date(2015, 3, 1)
 FIRST_NAME, LAST_NAME = "Camille", "Durand"
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 @cache

@@ -79,13 +79,13 @@ def test_issuing_refuses_a_bidi_override_and_writes_nothing(store, clock, field)
             store,
             profile=Profile.PARENT,
             birth_date=date(2015, 3, 1),
-            school="0751234A",
+            school="0751234J",
             now=clock(),
             once_per_person=True,
             **names,
         )
     assert refused.value.field == field and "U+202E" in refused.value.message
-    assert store.accounts_of_school("0751234A") == []
+    assert store.accounts_of_school("0751234J") == []
 
 
 def test_issuing_refuses_a_tab_or_line_break_before_folding_spaces(store, clock):
@@ -98,7 +98,7 @@ def test_issuing_refuses_a_tab_or_line_break_before_folding_spaces(store, clock)
                 first_name="Zoé",
                 last_name=name,
                 birth_date=date(2015, 3, 1),
-                school="0751234A",
+                school="0751234J",
                 now=clock(),
             )
-    assert store.accounts_of_school("0751234A") == []
+    assert store.accounts_of_school("0751234J") == []

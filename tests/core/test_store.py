@@ -23,7 +23,7 @@ def issue(store: Store, clock, first_name: str = "Zoé", last_name: str = "Marti
         first_name=first_name,
         last_name=last_name,
         birth_date=date(2015, 3, 1),
-        school="0751234A",
+        school="0751234J",
         now=clock(),
     )
     arguments.update(overrides)
@@ -166,10 +166,10 @@ def test_deleting_a_stale_copy_is_refused_and_deletes_nothing(store, clock):
             store.delete_account(account.identifier, known=stale)
     assert store.get_account(account.identifier) == changed
     assert [event.action for event in store.events(account.identifier)] == ["issued"]
-    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) == account.identifier
+    assert store.person_identifier("0751234J", Profile.PARENT, account.person_fingerprint) == account.identifier
     assert store.delete_account(account.identifier, known=changed) == 2  # the account and its event
     assert store.get_account(account.identifier) is None and store.events(account.identifier) == []
-    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) is None
+    assert store.person_identifier("0751234J", Profile.PARENT, account.person_fingerprint) is None
 
 
 def test_deleting_an_account_already_gone_says_so(store, clock):

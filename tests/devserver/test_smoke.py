@@ -202,7 +202,7 @@ def test_ent_admin_with_the_printed_environment_reaches_the_stack(stack: Running
             "--birth-date",
             "2015-03-01",
             "--school",
-            "0751234A",
+            "0751234J",
             "--json",
         ],
         cwd=ROOT,

@@ -22,7 +22,7 @@ ISSUE = [
     "--birth-date",
     "2015-03-01",
     "--school",
-    "0751234a",
+    "0751234j",
 ]
 
 
@@ -39,7 +39,7 @@ def test_issue_json_prints_identifier_password_and_dates(env, store, capsys):
     account = store.get_account(printed["identifier"])
     assert printed["identifier"] == "zoe.lefevre-martin"
     assert account.state == AccountState.ISSUED and account.profile == Profile.PARENT
-    assert account.school == "0751234A" and account.birth_date == date(2015, 3, 1)
+    assert account.school == "0751234J" and account.birth_date == date(2015, 3, 1)
     assert verify_password(account.password_hash, printed["initial_password"])
     assert printed["activation_deadline"] == account.activation_deadline.isoformat()
     assert printed["deletion_date"] == account.deletion_date.isoformat()

@@ -130,7 +130,7 @@ def test_show_tells_state_deadlines_masked_address_lock_and_events(admin, accoun
         f"Compte {account.identifier}",
         "Zoé Martin",
         "parent",
-        "0751234A",
+        "0751234J",
         "en attente de confirmation du courriel",
         "À activer avant le :  28/02/2027 inclus (encore 90 jours)",
         "Supprimé après le :   30/11/2027",
@@ -167,12 +167,12 @@ def school(admin, write_roster, tmp_path, store):
             "Roux;Ana;parent;04/03/2015;",
         ]
     )
-    admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "a.pdf"))
+    admin("import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "a.pdf"))
     admin(
         "import",
         str(write_roster(["Silva;Inès;parent;05/03/2015;"], name="autre.csv")),
         "--school",
-        "0931234B",
+        "0931234L",
         "--out",
         str(tmp_path / "b.pdf"),
     )
@@ -182,7 +182,7 @@ def school(admin, write_roster, tmp_path, store):
         ("ana.roux", AccountState.PENDING_CONFIRMATION),
     ):
         store.save_account(replace(store.get_account(identifier), state=state))
-    return "0751234A"
+    return "0751234J"
 
 
 @pytest.fixture
@@ -200,7 +200,7 @@ def test_status_lists_the_school_families_to_follow_up_first(admin, school, no_s
     result = admin("status", "--school", school.lower())
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[0] == "Comptes de l'établissement 0751234A (4) :"
+    assert lines[0] == "Comptes de l'établissement 0751234J (4) :"
     assert [line.split()[0] for line in lines[2:6]] == ["ana.roux", "zoe.martin", "tom.petit", "lea.durand"]
     assert "en attente de confirmation du courriel" in lines[2] and "28/02/2027 (encore 90 jours)" in lines[2]
     assert "délivré (première connexion à faire)" in lines[3]
@@ -225,7 +225,7 @@ def test_status_csv_opens_in_a_spreadsheet(admin, school, no_scan):
 
 
 def test_status_of_a_school_without_accounts(admin, env):
-    assert "Aucun compte pour l'établissement 0751234A." in admin("status", "--school", "0751234A").out
+    assert "Aucun compte pour l'établissement 0751234J." in admin("status", "--school", "0751234J").out
 
 
 def test_sweep_past_three_months_deactivates_and_dry_run_changes_nothing(admin, accounts, store, log_in, clock):

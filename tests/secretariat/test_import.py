@@ -9,7 +9,7 @@ import pytest
 from functions.core.lifecycle import AccountState, Profile
 from tests.secretariat.conftest import read_letters
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 ROSTER = [
     "Lefèvre-Martin;Zoé;parent;01/03/2015;6e B",
     "N'Diaye;Aïssatou;eleve;23/04/2012;4e A",
@@ -113,7 +113,7 @@ def test_a_second_import_with_no_one_new_writes_no_letters(admin, write_roster, 
 def test_the_same_person_in_another_school_or_profile_is_another_account(admin, write_roster, tmp_path):
     roster = write_roster(ROSTER[:1])
     admin("import", str(roster), "--school", SCHOOL, "--out", str(tmp_path / "a.pdf"))
-    result = admin("import", str(roster), "--school", "0931234B", "--out", str(tmp_path / "b.pdf"), "--json")
+    result = admin("import", str(roster), "--school", "0931234L", "--out", str(tmp_path / "b.pdf"), "--json")
     assert [row["identifier"] for row in json.loads(result.out)["created"]] == ["zoe.lefevre-martin2"]
 
 

@@ -31,7 +31,7 @@ def assert_inert(text: str) -> None:
         assert all(character not in line for line in lines), repr(character)
 
 
-ISSUE = ["issue", "--profile", "parent", "--first-name", "Zoé", "--birth-date", "2015-03-01", "--school", "0751234A"]
+ISSUE = ["issue", "--profile", "parent", "--first-name", "Zoé", "--birth-date", "2015-03-01", "--school", "0751234J"]
 
 
 # -- CSV: no cell is a formula ---------------------------------------------------------------------
@@ -47,7 +47,7 @@ FORMULAS = [
 @pytest.mark.parametrize("last_name", FORMULAS)
 def test_status_csv_neutralises_a_name_that_is_a_formula(admin, store, last_name):
     assert admin(*ISSUE, "--last-name", last_name).code == 0
-    out = admin("status", "--school", "0751234A", "--csv").out
+    out = admin("status", "--school", "0751234J", "--csv").out
     [row] = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff")), delimiter=";"))
     assert row["nom"] == f"'{last_name}"
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values())
@@ -55,7 +55,7 @@ def test_status_csv_neutralises_a_name_that_is_a_formula(admin, store, last_name
 
 def test_status_csv_leaves_other_cells_as_they_are(admin):
     assert admin(*ISSUE, "--last-name", "Lefèvre-Martin").code == 0
-    out = admin("status", "--school", "0751234A", "--csv").out
+    out = admin("status", "--school", "0751234J", "--csv").out
     [row] = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff")), delimiter=";"))
     assert row["nom"] == "Lefèvre-Martin" and row["identifiant"] == "zoe.lefevre-martin"
     assert row["date_limite_activation"] == "28/02/2027"
@@ -103,12 +103,12 @@ def legacy(accounts, store):
 
 def test_status_prints_no_escape_sequence_or_line_separator_from_names(admin, legacy):
     for arguments in ([], ["--csv"], ["--json"]):
-        result = admin("status", "--school", "0751234A", *arguments)
+        result = admin("status", "--school", "0751234J", *arguments)
         assert result.code == 0 and legacy.identifier in result.out
         assert_inert(result.out.removeprefix("\ufeff").replace("\r\n", "\n"))
-    text = admin("status", "--school", "0751234A").out
+    text = admin("status", "--school", "0751234J").out
     assert len(text.splitlines()) == 4  # title, header, one account, total: no line broken by a name
-    shown = json.loads(admin("status", "--school", "0751234A", "--json").out)
+    shown = json.loads(admin("status", "--school", "0751234J", "--json").out)
     assert shown[0]["last_name"] == legacy.last_name  # the JSON escapes and keeps them
 
 

@@ -6,7 +6,7 @@ import json
 
 from tests.secretariat.conftest import read_letters
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 def test_vietnamese_names_are_printed_as_typed(admin, write_roster, tmp_path):

@@ -10,16 +10,16 @@ from typing import Any
 import pypdf
 import pytest
 
+from functions.core.letters import TITLE, Letter, letters_pdf
 from functions.core.lifecycle import Profile
-from secretariat.letters import TITLE, Letter, letters_pdf
-from secretariat.pdf import Undrawable, text_width, undrawable, wrap
+from functions.core.pdf import Undrawable, text_width, undrawable, wrap
 
 LONG = "Wolfeschlegelsteinhausenbergerdorff de la Tour d'Auvergne-Lauraguais"
 
 
 def letter(**changes) -> Letter:
     values = dict(
-        school="0751234A",
+        school="0751234J",
         display_name="Zoé Lefèvre-Martin",
         profile=Profile.PARENT,
         identifier="zoe.lefevre-martin",
@@ -41,7 +41,7 @@ def test_one_a4_page_per_letter_with_a_title_and_french_text():
     assert reader.metadata is not None
     assert reader.metadata.title == TITLE
     text = reader.pages[1].extract_text()
-    assert "zoe.martin" in text and "Zoé Lefèvre-Martin" in text and "Établissement 0751234A" in text
+    assert "zoe.martin" in text and "Zoé Lefèvre-Martin" in text and "Établissement 0751234J" in text
 
 
 @pytest.mark.parametrize("profile", list(Profile))

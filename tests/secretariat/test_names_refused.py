@@ -19,7 +19,7 @@ def test_issue_refuses_a_name_with_a_hidden_character(admin, store, character):
     assert result.code == 2 and result.out == ""
     assert f"U+{ord(character):04X}" in result.err and "caractère invisible ou de contrôle" in result.err
     assert character not in result.err
-    assert store.accounts_of_school("0751234A") == []
+    assert store.accounts_of_school("0751234J") == []
 
 
 def test_a_roster_line_with_a_bidi_override_is_refused_with_its_line_number(admin, write_roster, store, tmp_path):
@@ -31,20 +31,20 @@ def test_a_roster_line_with_a_bidi_override_is_refused_with_its_line_number(admi
             "Roux;Ana;parent;04/03/2015;6e\u2028B",
         ]
     )
-    result = admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "lettres.pdf"))
+    result = admin("import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "lettres.pdf"))
     assert result.code == 2
     assert "ligne 3 : nom avec un caractère invisible ou de contrôle (U+202E)" in result.err
     assert "ligne 4 : prénom avec un caractère invisible ou de contrôle (U+200B)" in result.err
     assert "ligne 5 : classe avec un caractère invisible ou de contrôle (U+2028)" in result.err
     assert "ligne 2" not in result.err
     assert_inert(result.err)
-    assert store.accounts_of_school("0751234A") == [] and not (tmp_path / "lettres.pdf").exists()
+    assert store.accounts_of_school("0751234J") == [] and not (tmp_path / "lettres.pdf").exists()
 
 
 def test_skip_invalid_imports_the_clean_lines_only(admin, write_roster, store, tmp_path):
     roster = write_roster(["Martin;Zoé;parent;01/03/2015;", "Durand\u202e;Léa;parent;02/03/2015;"])
     result = admin(
-        "import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "l.pdf"), "--skip-invalid", "--json"
+        "import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "l.pdf"), "--skip-invalid", "--json"
     )
     report = json.loads(result.out)
     assert [created["identifier"] for created in report["created"]] == ["zoe.martin"]
@@ -54,22 +54,22 @@ def test_skip_invalid_imports_the_clean_lines_only(admin, write_roster, store, t
             "reason": "nom avec un caractère invisible ou de contrôle (U+202E) : retapez-le au clavier, sans copier-coller",
         }
     ]
-    assert [row.identifier for row in store.accounts_of_school("0751234A")] == ["zoe.martin"]
+    assert [row.identifier for row in store.accounts_of_school("0751234J")] == ["zoe.martin"]
 
 
 def test_a_windows_1252_roster_with_a_soft_hyphen_is_refused(admin, write_roster, store, tmp_path):
     roster = write_roster(["Lef\u00e8vre\u00adMartin;Zoé;parent;01/03/2015;"], encoding="cp1252")
-    result = admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "l.pdf"))
+    result = admin("import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "l.pdf"))
     assert result.code == 2 and "ligne 2 : nom avec un caractère invisible ou de contrôle (U+00AD)" in result.err
-    assert store.accounts_of_school("0751234A") == []
+    assert store.accounts_of_school("0751234J") == []
 
 
 def test_what_a_refused_line_echoes_stays_inert(admin, write_roster, tmp_path):
     # Cells that are not names are echoed in the reasons: they go through printable too.
     roster = write_roster(["Martin;Zoé;par\u202eent;01/03/2015\u2028;"])
-    result = admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "l.pdf"))
+    result = admin("import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "l.pdf"))
     assert result.code == 2 and "ligne 2 : profil « par\ufffdent » inconnu" in result.err
     assert_inert(result.err)
-    raw = admin("import", str(roster), "--school", "0751234A", "--out", str(tmp_path / "l.pdf"), "--json").out
+    raw = admin("import", str(roster), "--school", "0751234J", "--out", str(tmp_path / "l.pdf"), "--json").out
     assert_inert(raw)
     assert "par\u202eent" in json.loads(raw)["refused"][0]["reason"]  # JSON escapes it, losing nothing

@@ -13,7 +13,7 @@ from functions.core.lifecycle import Profile
 from functions.core.store.dynamodb import marshal
 from functions.core.store.keys import SCHOOL_INDEX, account_key
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 def issue(store, clock, first_name="Zoé", last_name="Lefèvre-Martin", birth_date=date(2015, 3, 1), school=SCHOOL):

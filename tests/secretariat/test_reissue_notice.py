@@ -145,12 +145,12 @@ def test_an_account_activated_while_the_reissue_was_read_is_not_taken(
     # The secretariat looked at an issued account; the family activated it before the write landed.
     from dataclasses import replace
 
-    import secretariat.follow_up
+    import functions.core.follow_up
 
     account, _ = accounts.make(email=ADDRESS)
     stale = store.get_account(account.identifier)
     store.save_account(replace(stale, state=AccountState.ACTIVE))
-    monkeypatch.setattr(secretariat.follow_up, "find_account", lambda store, identifier: stale)
+    monkeypatch.setattr(functions.core.follow_up, "find_account", lambda store, identifier: stale)
     result = admin("reissue", account.identifier, "--out", str(tmp_path / "l.pdf"))
     assert result.code == 2 and "est actif" in result.err
     assert store.get_account(account.identifier).state == AccountState.ACTIVE

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from functions.core.lifecycle import Profile
-from secretariat.roster import read_roster
+from functions.core.roster import read_roster
 
 TODAY = date(2026, 11, 30)
 HEADER = "nom;prenom;profil;date_naissance;classe"

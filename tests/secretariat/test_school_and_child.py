@@ -5,7 +5,7 @@ from __future__ import annotations
 from functions.core.store import keys
 from tests.secretariat.conftest import read_letters
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 def test_the_letter_names_the_child_of_a_parents_account(admin, write_roster, tmp_path, store):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from functions.core.clock import PARIS
+from functions.core.follow_up import renew_credentials
 from functions.core.mail import Mailer
 from functions.sweep.flow import run_sweep
-from secretariat.follow_up import renew_credentials
 from secretariat.reports import describe_school_counts
 
-SCHOOL = "0751234A"
+SCHOOL = "0751234J"
 
 
 def sweep(store, settings, day: date) -> None:

@@ -110,6 +110,7 @@ def school_account_from_item(item: Item) -> SchoolAccount:
         last_name=item["last_name"],
         activation_deadline=date.fromisoformat(item["activation_deadline"]),
         deletion_date=date.fromisoformat(item["deletion_date"]),
+        classe=item.get("classe"),
     )
 
 

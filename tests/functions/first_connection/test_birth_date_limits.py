@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from functions.core.follow_up import renew_credentials
 from functions.first_connection.app import create_app
 from functions.login.app import create_app as create_login_app
-from secretariat.follow_up import renew_credentials
 from tests.conftest import failed_guesses
 
 FORM = {

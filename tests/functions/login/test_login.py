@@ -51,8 +51,8 @@ def test_active_account_logs_in_and_sees_who_is_connected(client, accounts):
         "identifier": "zoe.martin",
         "profile": "parent",
         "display_name": "Zoé Martin",
-        "school": "0751234A",
-        "school_name": "0751234A",  # not named in the directory yet: its UAI
+        "school": "0751234J",
+        "school_name": "0751234J",  # not named in the directory yet: its UAI
         "email": None,
         "pending_email": None,
         "child": {"first_name": "Zoé", "class": None},
@@ -60,7 +60,7 @@ def test_active_account_logs_in_and_sees_who_is_connected(client, accounts):
 
 
 def test_a_parents_session_shows_the_addresses_the_school_and_the_child(client, accounts, store):
-    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    store.set_school_name("0751234J", "Collège Victor-Hugo")
     account, _ = accounts.make(
         state=AccountState.ACTIVE, password=PASSWORD, email="zoe.parent@example.fr", classe="6e B"
     )
@@ -74,7 +74,7 @@ def test_a_parents_session_shows_the_addresses_the_school_and_the_child(client, 
 
 
 def test_a_pupils_session_has_a_school_and_no_child(client, accounts, store):
-    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    store.set_school_name("0751234J", "Collège Victor-Hugo")
     account, _ = accounts.make(state=AccountState.ACTIVE, password=PASSWORD, profile=Profile.ELEVE, classe="4e A")
     log_in(client, account.identifier, PASSWORD, profile="eleve")
     session = client.get("/api/session").json

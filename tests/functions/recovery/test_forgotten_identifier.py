@@ -193,7 +193,7 @@ def test_past_ten_accounts_the_mail_lists_ten_and_says_to_ask_the_school(client,
 
 def test_the_mail_tells_each_account_by_its_school_and_child(client, accounts, store, outbox):
     """A parent of two children, and one of them a pupil: each line says whose account it is, and where."""
-    store.set_school_name("0751234A", "Collège Victor-Hugo")
+    store.set_school_name("0751234J", "Collège Victor-Hugo")
     accounts.make(state=AccountState.ACTIVE, email=FAMILY, first_name="Léa", last_name="Durand", classe="6e B")
     accounts.make(
         state=AccountState.ACTIVE,
@@ -225,4 +225,4 @@ def test_an_unnamed_school_is_named_by_its_uai_and_a_missing_class_is_left_out(c
     accounts.make(state=AccountState.ACTIVE, email=FAMILY, first_name="Léa", last_name="Durand")
     ask_identifier(client, FAMILY)
     [mail] = outbox()
-    assert "lea.durand : Léa Durand, profil parent - compte pour Léa - 0751234A" in mail["text"].splitlines()
+    assert "lea.durand : Léa Durand, profil parent - compte pour Léa - 0751234J" in mail["text"].splitlines()

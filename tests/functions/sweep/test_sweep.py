@@ -90,7 +90,7 @@ def test_after_one_year_the_account_is_deleted_and_the_identifier_is_unknown(
     assert report.deleted == [account.identifier]
     assert store.get_account(account.identifier) is None
     assert store.events(account.identifier) == []
-    assert store.school_counts("0751234A") == {"deactivated_unactivated": 1, "deleted_unactivated": 1}
+    assert store.school_counts("0751234J") == {"deactivated_unactivated": 1, "deleted_unactivated": 1}
     clock.now = at(date(2027, 12, 1))
     response = make_client(create_login_app).post(
         "/api/login", {"identifier": account.identifier, "password": password, "profile": "parent"}
@@ -213,7 +213,7 @@ def test_deletion_by_the_sweep_lets_the_school_issue_a_new_identifier(store, swe
             first_name="Zoé",
             last_name="Martin",
             birth_date=date(2015, 3, 1),
-            school="0751234A",
+            school="0751234J",
             now=clock(),
             once_per_person=True,
         )
@@ -222,7 +222,7 @@ def test_deletion_by_the_sweep_lets_the_school_issue_a_new_identifier(store, swe
     assert account.person_fingerprint
     sweep(date(2027, 3, 1))
     sweep(date(2027, 12, 1))
-    assert store.person_identifier("0751234A", Profile.PARENT, account.person_fingerprint) is None
+    assert store.person_identifier("0751234J", Profile.PARENT, account.person_fingerprint) is None
     clock.now = at(date(2027, 12, 2))
     assert issue().account.state == AccountState.ISSUED  # a new account, as the FAQ says
 
@@ -247,13 +247,13 @@ def landing_before(monkeypatch, store, method: str, change) -> None:
 
 
 def reactivate(store, account, day: date):
-    from secretariat.follow_up import renew_credentials
+    from functions.core.follow_up import renew_credentials
 
     return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont", reactivate=True)
 
 
 def reissue(store, account, day: date):
-    from secretariat.follow_up import renew_credentials
+    from functions.core.follow_up import renew_credentials
 
     return lambda: renew_credentials(store, account.identifier, at(day), "m.dupont")
 
@@ -283,7 +283,7 @@ def test_an_account_given_a_new_letter_while_the_sweep_deletes_it_is_left_alone(
     events = store.events(account.identifier)
     assert "deactivated_by_sweep" in {event.action for event in events}
     assert events[1:] == events_before  # its history is kept, under the new letter
-    assert "deleted_unactivated" not in store.school_counts("0751234A")
+    assert "deleted_unactivated" not in store.school_counts("0751234J")
 
 
 def test_an_account_deleted_by_an_overlapping_run_is_neither_reported_nor_counted_twice(
@@ -295,7 +295,7 @@ def test_an_account_deleted_by_an_overlapping_run_is_neither_reported_nor_counte
     report = sweep(date(2027, 12, 1))
     assert (report.deleted, report.failed) == ([], {})
     assert store.get_account(account.identifier) is None
-    assert "deleted_unactivated" not in store.school_counts("0751234A")
+    assert "deleted_unactivated" not in store.school_counts("0751234J")
 
 
 @pytest.mark.parametrize("change", [reissue, activate])
@@ -310,7 +310,7 @@ def test_an_account_reissued_or_activated_while_the_sweep_deactivates_it_is_left
     assert after.state in (AccountState.ISSUED, AccountState.ACTIVE)
     assert after.session_version == account.session_version + (1 if after.state == AccountState.ISSUED else 0)
     assert "deactivated_by_sweep" not in {event.action for event in store.events(account.identifier)}
-    assert "deactivated_unactivated" not in store.school_counts("0751234A")
+    assert "deactivated_unactivated" not in store.school_counts("0751234J")
 
 
 def test_an_account_activated_while_the_sweep_reminds_it_gets_no_mail(accounts, store, sweep, monkeypatch, outbox):

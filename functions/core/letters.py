@@ -6,10 +6,12 @@ import importlib.util
 from dataclasses import dataclass
 from datetime import date
 
+from functions.core.accounts import IssuedAccount
 from functions.core.errors import DomainError
 from functions.core.lifecycle import Profile
 from functions.core.password_policy import RULE_TEXT
-from secretariat.pdf import A4_HEIGHT_MM, A4_WIDTH_MM, Document, Page, text_width, wrap
+from functions.core.pdf import A4_HEIGHT_MM, A4_WIDTH_MM, Document, Page, text_width, undrawable, wrap
+from functions.core.roster import Refusal, Roster
 
 TITLE = "Mise à disposition de services en ligne"
 MARGIN = 18.0
@@ -219,3 +221,48 @@ def letters_pdf(letters: list[Letter], help_url: str) -> bytes:
     for letter in letters:
         draw_letter(document.new_page(), letter, help_url)
     return document.to_bytes()
+
+
+def letter_for(issued: IssuedAccount, issued_on: date, school_name: str | None = None) -> Letter:
+    account = issued.account
+    return Letter(
+        school=account.school,
+        display_name=account.display_name,
+        profile=account.profile,
+        identifier=account.identifier,
+        initial_password=issued.initial_password,
+        activation_deadline=account.activation_deadline,
+        deletion_date=account.deletion_date,
+        issued_on=issued_on,
+        classe=account.classe,
+        first_name=account.first_name,
+        school_name=school_name,
+    )
+
+
+def undrawable_reason(first_name: str, last_name: str, classe: str | None) -> str | None:
+    """Say which characters of a person's names the letter cannot print as typed; None if it can."""
+    problems = [
+        f"{label} « {value} » : la lettre ne sait pas imprimer {', '.join(missing)}"
+        for label, value in (("nom", last_name), ("prénom", first_name), ("classe", classe or ""))
+        if (missing := undrawable(value))
+    ]
+    if not problems:
+        return None
+    return " ; ".join(problems) + (
+        " - rien n'est remplacé : saisissez-le comme l'écrivent les papiers officiels en lettres latines, "
+        "ou signalez-le au support de l'ENT"
+    )
+
+
+def refuse_undrawable(roster: Roster) -> None:
+    """Move to the refusals, by line, the people whose letter could not print their names as typed."""
+    kept = []
+    for person in roster.people:
+        reason = undrawable_reason(person.first_name, person.last_name, person.classe)
+        if reason is None:
+            kept.append(person)
+        else:
+            roster.refusals.append(Refusal(person.line, reason))
+    roster.people = kept
+    roster.refusals.sort(key=lambda refusal: refusal.line)

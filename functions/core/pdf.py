@@ -16,10 +16,10 @@ import io
 import os
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from functions.core.errors import DomainError
 
@@ -326,7 +326,7 @@ class Document:
         return bytes(out)
 
     @staticmethod
-    def _font_objects(add: Any, face: str, used: dict[int, str]) -> int:
+    def _font_objects(add: Callable[[bytes], int], face: str, used: dict[int, str]) -> int:
         """Add one face's Type0 font (its subset, descriptor, widths and ToUnicode); return its number."""
         font = _font(face)
         data = _subset(face, set(used))
