@@ -29,7 +29,7 @@ from tests.browser.console_staff import (
     sign_in_page,
 )
 from tests.browser.harness import BIN, ROOT, Stack, clean_environment
-from tests.browser.helpers import Account, error_summary
+from tests.browser.helpers import Account, axe_violations, error_summary
 
 OTHER_SCHOOL = "0691234S"  # a valid UAI (key letter S) no member of these tests reaches but the académie
 _numbers = itertools.count(1)
@@ -234,6 +234,7 @@ def test_reissuing_an_active_account_asks_to_confirm_then_for_a_fresh_code(
     step_up.get_by_label("Code de l'application d'authentification").fill("123456")
     step_up.get_by_role("button", name="Valider").click()
     expect(step_up.locator(".ent-error")).to_contain_text("pas le bon")  # asked again
+    assert axe_violations(page) == []
     step_up.get_by_label("Code de l'application d'authentification").fill(secretary.phone.code())
     step_up.get_by_role("button", name="Valider").click()
 

@@ -346,13 +346,15 @@ function showPanel(panel, ...content) {
 function dialog(title, body, buttons, field = null) {
   return new Promise((resolve) => {
     const heading = el("h2", { id: "console-dialog-title" }, title);
-    const form = el("form", { method: "dialog", class: "ent-dialog__form" }, heading, ...body);
+    const form = el("form", { method: "dialog", class: "ent-dialog__form", novalidate: true }, heading, ...body);
     if (field) form.append(field);
     const row = el("div", { class: "ent-actions" });
     for (const [value, text, primary] of buttons) {
       row.append(el("button", { class: `md-button ent-submit${primary ? " md-button--primary" : ""}`, value }, text));
     }
     form.append(row);
+    /* The focus goes to the field, else to the first button (the one Enter confirms). */
+    (form.querySelector("input") || row.querySelector("button")).setAttribute("autofocus", "");
     const box = el("dialog", { class: "ent-dialog md-typeset", "aria-labelledby": "console-dialog-title" }, form);
     document.body.append(box);
     box.addEventListener("close", () => {
