@@ -184,12 +184,15 @@ def create_flow_app(
             request.headers.get("X-Origin-Verify", "").encode(), settings.origin_verify_secret.encode()
         ):
             abort(403)  # not through our CloudFront: its viewer-address header cannot be trusted
-        if (request.content_length or 0) > BODY_MAX_BYTES:
+        upload = _upload_of(app, request.endpoint)
+        limit = upload.max_bytes if upload else BODY_MAX_BYTES
+        request.max_content_length = limit  # a body without Content-Length stops there too
+        if (request.content_length or 0) > limit:
             abort(413)  # even where the route never reads its body
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
-        if request.mimetype != "application/json":
-            abort(415)  # a cross-site form cannot send JSON without a CORS preflight
+        if request.mimetype != (upload.mimetype if upload else "application/json"):
+            abort(415)  # a cross-site form can send neither JSON nor text/csv without a CORS preflight
         origin = request.headers.get("Origin")
         if origin is not None and origin.rstrip("/") != _origin_of(settings.public_url):
             abort(403)
@@ -205,6 +208,33 @@ def create_flow_app(
         return response
 
     return app
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A route that takes a file as its body instead of JSON (a roster: `text/csv`, up to 1 MiB)."""
+
+    mimetype: str
+    max_bytes: int
+
+
+_UPLOAD_ATTRIBUTE = "ent_upload"
+
+
+def accepts_upload(mimetype: str, max_bytes: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark a view as taking a `mimetype` body of at most `max_bytes` (the CSRF checks stay: no simple type)."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, _UPLOAD_ATTRIBUTE, Upload(mimetype, max_bytes))
+        return view
+
+    return mark
+
+
+def _upload_of(app: Flask, endpoint: str | None) -> Upload | None:
+    view = app.view_functions.get(endpoint or "")
+    upload = getattr(view, _UPLOAD_ATTRIBUTE, None)
+    return upload if isinstance(upload, Upload) else None
 
 
 def _log_request(response: Response) -> None:

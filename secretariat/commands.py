@@ -150,24 +150,40 @@ def _check_printable(store: Store, identifier: str) -> None:
 
 
 def _renew(arguments: argparse.Namespace, context: Context, *, reactivate: bool) -> int:
-    from functions.core.follow_up import renew_credentials
+    from functions.core.follow_up import STATE_LABELS, ConfirmationNeeded, WrongState, renew_credentials
     from functions.core.letters import letter_for
+    from functions.core.lifecycle import AccountState
     from functions.core.mail import Mailer
     from secretariat.output import check_writable, printable, write_letters
     from secretariat.reports import masked
 
     check_writable(arguments.out, context.settings.public_url)
     _check_printable(context.store, arguments.identifier)
-    issued, notice = renew_credentials(
-        context.store,
-        arguments.identifier,
-        context.now,
-        context.operator,
-        reactivate=reactivate,
-        confirm=getattr(arguments, "confirm", False),
-        mailer=None if reactivate else Mailer.from_settings(context.settings),
-        public_url=context.settings.public_url,
-    )
+    try:
+        issued, notice = renew_credentials(
+            context.store,
+            arguments.identifier,
+            context.now,
+            context.operator,
+            reactivate=reactivate,
+            confirm=getattr(arguments, "confirm", False),
+            mailer=None if reactivate else Mailer.from_settings(context.settings),
+            public_url=context.settings.public_url,
+        )
+    except WrongState as refused:
+        state = STATE_LABELS[AccountState(refused.extra["state"])]
+        raise WrongState(
+            f"Le compte {arguments.identifier} n'est pas désactivé (état : {state}) : rien à réactiver. "
+            f"Pour un nouveau mot de passe : ent-admin reissue {arguments.identifier}."
+        ) from None
+    except ConfirmationNeeded:
+        raise ConfirmationNeeded(
+            f"Le compte {arguments.identifier} est actif : la famille s'en sert avec son propre mot de passe. "
+            "Une nouvelle lettre le lui retirerait : son mot de passe, ses sessions et ses liens ne "
+            "fonctionneraient plus jusqu'à une nouvelle première connexion. Rien n'a été modifié. "
+            "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
+            "elle en sera avertie à son adresse vérifiée."
+        ) from None
     school_name = context.store.school_name(issued.account.school)
     write_letters(arguments.out, [letter_for(issued, context.today, school_name)], context.settings.public_url)
     account = issued.account

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from functions.admin.schools import account_routes, import_routes
+from functions.admin.schools import routes as school_routes
 from functions.admin.staff import routes as staff_routes
 from functions.core.clock import Clock
 from functions.core.mail import Mailer
@@ -17,6 +19,9 @@ from functions.web import create_flow_app
 
 BLUEPRINTS: tuple[Blueprint, ...] = (
     staff_routes.blueprint,  # sign-in, enrolment, the member's own view, staff management
+    school_routes.blueprint,  # a school: dashboard, accounts, spreadsheet, directory
+    account_routes.blueprint,  # a family account: its page, new letter, reactivation, unlock
+    import_routes.blueprint,  # a roster: preview, then confirmation batch by batch
 )
 
 

@@ -169,3 +169,27 @@ class StaffNotFound(DomainError, answer=Code.STAFF_NOT_FOUND):
 
 class InvalidUai(DomainError, answer=Code.INVALID_UAI):
     pass
+
+
+class SchoolNotFound(DomainError, answer=Code.SCHOOL_NOT_FOUND):
+    """No such school, or not one of the member's: the same answer."""
+
+
+class ImportNotFound(DomainError, answer=Code.IMPORT_NOT_FOUND):
+    """No such import, expired, or another school's or member's: the same answer."""
+
+
+class ImportDone(DomainError, answer=Code.IMPORT_DONE):
+    pass
+
+
+class ImportEmpty(DomainError, answer=Code.IMPORT_EMPTY):
+    pass
+
+
+class InvalidCursor(DomainError, answer=Code.INVALID_CURSOR):
+    pass
+
+
+class LetterImpossible(DomainError, answer=Code.LETTER_IMPOSSIBLE):
+    pass

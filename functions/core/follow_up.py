@@ -6,6 +6,7 @@ hears of it at its verified address (mail `account_reissued`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from functions.core.identifiers import normalize_identifier
 from functions.core.lifecycle import AccountState, deadlines_for
 from functions.core.links import without_tokens
 from functions.core.mail import Mailer, MailUnavailable
+from functions.core.messages import Code
 from functions.core.model import Account
 from functions.core.passwords import generate_initial_password, hash_password
 from functions.core.store import Store
@@ -35,16 +37,16 @@ STATE_LABELS = {
 REISSUED_HELP_PATH = "/aide/courrier/"
 
 
-class WrongState(DomainError):
-    code = "wrong_state"
-    status = 409
+class WrongState(DomainError, answer=Code.WRONG_STATE):
+    """Only a deactivated account is reactivated; `extra["state"]` says what it is."""
 
 
-class ConfirmationNeeded(DomainError):
+class ConfirmationNeeded(DomainError, answer=Code.CONFIRMATION_NEEDED):
     """Reissuing an active account takes it from the family: the secretariat must say it means it."""
 
-    code = "confirmation_needed"
-    status = 409
+
+# How an action is audited when the caller is not ent-admin's operator: (identifier, action, detail).
+Recorder = Callable[[str, str, str | None], None]
 
 
 def record(store: Store, identifier: str, action: str, now: datetime, operator: str, detail: str | None = None) -> None:
@@ -75,6 +77,7 @@ def renew_credentials(
     confirm: bool = False,
     mailer: Mailer | None = None,
     public_url: str = "",
+    recorder: Recorder | None = None,
 ) -> tuple[IssuedAccount, str | None]:
     """Give the account a new initial password and new deadlines from today: back to `issued`.
 
@@ -92,18 +95,9 @@ def renew_credentials(
 
     def renewed(fresh: Account) -> Account:
         if reactivate and fresh.state != AccountState.DEACTIVATED:
-            raise WrongState(
-                f"Le compte {fresh.identifier} n'est pas désactivé (état : {STATE_LABELS[fresh.state]}) : "
-                f"rien à réactiver. Pour un nouveau mot de passe : ent-admin reissue {fresh.identifier}."
-            )
+            raise WrongState(extra={"state": fresh.state.value})
         if not reactivate and fresh.state == AccountState.ACTIVE and not confirm:
-            raise ConfirmationNeeded(
-                f"Le compte {fresh.identifier} est actif : la famille s'en sert avec son propre mot de passe. "
-                "Une nouvelle lettre le lui retirerait : son mot de passe, ses sessions et ses liens ne "
-                "fonctionneraient plus jusqu'à une nouvelle première connexion. Rien n'a été modifié. "
-                "Si la famille l'a demandé (mot de passe et adresse perdus), relancez avec --confirm : "
-                "elle en sera avertie à son adresse vérifiée."
-            )
+            raise ConfirmationNeeded()
         cancelled[:] = fresh.live_tokens.values()
         return replace(
             without_tokens(fresh),
@@ -122,14 +116,12 @@ def renew_credentials(
     store.delete_tokens(cancelled)
     store.forget_guesses(saved.identifier)  # a new letter: every budget starts afresh
     notice = None if reactivate or mailer is None else send_reissued_notice(mailer, saved, now, public_url)
-    record(
-        store,
-        saved.identifier,
-        "reactivated" if reactivate else "reissued",
-        now,
-        operator,
-        detail=f"was {account.state.value}" + (f"; {notice}" if notice else ""),
-    )
+    action = "reactivated" if reactivate else "reissued"
+    detail = f"was {account.state.value}" + (f"; {notice}" if notice else "")
+    if recorder:
+        recorder(saved.identifier, action, detail)
+    else:
+        record(store, saved.identifier, action, now, operator, detail=detail)
     return IssuedAccount(account=saved, initial_password=password), notice
 
 
@@ -155,11 +147,16 @@ def send_reissued_notice(mailer: Mailer, account: Account, now: datetime, public
     return "notice_sent"
 
 
-def unlock(store: Store, identifier: str, now: datetime, operator: str) -> tuple[Account, datetime | None]:
+def unlock(
+    store: Store, identifier: str, now: datetime, operator: str, recorder: Recorder | None = None
+) -> tuple[Account, datetime | None]:
     """Clear the failed guesses and the lock; return the account and the lock it had."""
     account = find_account(store, identifier)
     locks = [state.locked_until for state in store.guess_states(account.identifier).values() if state.locked_until]
     running = [lock for lock in locks if lock > now]
     store.forget_guesses(account.identifier)  # every budget: devices, addresses, the letter's birth dates
-    record(store, account.identifier, "unlocked", now, operator)
+    if recorder:
+        recorder(account.identifier, "unlocked", None)
+    else:
+        record(store, account.identifier, "unlocked", now, operator)
     return account, max(running, default=None)

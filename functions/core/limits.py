@@ -34,3 +34,6 @@ FEEDBACK_PAGE_MAX_LENGTH = 200
 FEEDBACK_COMMENT_MAX_LENGTH = 1000
 
 USER_AGENT_MAX_LENGTH = 256  # kept in audit events, cut beyond
+
+# A school's roster posted to the console (`text/csv`): a few thousand lines are ~200 KB.
+ROSTER_MAX_BYTES = 1024 * 1024

@@ -77,6 +77,15 @@ class Code(StrEnum):
     STAFF_ALREADY_ENROLLED = "staff_already_enrolled"
     STAFF_NOT_FOUND = "staff_not_found"
     INVALID_UAI = "invalid_uai"
+    # The console's schools, accounts and imports (functions/admin/schools/).
+    SCHOOL_NOT_FOUND = "school_not_found"
+    IMPORT_NOT_FOUND = "import_not_found"
+    IMPORT_DONE = "import_done"
+    IMPORT_EMPTY = "import_empty"
+    INVALID_CURSOR = "invalid_cursor"
+    CONFIRMATION_NEEDED = "confirmation_needed"
+    WRONG_STATE = "wrong_state"
+    LETTER_IMPOSSIBLE = "letter_impossible"
     # The secretariat's commands only (issuing accounts, looking one up): no route answers them.
     IDENTIFIER_TAKEN = "identifier_taken"
     ACCOUNT_NOT_FOUND = "account_not_found"
@@ -88,14 +97,7 @@ class Code(StrEnum):
 # STEP_UP_REQUIRED is `functions.admin.auth.require_step_up`'s, for the schools' routes (imports,
 # reissue) that call it: the branch adding them documents it and takes it out of this set.
 NOT_IN_API: frozenset[Code] = frozenset(
-    {
-        Code.INTERNAL_ERROR,
-        Code.ERROR,
-        Code.IDENTIFIER_TAKEN,
-        Code.ACCOUNT_NOT_FOUND,
-        Code.PERSON_ALREADY_ISSUED,
-        Code.STEP_UP_REQUIRED,
-    }
+    {Code.INTERNAL_ERROR, Code.ERROR, Code.IDENTIFIER_TAKEN, Code.PERSON_ALREADY_ISSUED}
 )
 
 
@@ -293,6 +295,29 @@ _ENTRIES = (
         Code.INVALID_UAI,
         400,
         "Ce code UAI n'est pas valide : 7 chiffres puis une lettre de contrôle (exemple : 0750654D).",
+    ),
+    # A school, account or import outside the member's schools answers as one that does not exist.
+    Entry(Code.SCHOOL_NOT_FOUND, 404, "Aucun de vos établissements n'a ce code UAI."),
+    Entry(Code.IMPORT_NOT_FOUND, 404, "Cet import n'existe pas ou a expiré : déposez le fichier à nouveau."),
+    Entry(Code.IMPORT_DONE, 409, "Cet import est déjà terminé : ses comptes sont créés et leurs lettres données."),
+    Entry(Code.IMPORT_EMPTY, 400, "Aucune ligne valide à importer : corrigez le fichier et déposez-le à nouveau."),
+    Entry(Code.INVALID_CURSOR, 400, "Cette page de la liste n'existe plus : revenez au début de la liste."),
+    Entry(
+        Code.CONFIRMATION_NEEDED,
+        409,
+        "Ce compte est actif : la famille s'en sert avec son propre mot de passe. Une nouvelle lettre le lui "
+        "retirerait (mot de passe, sessions et liens ne fonctionneraient plus). Rien n'a été modifié : "
+        "confirmez si la famille l'a demandé ; elle en sera avertie à son adresse vérifiée.",
+    ),
+    Entry(
+        Code.WRONG_STATE,
+        409,
+        "Ce compte n'est pas désactivé : rien à réactiver. Pour un nouveau mot de passe, donnez une nouvelle lettre.",
+    ),
+    Entry(
+        Code.LETTER_IMPOSSIBLE,
+        409,
+        "La lettre ne sait pas imprimer le nom de ce compte tel qu'il est écrit : rien n'a été modifié.",
     ),
     Entry(Code.IDENTIFIER_TAKEN, 409, "Cet identifiant existe déjà."),
     Entry(Code.ACCOUNT_NOT_FOUND, 404, "Aucun compte ne porte cet identifiant."),

@@ -19,6 +19,8 @@ class Settings:
     # Set behind CloudFront: the secret header that proves a request came through it (and so
     # that its CloudFront-Viewer-Address header, the person's real address, can be trusted).
     origin_verify_secret: str | None = None
+    # The private bucket of the console's letters PDFs and rosters waiting for confirmation (1 day).
+    letters_bucket: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -36,4 +38,5 @@ class Settings:
             mail_from=env.get("ENT_MAIL_FROM", cls.mail_from).strip(),
             ses_configuration_set=env.get("ENT_SES_CONFIGURATION_SET", "").strip() or None,
             origin_verify_secret=env.get("ENT_ORIGIN_VERIFY", "").strip() or None,
+            letters_bucket=env.get("ENT_LETTERS_BUCKET", "").strip() or None,
         )

@@ -32,7 +32,9 @@
 | a browser trusted by an account        | pk=DEVICE#<sha256>, sk=ACCOUNT#<identifier> | trusts_device, trust_device |
 | the sweep's last finished day          | pk=SWEEP, sk=CURSOR                         | sweep_cursor, set_sweep_cursor |
 | non-personal counts per school         | pk=STATS#<UAI>, sk=COUNTS                   | count_for_school, school_counts |
-| a school's name (the school directory) | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_name, set_school_name |
+| a school's directory entry            | pk=SCHOOL#<UAI>, sk=SCHOOL                  | school_entry, put_school_entry, school_name |
+| a roster import previewed (console)    | pk=IMPORT#<random id>, sk=IMPORT (TTL)      | put_import, get_import, advance_import |
+| the people of a roster, 100 a request  | pk=PERSON#<UAI>#<profile>#<sha256> (batch)  | person_identifiers      |
 | a staff member of the console          | pk=STAFF#<email, lower case>, sk=STAFF      | get_staff, save_staff   |
 | the staff list (role, schools, state)  | pk=STAFF_ROSTER, sk=<email>, with the member | staff_list, save_staff(listed=True) |
 | a staff member's own events            | pk=STAFF#<email>, sk=EVENT#<time>#..        | add_staff_event, staff_events |
@@ -55,6 +57,7 @@ from functions.core.store.counters import CounterOperations
 from functions.core.store.events import EventOperations
 from functions.core.store.feedback import FeedbackOperations
 from functions.core.store.guesses import GuessOperations
+from functions.core.store.imports import ImportOperations
 from functions.core.store.links import LinkOperations
 from functions.core.store.mailing import MailingOperations
 from functions.core.store.schools import SchoolOperations
@@ -71,6 +74,7 @@ class Store(
     CounterOperations,
     SchoolOperations,
     StaffOperations,
+    ImportOperations,
 ):
     """Typed access to the accounts table."""
 

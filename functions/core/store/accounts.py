@@ -135,7 +135,8 @@ class AccountOperations(PeopleOperations):
     def accounts_of_school(self, school: str) -> list[SchoolAccount]:
         """Return the school's accounts by identifier, from the by-school index (no Scan)."""
         items = self._query("school = :school", {":school": school}, IndexName=keys.SCHOOL_INDEX)
-        return [school_account_from_item(item) for item in items]
+        # Only accounts carry `school`; a directory entry written before it was `uai` is passed over.
+        return [school_account_from_item(item) for item in items if item["pk"].startswith(keys.ACCOUNT_PREFIX)]
 
     def accounts_due(self, first_day: date, last_day: date) -> Iterator[Account]:
         """Yield the non-active accounts due from `first_day` to `last_day`, from the sparse index.

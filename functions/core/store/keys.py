@@ -147,6 +147,14 @@ def staff_invitation_key(token_hash: str) -> Key:
     return {"pk": f"STAFF_INVITATION#{token_hash}", "sk": "INVITATION"}
 
 
+IMPORT_PREFIX = "IMPORT#"
+
+
+def import_key(import_id: str) -> Key:
+    """A roster import previewed in the console (random id), until it is confirmed or expires."""
+    return {"pk": f"{IMPORT_PREFIX}{import_id}", "sk": "IMPORT"}
+
+
 def school_counts_key(school: str) -> Key:
     return {"pk": f"STATS#{school}", "sk": "COUNTS"}
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
 from functions.core.errors import ConcurrentUpdate, IdentifierTaken
 from functions.core.lifecycle import Profile
 from functions.core.model import Account
 from functions.core.store import keys
-from functions.core.store.dynamodb import Table, cancellation_reasons, is_conditional_failure, marshal
+from functions.core.store.dynamodb import Table, cancellation_reasons, is_conditional_failure, marshal, unmarshal
 from functions.core.store.items import account_to_item
 
 
@@ -59,6 +61,27 @@ class PeopleOperations(Table):
         """Return the identifier issued to this person in this school and profile, or None."""
         item = self._get(keys.person_key(school, profile, fingerprint))
         return str(item["identifier"]) if item else None
+
+    def person_identifiers(self, school: str, people: list[tuple[Profile, str]]) -> dict[tuple[Profile, str], str]:
+        """Return the identifier already issued to each of these people (profile, fingerprint) who has one.
+
+        BatchGetItem, 100 keys a request: a roster's preview reads thousands of people in seconds.
+        """
+        found: dict[tuple[Profile, str], str] = {}
+        by_pk = {
+            keys.person_key(school, profile, fingerprint)["pk"]: (profile, fingerprint)
+            for profile, fingerprint in people
+        }
+        wanted = [keys.person_key(school, profile, fingerprint) for profile, fingerprint in dict.fromkeys(people)]
+        for start in range(0, len(wanted), 100):
+            request: dict[str, Any] = {self.table_name: {"Keys": [marshal(key) for key in wanted[start : start + 100]]}}
+            while request:
+                response = self.dynamodb.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table_name, []):
+                    person = unmarshal(item)
+                    found[by_pk[person["pk"]]] = str(person["identifier"])
+                request = response.get("UnprocessedKeys") or {}  # throttled keys: asked again
+        return found
 
     def forget_person(self, school: str, profile: Profile, fingerprint: str, identifier: str) -> None:
         """Delete the person item if it still points to `identifier` (never a newer one)."""
