@@ -587,7 +587,7 @@ function countsList(list, counts, uai) {
 }
 
 function deadlineCell(row) {
-  const deadline = row.activation_deadline || row.deadline;
+  const deadline = row.activation_deadline;
   if (!deadline) return "";
   const days = daysUntil(deadline);
   const when = days === null ? "" : days <= 0 ? " (aujourd'hui)" : days === 1 ? " (demain)" : ` (dans ${days} jours)`;
@@ -602,7 +602,7 @@ const ACCOUNT_COLUMNS = [
   { label: "Identifiant", cell: accountLink },
   { label: "Nom", cell: names },
   { label: "Profil", cell: (row) => PROFILES[row.profile] || row.profile || "" },
-  { label: "Classe", cell: (row) => row.class || row.classe || "" },
+  { label: "Classe", cell: (row) => row.classe || "" },
   { label: "État", cell: (row) => STATES[row.state] || row.state || "" },
   { label: "Date limite d'activation", cell: deadlineCell },
 ];
@@ -613,15 +613,20 @@ function rowsOrNothing(slot, caption, rows, nothing, columns = ACCOUNT_COLUMNS) 
 
 async function dashboardPage(root, uai) {
   const school = await api("GET", `/api/admin/schools/${encodeURIComponent(uai)}`);
+  const name = (school.school && school.school.name) || schoolName(uai);
+  for (const slot of document.querySelectorAll("[data-school-name]")) slot.textContent = `· ${name}`;
   countsList(root.querySelector("[data-counts]"), school.counts || {}, uai);
-  const chase = school.to_chase || school.chase || [];
-  const chaseRows = Array.isArray(chase) ? chase : [];
-  const due = Array.isArray(school.due_soon) ? school.due_soon
-    : chaseRows.filter((row) => (daysUntil(row.activation_deadline) ?? 99) <= 14);
-  rowsOrNothing(root.querySelector("[data-chase]"), "Comptes à relancer en priorité", chaseRows,
-    typeof chase === "number" ? `${chase} compte(s) à relancer.` : "Aucun compte à relancer pour le moment.");
-  rowsOrNothing(root.querySelector("[data-due]"), "Comptes dont la date limite tombe dans les 14 prochains jours", due,
-    "Aucune échéance dans les 14 prochains jours.");
+  const chase = Array.isArray(school.chase_first) ? school.chase_first : [];
+  const due = Number(school.to_chase) || 0;
+  const days = school.chase_within_days || 14;
+  root.querySelector("[data-due]").replaceChildren(el("p", {}, due
+    ? `${due} compte${due > 1 ? "s arrivent" : " arrive"} à sa date limite d'activation dans les ${days} prochains jours.`
+    : `Aucun compte n'arrive à sa date limite d'activation dans les ${days} prochains jours.`),
+  (school.deactivated_unactivated || school.deleted_unactivated)
+    ? el("p", { class: "ent-hint" }, `Depuis le début : ${school.deactivated_unactivated || 0} compte(s) désactivé(s) et ${school.deleted_unactivated || 0} supprimé(s) faute d'activation.`)
+    : null);
+  rowsOrNothing(root.querySelector("[data-chase]"), `Les ${chase.length} comptes à relancer en premier`, chase,
+    "Personne à relancer pour le moment.");
   loaded(root);
 }
 
@@ -643,14 +648,15 @@ function accountsPage(root, uai) {
     for (const name of ["state", "q"]) if (form.elements[name].value.trim()) query.set(name, form.elements[name].value.trim());
     if (next) query.set("cursor", next);
     const answer = await api("GET", `/api/admin/schools/${encodeURIComponent(uai)}/accounts?${query}`);
-    const page = answer.accounts || answer.items || [];
+    const page = answer.accounts || [];
     const firstNew = rows.length;
     rows = next ? [...rows, ...page] : page;
-    cursor = answer.cursor || answer.next_cursor || null;
+    cursor = answer.next_cursor || null;
     rowsOrNothing(slot, "Comptes de l'établissement", rows, "Aucun compte ne correspond à cette recherche.",
       [...ACCOUNT_COLUMNS, { label: "Dernier événement", cell: (row) => lastEvent(row.last_event) }]);
+    const total = Number(answer.total) || rows.length;
     results.textContent = rows.length
-      ? `${rows.length} compte${rows.length > 1 ? "s" : ""} affiché${rows.length > 1 ? "s" : ""}${cursor ? " (d'autres suivent)" : ""}.`
+      ? `${total} compte${total > 1 ? "s" : ""}${rows.length < total ? `, dont ${rows.length} affichés` : ""}.`
       : "";
     more.hidden = !cursor;
     loaded(root);
@@ -722,10 +728,7 @@ function actionText(action) {
 }
 
 function lockText(account) {
-  const lock = account.lock || account.locked_until || account.locked;
-  if (!lock) return "Non";
-  const until = typeof lock === "object" ? lock.until || lock.locked_until : typeof lock === "string" ? lock : null;
-  return until ? `Oui, jusqu'au ${dateText(until, true)}` : "Oui";
+  return account.locked_until ? `Oui, jusqu'au ${dateText(account.locked_until, true)}` : "Non";
 }
 
 function details(account) {
@@ -733,19 +736,20 @@ function details(account) {
     ["Identifiant", account.identifier],
     ["Nom", names(account)],
     ["Profil", PROFILES[account.profile] || account.profile],
-    ["Classe", account.class || account.classe],
+    ["Classe", account.classe],
     ["État", STATES[account.state] || account.state],
     ["Date limite d'activation", account.state === "active" ? "" : dateText(account.activation_deadline)],
     ["Date de suppression", account.state === "active" ? "" : dateText(account.deletion_date)],
-    ["Adresse électronique", account.email || account.masked_email || "Aucune"],
+    ["Adresse électronique", account.email || "Aucune"],
+    ["Adresse à confirmer", account.pending_email],
     ["Bloqué après des essais erronés", lockText(account)],
   ];
   return rows.filter(([, value]) => value).map(([term, value]) => el("div", {}, el("dt", {}, term), el("dd", {}, value)));
 }
 
+/* A letter is a PDF in a private bucket, fetched by its short-lived presigned URL ({letters: {url}}). */
 function letterLink(answer, text) {
-  const letter = answer.letter || answer.letters || {};
-  const href = answer.letter_url || answer.letters_url || letter.url || answer.url;
+  const href = answer && answer.letters && answer.letters.url;
   return href ? el("p", {}, el("a", { class: "md-button md-button--primary", href, "data-letter": true }, text)) : null;
 }
 
@@ -759,11 +763,11 @@ async function accountPage(root) {
     document.querySelector("[data-account-title]").textContent = account.identifier;
     root.querySelector("[data-account-details]").replaceChildren(...details(account));
     root.querySelector("[data-back-to-list]").setAttribute("href", pageUrl(PAGE.accounts, { uai: account.school }));
-    const events = account.events || account.trail || [];
+    const events = account.events || [];
     rowsOrNothing(root.querySelector("[data-trail]"), "Historique du compte", events, "Aucun événement.", [
       { label: "Date", cell: (event) => dateText(event.at || event.time, true) },
       { label: "Événement", cell: (event) => actionText(event.action) },
-      { label: "Par", cell: (event) => event.actor || event.operator || "" },
+      { label: "Par", cell: (event) => event.actor || "" },
     ]);
     const actions = root.querySelector("[data-account-actions]");
     actions.replaceChildren();
@@ -841,10 +845,10 @@ function importPage(root, uai) {
     const file = form.elements.file.files[0];
     if (file.size > 1024 * 1024) throw new Refused(null, { error: "payload_too_large", field: "file", message: MESSAGES.payload_too_large });
     const answer = await api("POST", `/api/admin/schools/${encodeURIComponent(uai)}/imports`, file, "text/csv");
-    importId = answer.id || answer.import_id;
+    importId = answer.id;
     const create = count(answer.to_create);
     const issued = count(answer.already_issued);
-    const bad = answer.bad_lines || answer.errors || [];
+    const bad = answer.refused || [];
     root.querySelector("[data-preview-counts]").replaceChildren(
       el("li", { class: "ent-count" }, el("span", { class: "ent-count__number" }, String(create)), el("span", { class: "ent-count__label" }, "comptes à créer")),
       el("li", { class: "ent-count" }, el("span", { class: "ent-count__number" }, String(issued)), el("span", { class: "ent-count__label" }, "déjà créés (pas de doublon)")),
@@ -855,7 +859,7 @@ function importPage(root, uai) {
       badSlot.append(el("p", {}, "Ces lignes ne seront pas importées. Corrigez-les dans le tableur puis importez à nouveau le fichier : les comptes déjà créés ne seront pas recréés."),
         table("Lignes à corriger", [
           { label: "Ligne", cell: (row) => String(row.line) },
-          { label: "Problème", cell: (row) => row.reason || row.message || "" },
+          { label: "Problème", cell: (row) => row.reason || "" },
         ], bad));
     }
     confirm.hidden = create === 0;
@@ -865,26 +869,39 @@ function importPage(root, uai) {
     showStep(steps, "preview");
     showPanel(preview);
   });
+  /* Confirming issues a batch (100 accounts) at a time, each with its PDF of letters, until none remain. */
   confirm.addEventListener("click", async () => {
     clearErrors(errors, errors);
     confirm.disabled = true;
+    const progress = root.querySelector("[data-import-progress]");
+    const links = [];
+    let created = 0;
     try {
-      const answer = await api("POST", `/api/admin/imports/${encodeURIComponent(importId)}/confirm`, {});
-      const created = count(answer.created);
-      root.querySelector("[data-import-created]").textContent =
-        `${created} compte${created > 1 ? "s ont été créés" : " a été créé"} pour ${schoolName(uai)}.`;
-      const letters = root.querySelector("[data-import-letters]");
-      const link = letterLink(answer, "");
-      if (link) letters.setAttribute("href", link.querySelector("a").getAttribute("href"));
-      letters.hidden = !link;
-      preview.hidden = true;
-      showStep(steps, "done");
-      showPanel(done);
+      let remaining = 1;
+      while (remaining > 0) {
+        const batch = await api("POST", `/api/admin/imports/${encodeURIComponent(importId)}/confirm`, {});
+        created += count(batch.created);
+        remaining = Number(batch.remaining) || 0;
+        if (batch.letters && batch.letters.url) links.push(batch.letters.url);
+        progress.textContent = remaining ? `${created} comptes créés, ${remaining} restants…` : "";
+      }
     } catch (error) {
-      showRefusal(errors, error);
-    } finally {
-      confirm.disabled = false;
+      if (!links.length) {
+        confirm.disabled = false;
+        return showRefusal(errors, error);
+      }
+      showRefusal(errors, error); /* the batches done keep their letters: shown below */
     }
+    confirm.disabled = false;
+    progress.textContent = "";
+    root.querySelector("[data-import-created]").textContent =
+      `${created} compte${created > 1 ? "s ont été créés" : " a été créé"} pour ${schoolName(uai)}.`;
+    root.querySelector("[data-import-letters]").replaceChildren(...links.map((href, index) => el("li", {},
+      el("a", { class: "md-button md-button--primary", href, "data-letter": true },
+        links.length > 1 ? `Télécharger les courriers, lot ${index + 1} sur ${links.length} (PDF)` : "Télécharger les courriers (PDF)"))));
+    preview.hidden = true;
+    showStep(steps, "done");
+    showPanel(done);
   });
   form.hidden = false;
   steps.hidden = false;
