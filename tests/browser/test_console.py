@@ -268,14 +268,15 @@ def test_a_secretary_of_one_school_sees_nothing_of_another(page: Page, stack: St
     elsewhere = issue_in(stack, OTHER_SCHOOL, "Carpentier")
     sign_in_page(page, stack, secretary, code=secretary.recovery_code())
 
-    for path in (
-        f"/secretariat/tableau-de-bord/?uai={OTHER_SCHOOL}",
-        f"/secretariat/comptes/?uai={OTHER_SCHOOL}",
-        f"/secretariat/annuaire/?uai={OTHER_SCHOOL}",
-        account_path(elsewhere),
+    for path, answer in (
+        (f"/secretariat/tableau-de-bord/?uai={OTHER_SCHOOL}", "Aucun de vos établissements n'a ce code UAI."),
+        (f"/secretariat/comptes/?uai={OTHER_SCHOOL}", "Aucun de vos établissements n'a ce code UAI."),
+        (f"/secretariat/annuaire/?uai={OTHER_SCHOOL}", "Aucun de vos établissements n'a ce code UAI."),
+        (account_path(elsewhere), "Aucun compte ne porte cet identifiant."),
     ):
         page.goto(stack.url(path))
-        expect(page.locator("[data-console-loading]")).to_contain_text("Introuvable", ignore_case=True)
+        expect(page.locator("[data-console-loading]")).to_have_text(answer)
+        expect(page.locator("[data-console-content]")).to_be_hidden()
     expect(page.get_by_role("link", name="Équipe")).to_be_hidden()
 
     api = StaffApi(stack)
