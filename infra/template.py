@@ -143,3 +143,38 @@ def function_limits(logical_id: str, template: dict[str, Any] | None = None) -> 
         name: int(properties.get(name, defaults.get(name, fallback)))
         for name, fallback in (("Timeout", 3), ("MemorySize", 128))
     }  # Lambda's own defaults
+
+
+def letters_bucket_settings(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The LettersBucket's public access block, encryption and lifecycle, as S3's API spells them."""
+    properties = (template or load_template())["Resources"]["LettersBucket"]["Properties"]
+    rules = [
+        {
+            "ID": rule["Id"],
+            "Status": rule["Status"],
+            "Filter": {},
+            "Expiration": {"Days": rule["ExpirationInDays"]},
+            "AbortIncompleteMultipartUpload": rule["AbortIncompleteMultipartUpload"],
+        }
+        for rule in properties["LifecycleConfiguration"]["Rules"]
+    ]
+    return {
+        "PublicAccessBlockConfiguration": properties["PublicAccessBlockConfiguration"],
+        # CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault.
+        "ServerSideEncryptionConfiguration": [
+            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+            for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ],
+        "LifecycleConfiguration": {"Rules": rules},
+    }
+
+
+def create_letters_bucket(s3: Any, name: str, region: str) -> None:
+    """Create the console's letters bucket as infra/template.yaml declares it (moto locally and in tests)."""
+    settings = letters_bucket_settings()
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=settings["PublicAccessBlockConfiguration"])
+    s3.put_bucket_encryption(
+        Bucket=name, ServerSideEncryptionConfiguration={"Rules": settings["ServerSideEncryptionConfiguration"]}
+    )
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration=settings["LifecycleConfiguration"])

@@ -32,6 +32,7 @@ from infra.template import table_definition, time_to_live
 TABLE_NAME = "ent-parents-test"
 REGION = "eu-west-3"
 MAIL_FROM = "ne-pas-repondre@ent.example.fr"
+LETTERS_BUCKET = "ent-parents-test-letters"
 
 
 # Markers by place, so `-m "not browser and not contract and not slow"` is the fast tier (`make test-fast`).
@@ -143,10 +144,10 @@ def _serialized(operation):
 
 
 @functools.cache
-def _setup_clients() -> tuple[Any, Any]:
+def _setup_clients() -> tuple[Any, Any, Any]:
     """The clients that build each test's table, made once: moto answers any client while it is on."""
     session = boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return session.client("dynamodb"), session.client("ses")
+    return session.client("dynamodb"), session.client("ses"), session.client("s3")
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def table(aws: None) -> str:
 
     A table per test costs ~5 ms in moto: less than what sharing one (and emptying it) would.
     """
-    dynamodb, ses = _setup_clients()
+    dynamodb, ses, _ = _setup_clients()
     dynamodb.create_table(TableName=TABLE_NAME, **table_definition())
     dynamodb.update_time_to_live(TableName=TABLE_NAME, TimeToLiveSpecification=time_to_live())
     ses.verify_email_identity(EmailAddress=MAIL_FROM)
@@ -163,8 +164,19 @@ def table(aws: None) -> str:
 
 
 @pytest.fixture
-def settings(table: str) -> Settings:
-    return Settings(table_name=table, public_url="https://aide.ent.example.fr", mail_from=MAIL_FROM)
+def letters_bucket(aws: None) -> str:
+    """The console's private letters bucket, as infra/template.yaml declares it (moto's S3)."""
+    from infra.template import create_letters_bucket
+
+    create_letters_bucket(_setup_clients()[2], LETTERS_BUCKET, REGION)
+    return LETTERS_BUCKET
+
+
+@pytest.fixture
+def settings(table: str, letters_bucket: str) -> Settings:
+    return Settings(
+        table_name=table, public_url="https://aide.ent.example.fr", mail_from=MAIL_FROM, letters_bucket=letters_bucket
+    )
 
 
 @pytest.fixture
