@@ -608,7 +608,7 @@ const ACCOUNT_COLUMNS = [
 ];
 
 function rowsOrNothing(slot, caption, rows, nothing, columns = ACCOUNT_COLUMNS) {
-  slot.replaceChildren(rows.length ? table(caption, columns, rows) : el("p", {}, nothing));
+  slot.replaceChildren(...(rows.length ? [table(caption, columns, rows)] : nothing ? [el("p", {}, nothing)] : []));
 }
 
 async function dashboardPage(root, uai) {
@@ -619,14 +619,14 @@ async function dashboardPage(root, uai) {
   const chase = Array.isArray(school.chase_first) ? school.chase_first : [];
   const due = Number(school.to_chase) || 0;
   const days = school.chase_within_days || 14;
-  root.querySelector("[data-due]").replaceChildren(el("p", {}, due
+  root.querySelector("[data-due]").replaceChildren(...[el("p", {}, due
     ? `${due} compte${due > 1 ? "s arrivent" : " arrive"} à sa date limite d'activation dans les ${days} prochains jours.`
     : `Aucun compte n'arrive à sa date limite d'activation dans les ${days} prochains jours.`),
   (school.deactivated_unactivated || school.deleted_unactivated)
     ? el("p", { class: "ent-hint" }, `Depuis le début : ${school.deactivated_unactivated || 0} compte(s) désactivé(s) et ${school.deleted_unactivated || 0} supprimé(s) faute d'activation.`)
-    : null);
+    : null].filter(Boolean));
   rowsOrNothing(root.querySelector("[data-chase]"), `Les ${chase.length} comptes à relancer en premier`, chase,
-    "Personne à relancer pour le moment.");
+    "");
   loaded(root);
 }
 
@@ -742,7 +742,7 @@ function details(account) {
     ["Date de suppression", account.state === "active" ? "" : dateText(account.deletion_date)],
     ["Adresse électronique", account.email || "Aucune"],
     ["Adresse à confirmer", account.pending_email],
-    ["Bloqué après des essais erronés", lockText(account)],
+    ["Bloqué (trop d'essais)", lockText(account)],
   ];
   return rows.filter(([, value]) => value).map(([term, value]) => el("div", {}, el("dt", {}, term), el("dd", {}, value)));
 }
