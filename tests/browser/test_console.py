@@ -204,7 +204,7 @@ def test_the_import_wizard_previews_the_bad_lines_then_creates_the_accounts_and_
     dialog.get_by_role("button", name="Valider").click()
 
     done = page.locator("#import-done")
-    expect(done).to_be_focused()
+    expect(done).to_be_focused(timeout=30_000)  # the letters' PDF is written first
     expect(done).to_contain_text("2 comptes ont été créés")
     letters = page.get_by_role("link", name="Télécharger les courriers (PDF)").get_attribute("href") or ""
     assert fetch_pdf(letters).startswith(b"%PDF-")
@@ -239,7 +239,7 @@ def test_reissuing_an_active_account_asks_to_confirm_then_for_a_fresh_code(
     step_up.get_by_role("button", name="Valider").click()
 
     done = page.locator("#account-done")
-    expect(done).to_be_focused()
+    expect(done).to_be_focused(timeout=30_000)  # the letter's PDF is written first
     expect(page.locator("[data-account-details]")).to_contain_text("première connexion à faire")
     letter = done.get_by_role("link", name="Télécharger le courrier (PDF)").get_attribute("href") or ""
     assert fetch_pdf(letter).startswith(b"%PDF-")

@@ -876,6 +876,7 @@ function importPage(root, uai) {
     const progress = root.querySelector("[data-import-progress]");
     const links = [];
     let created = 0;
+    progress.textContent = "Création des comptes et des courriers…";
     try {
       let remaining = 1;
       while (remaining > 0) {
