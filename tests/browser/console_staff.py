@@ -167,8 +167,19 @@ def sign_in_page(page: Page, stack: Stack, member: Member, code: str | None = No
 
 def share_session(context: BrowserContext, stack: Stack, api: StaffApi) -> None:
     """Give a browser context the API client's signed-in staff session (one code for many pages)."""
+    host = urlsplit(stack.base_url).hostname or "127.0.0.1"
     context.add_cookies(
-        [{"name": STAFF_COOKIE, "value": api.cookies[STAFF_COOKIE], "url": stack.base_url + "/", "secure": True}]
+        [
+            {
+                "name": STAFF_COOKIE,
+                "value": api.cookies[STAFF_COOKIE],
+                "domain": host,
+                "path": "/",
+                "secure": True,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
     )
 
 
