@@ -26,6 +26,15 @@ const MESSAGES = {
   staff_already_enrolled: "Cette personne a déjà un accès à la console.",
   staff_not_found: "Cette personne n'a pas de compte dans la console.",
   invalid_uai: "Ce code UAI n'est pas valide : 7 chiffres puis une lettre, par exemple 0750654D.",
+  school_not_found: "Aucun de vos établissements n'a ce code UAI.",
+  account_not_found: "Aucun compte ne porte cet identifiant dans vos établissements.",
+  import_not_found: "Cet import n'existe pas ou a expiré : déposez le fichier à nouveau.",
+  import_done: "Cet import est déjà terminé : ses comptes sont créés.",
+  import_empty: "Aucune ligne valide à importer : corrigez le fichier et déposez-le à nouveau.",
+  invalid_cursor: "Cette page de la liste n'existe plus : relancez la recherche.",
+  confirmation_needed: "Ce compte est actif : confirmez avant d'émettre un nouveau courrier.",
+  wrong_state: "Ce compte n'est pas dans l'état attendu : rechargez la page.",
+  letter_impossible: "Le courrier ne peut pas imprimer le nom de ce compte tel qu'il est écrit.",
   too_many_attempts: "Trop d'essais. Patientez quelques minutes avant de réessayer.",
   too_many_requests: "Trop de demandes. Patientez quelques minutes avant de réessayer.",
   not_found: "Introuvable : ce compte ou cet établissement n'existe pas, ou ne fait pas partie des vôtres.",
@@ -428,10 +437,14 @@ async function loadMe(screen) {
 }
 
 /* The menu's links carry the school; its selector (several schools) or UAI field (académie) change it. */
-function showSchool(uai, screen) {
+function linkSchool(uai) {
   for (const link of document.querySelectorAll("[data-with-school]")) {
     link.setAttribute("href", pageUrl(new URL(link.href).pathname, { uai }));
   }
+}
+
+function showSchool(uai, screen) {
+  linkSchool(uai);
   for (const link of document.querySelectorAll("[data-nav]")) {
     if (link.dataset.nav === screen) link.setAttribute("aria-current", "page");
   }
@@ -761,6 +774,7 @@ async function accountPage(root) {
   const path = `/api/admin/accounts/${encodeURIComponent(identifier)}`;
   const render = (account) => {
     document.querySelector("[data-account-title]").textContent = account.identifier;
+    linkSchool(account.school); /* the menu leads to this account's school */
     root.querySelector("[data-account-details]").replaceChildren(...details(account));
     root.querySelector("[data-back-to-list]").setAttribute("href", pageUrl(PAGE.accounts, { uai: account.school }));
     const events = account.events || [];
