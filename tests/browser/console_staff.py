@@ -56,6 +56,7 @@ class Member:
     secret: str
     role: str = "secretariat"
     recovery_codes: list[str] = field(default_factory=list)
+    schools: tuple[str, ...] = ()
 
     @property
     def phone(self) -> Phone:
@@ -67,11 +68,23 @@ class Member:
 
 
 def demo_members(stack: Stack) -> dict[str, Member]:
-    """The members `python -m devserver` seeded and printed, by role: address, password, TOTP secret."""
+    """The members `python -m devserver` seeded and printed, by role: address, schools, password, TOTP secret.
+
+    Printed as:
+      secretariat.demo@ac-exemple.fr  (secretariat : 0750654D, 0750655E)
+        Mot de passe / password : …
+        Secret TOTP / TOTP secret : …  (code de secours / recovery code : …)
+    """
+    printed = re.compile(
+        r"^\s+(\S+@\S+)\s+\((secretariat|academie) : ([^)]*)\)\n"
+        r"\s+Mot de passe / password : (\S+)\n"
+        r"\s+Secret TOTP / TOTP secret : ([A-Z2-7]+)(?:.*recovery code : ([\w-]+))?",
+        re.MULTILINE,
+    )
     members = {}
-    line = re.compile(r"^\s*(secretariat|academie)\b.*?(\S+@\S+)\s+(\S+)\s+([A-Z2-7]{16,})\s*$", re.MULTILINE)
-    for role, email, password, secret in line.findall(stack.output):
-        members[role] = Member(email, password, secret, role)
+    for email, role, schools, password, secret, recovery in printed.findall(stack.output):
+        uais = tuple(re.findall(r"\b\d{7}[A-Z]\b", schools))
+        members[role] = Member(email, password, secret, role, [recovery] if recovery else [], uais)
     assert set(members) == {"secretariat", "academie"}, f"no demo staff printed:\n{stack.output}"
     return members
 

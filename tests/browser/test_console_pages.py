@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from functions.core.messages import Code
-from tests.browser.conftest import SCHOOL
 from tests.browser.console_staff import Member, StaffApi, account_path, demo_members, share_session
 from tests.browser.harness import ROOT, Stack
 from tests.browser.helpers import DESKTOP, axe_violations, built_html, site_pages
@@ -44,8 +43,14 @@ def sessions(stack: Stack, members: dict[str, Member]) -> dict[str, StaffApi]:
 
 
 @pytest.fixture(scope="module")
-def identifier(stack: Stack) -> str:
-    return issue_in(stack, SCHOOL, "Marchand")
+def school(members: dict[str, Member]) -> str:
+    """The demo secretary's first school."""
+    return members["secretariat"].schools[0]
+
+
+@pytest.fixture(scope="module")
+def identifier(stack: Stack, school: str) -> str:
+    return issue_in(stack, school, "Marchand")
 
 
 # ---------------------------------------------------------------- outside the parents' site
@@ -90,7 +95,9 @@ def test_the_console_script_knows_only_the_catalogues_codes() -> None:
 # ---------------------------------------------------------------- axe at both sizes
 
 
-def open_signed_in(page: Page, stack: Stack, sessions: dict[str, StaffApi], path: str, identifier: str) -> None:
+def open_signed_in(
+    page: Page, stack: Stack, sessions: dict[str, StaffApi], path: str, identifier: str, school: str
+) -> None:
     """Open a console page as it is used: signed in (the académie for staff), its content loaded."""
     role = "academie" if path == "/secretariat/equipe/" else "secretariat"
     if path not in ("/secretariat/", "/secretariat/invitation/"):
@@ -100,7 +107,7 @@ def open_signed_in(page: Page, stack: Stack, sessions: dict[str, StaffApi], path
     elif path == "/secretariat/invitation/":
         path += "#t=" + "A" * 43  # a well-formed link: the password step shows
     elif path != "/secretariat/":
-        path += f"?uai={SCHOOL}"
+        path += f"?uai={school}"
     page.goto(stack.url(path))
     page.locator("[data-console-page] :is(form, [data-console-content]):not([hidden])").first.wait_for()
 
@@ -108,10 +115,16 @@ def open_signed_in(page: Page, stack: Stack, sessions: dict[str, StaffApi], path
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 @pytest.mark.parametrize("path", console_pages())
 def test_every_console_page_is_axe_clean_and_fits(
-    page: Page, stack: Stack, sessions: dict[str, StaffApi], identifier: str, path: str, size: ViewportSize
+    page: Page,
+    stack: Stack,
+    sessions: dict[str, StaffApi],
+    identifier: str,
+    school: str,
+    path: str,
+    size: ViewportSize,
 ) -> None:
     page.set_viewport_size(size)
-    open_signed_in(page, stack, sessions, path, identifier)
+    open_signed_in(page, stack, sessions, path, identifier, school)
 
     assert axe_violations(page) == []
     assert page.evaluate("document.scrollingElement.scrollWidth") <= size["width"]
@@ -119,9 +132,9 @@ def test_every_console_page_is_axe_clean_and_fits(
 
 @pytest.mark.parametrize("path", ["/secretariat/", "/secretariat/invitation/", "/secretariat/import/"])
 def test_a_console_form_sent_empty_is_axe_clean(
-    page: Page, stack: Stack, sessions: dict[str, StaffApi], identifier: str, path: str
+    page: Page, stack: Stack, sessions: dict[str, StaffApi], identifier: str, school: str, path: str
 ) -> None:
-    open_signed_in(page, stack, sessions, path, identifier)
+    open_signed_in(page, stack, sessions, path, identifier, school)
     form = page.locator("[data-console-page] form:not([hidden])").first
     form.locator("button[type=submit]").click()
 
@@ -130,9 +143,9 @@ def test_a_console_form_sent_empty_is_axe_clean(
 
 
 def test_the_confirmation_dialog_is_axe_clean_and_escape_closes_it(
-    page: Page, stack: Stack, sessions: dict[str, StaffApi], identifier: str
+    page: Page, stack: Stack, sessions: dict[str, StaffApi], identifier: str, school: str
 ) -> None:
-    open_signed_in(page, stack, sessions, "/secretariat/compte/", identifier)
+    open_signed_in(page, stack, sessions, "/secretariat/compte/", identifier, school)
     page.get_by_role("button", name="Émettre un nouveau courrier").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
