@@ -99,8 +99,9 @@ def test_a_wrong_code_gets_one_message_for_every_wrong_part(page: Page, stack: S
 
 
 def test_a_page_opened_without_a_session_leads_to_the_sign_in_and_back(
-    page: Page, stack: Stack, secretary: Member
+    page: Page, stack: Stack, secretary: Member, issue: Callable[..., Account]
 ) -> None:
+    account = issue()
     page.goto(stack.url("/secretariat/comptes/?uai=" + SCHOOL))
     page.get_by_role("link", name="Se connecter").click()
     page.get_by_label("Adresse électronique professionnelle").fill(secretary.email)
@@ -109,7 +110,7 @@ def test_a_page_opened_without_a_session_leads_to_the_sign_in_and_back(
     page.get_by_role("button", name="Se connecter").click()
 
     page.wait_for_url("**/secretariat/comptes/?uai=" + SCHOOL)
-    expect(page.locator("[data-accounts] table")).to_be_visible()
+    expect(page.locator("[data-accounts] table")).to_contain_text(account.identifier)
 
 
 # ---------------------------------------------------------------- enrolment
@@ -298,6 +299,7 @@ def test_the_academie_edits_a_schools_directory_and_the_secretary_reads_it(
 ) -> None:
     sign_in_page(page, stack, members["academie"])
     page.goto(stack.url(f"/secretariat/annuaire/?uai={SCHOOL}"))
+    page.get_by_label("Nom de l'établissement").fill("Collège Victor-Hugo")
     page.get_by_label("Téléphone du secrétariat").fill("01 23 45 67 89")
     page.get_by_label("Horaires d'ouverture du secrétariat").fill("Du lundi au vendredi, 8 h 30 - 12 h")
     page.get_by_role("button", name="Enregistrer la fiche").click()
