@@ -505,15 +505,10 @@ function failedToLoad(root, error) {
 
 /* ---------------------------------------------------------------- sign-in and enrolment */
 
-async function signinPage(root) {
+function signinPage(root) {
   const form = document.getElementById("signin-form");
-  try {
-    await send("GET", "/api/admin/me");
-    location.replace(PAGE.dashboard); /* signed in already */
-    return;
-  } catch {
-    /* not signed in: the form */
-  }
+  /* Signed in already (another tab): straight to the dashboard; the form is usable meanwhile. */
+  send("GET", "/api/admin/me").then(() => location.replace(PAGE.dashboard), () => {});
   if (recall(ENDED_KEY)) {
     remember(ENDED_KEY, null);
     showPanel(document.getElementById("signin-ended"));
@@ -525,7 +520,6 @@ async function signinPage(root) {
     /* Only a page of the console: never an address someone slipped in. */
     location.assign(back && back.startsWith("/secretariat/") && !back.startsWith("//") ? back : PAGE.dashboard);
   });
-  form.hidden = false;
   loaded(root);
 }
 
