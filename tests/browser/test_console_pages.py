@@ -186,11 +186,13 @@ def test_a_secretary_works_with_the_keyboard_alone(
     page.keyboard.type(member.phone.code())
     page.keyboard.press("Enter")
     page.wait_for_url("**/secretariat/tableau-de-bord/**")
+    expect(page.locator("[data-counts]")).to_be_visible()  # the page has loaded, as a person waits
 
     # The menu, then the list searched by name, then the account.
     tab_to(page, "[data-nav=accounts]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/secretariat/comptes/**")
+    expect(page.locator("[data-accounts]")).to_be_visible()
     tab_to(page, "#accounts-q")
     page.keyboard.type("Marchand")
     page.keyboard.press("Enter")
@@ -199,6 +201,7 @@ def test_a_secretary_works_with_the_keyboard_alone(
     tab_to(page, f"[data-accounts] a[href$='#{identifier}']")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/secretariat/compte/#{identifier}")
+    expect(page.locator("[data-account-actions] button")).to_be_visible()
 
     # A new letter for this `issued` account: the confirmation is answered from the keyboard.
     tab_to(page, "[data-account-actions] button")
