@@ -331,3 +331,25 @@ def test_the_academie_invites_and_disables_a_member(
     page.get_by_role("dialog").get_by_role("button", name="Oui, désactiver").click()
     expect(page.locator("#staff-done")).to_contain_text(f"{email} est désactivé")
     expect(row).to_contain_text("Désactivé")
+
+
+def test_a_session_ended_while_working_leads_to_the_sign_in_then_back_to_the_account(
+    page: Page, stack: Stack, secretary: Member, issue: Callable[..., Account]
+) -> None:
+    account = issue()
+    sign_in_page(page, stack, secretary, code=secretary.recovery_code())
+    page.goto(stack.url(account_path(account.identifier)))
+    expect(page.locator("[data-account-details]")).to_contain_text(account.identifier)
+    page.context.clear_cookies()  # the session ended (15 idle minutes) while the page stayed open
+
+    page.get_by_role("button", name="Émettre un nouveau courrier").click()
+    page.get_by_role("dialog").get_by_role("button", name="Émettre le courrier").click()
+
+    page.wait_for_url("**/secretariat/")
+    expect(page.locator("#signin-ended")).to_be_focused()
+    page.get_by_label("Adresse électronique professionnelle").fill(secretary.email)
+    page.get_by_label("Mot de passe", exact=True).fill(secretary.password)
+    page.get_by_label("Code de l'application d'authentification").fill(secretary.recovery_code())
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**" + account_path(account.identifier))
+    expect(page.locator("[data-account-details]")).to_contain_text("première connexion à faire")
