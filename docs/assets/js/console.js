@@ -650,6 +650,11 @@ function accountsPage(root, uai) {
   const results = root.querySelector("[data-results]");
   let rows = [];
   let cursor = null;
+  /* Once the list is shown, a refused search says why above it (the loading line is gone). */
+  const refused = (error) => {
+    if (!(error instanceof Refused)) throw error;
+    results.textContent = error.message;
+  };
   const load = async (next) => {
     const query = new URLSearchParams();
     for (const name of ["state", "q"]) if (form.elements[name].value.trim()) query.set(name, form.elements[name].value.trim());
@@ -676,9 +681,9 @@ function accountsPage(root, uai) {
     event.preventDefault();
     const query = { uai, state: form.elements.state.value, q: form.elements.q.value.trim() };
     history.replaceState(history.state, "", pageUrl(PAGE.accounts, query));
-    load(null).catch((error) => failedToLoad(root, error));
+    load(null).catch(refused);
   });
-  more.addEventListener("click", () => load(cursor).catch((error) => failedToLoad(root, error)));
+  more.addEventListener("click", () => load(cursor).catch(refused));
   return load(null);
 }
 
