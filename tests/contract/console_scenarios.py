@@ -75,7 +75,8 @@ def school_scenario(success: int = 200, *, academie_only: bool = False) -> Scena
     def scenario(world: World, case: Any, pick: Any, positive: bool) -> Expect | None:
         who = _sign_in(world, case, pick, stepped_up=True, members=members)
         world.account(AccountState.ISSUED)
-        case.path_parameters = {"uai": SCHOOL}
+        if positive:  # a negative case may be negative in its path: keep what was generated there
+            case.path_parameters = {"uai": SCHOOL}
         refused = _refusal(who, (404, "school_not_found"))
         if refused or not positive:
             return refused
@@ -96,7 +97,8 @@ def real_directory_write(world: World, case: Any, pick: Any, positive: bool) -> 
 
 def real_import_preview(world: World, case: Any, pick: Any, positive: bool) -> Expect | None:
     who = _sign_in(world, case, pick, stepped_up=True)
-    case.path_parameters = {"uai": SCHOOL}
+    if positive:  # a negative case may be negative in its path: keep what was generated there
+        case.path_parameters = {"uai": SCHOOL}
     refused = _refusal(who, (404, "school_not_found"))
     if refused or not positive:
         return refused
@@ -123,7 +125,8 @@ def real_import_confirm(world: World, case: Any, pick: Any, positive: bool) -> E
     bucket = LetterBucket(world.settings.letters_bucket or "")
     school = OTHER_SCHOOL if who.startswith("other_school") else SCHOOL  # the member's own school
     preview = imports.preview(world.store, bucket, member, school, ROSTER, world.clock())
-    case.path_parameters = {"import_id": preview["id"]}
+    if positive:  # a negative case may be negative in its path: keep what was generated there
+        case.path_parameters = {"import_id": preview["id"]}
     if who == "none":
         return 401, "staff_not_signed_in"
     if not positive:
@@ -144,7 +147,8 @@ def account_scenario(action: str | None) -> Scenario:
         states = (AccountState.DEACTIVATED,) * 3 if action == "reactivate" else ()
         state = pick("state", *states, *AccountState)
         account = world.account(state)
-        case.path_parameters = {"identifier": account.identifier}
+        if positive:  # a negative case may be negative in its path: keep what was generated there
+            case.path_parameters = {"identifier": account.identifier}
         refused = _refusal(who, (404, "account_not_found"))
         if refused or not positive:
             return refused

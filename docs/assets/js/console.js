@@ -655,11 +655,14 @@ function accountsPage(root, uai) {
     if (!(error instanceof Refused)) throw error;
     results.textContent = error.message;
   };
+  let latest = 0; /* a slow first page must not replace the answer of a search typed meanwhile */
   const load = async (next) => {
     const query = new URLSearchParams();
     for (const name of ["state", "q"]) if (form.elements[name].value.trim()) query.set(name, form.elements[name].value.trim());
     if (next) query.set("cursor", next);
+    const asked = ++latest;
     const answer = await api("GET", `/api/admin/schools/${encodeURIComponent(uai)}/accounts?${query}`);
+    if (asked !== latest) return;
     const page = answer.accounts || [];
     const firstNew = rows.length;
     rows = next ? [...rows, ...page] : page;

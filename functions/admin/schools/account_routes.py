@@ -8,6 +8,7 @@ from functions.admin.auth import audit_action, current_staff, require_step_up
 from functions.admin.schools.follow_up import clear_lock, renew
 from functions.admin.schools.scope import reachable_account
 from functions.admin.schools.views import EVENTS_SHOWN, account_view
+from functions.core.errors import InvalidInput
 from functions.core.follow_up import Recorder
 from functions.core.letter_bucket import LetterBucket
 from functions.core.staff import StaffMember
@@ -42,7 +43,9 @@ def _renew(identifier: str, *, reactivate: bool) -> Response:
     staff = current_staff()
     svc = services()
     found = reachable_account(svc.store, staff, identifier)
-    confirm = json_body().get("confirm") is True
+    confirm = json_body().get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise InvalidInput("« confirm » vaut true (confirmer) ou false.", field="confirm")
     if confirm:  # taking an active account from its family: a code entered in the last 5 minutes
         require_step_up(staff)
     renewed = renew(
