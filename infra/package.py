@@ -9,9 +9,10 @@ build/lambda.zip (to look at, or upload by hand). Usage: `make package` (`python
   argon2 and cffi included, is installed as manylinux wheels for the runtime's Python and CPU.
 - Versions are held to those of the virtual environment the tests ran in (a constraints file made
   from it), so the artifact runs what was tested.
-- functions/ is copied without caches. The artifact's size is printed (goal: 8 MB zipped at most;
-  cryptography, for the OIDC provider's keys, is 13 MB of it unzipped, its Rust core; Lambda's own
-  limits are 50 MB zipped and 250 MB unzipped, and only what a function imports costs its cold start).
+- functions/ is copied without caches. The artifact's size is printed (goal: 10 MB zipped at most;
+  cryptography, for the OIDC provider's keys, is 13 MB of it unzipped, its Rust core, and the console's
+  letters bring fontTools, cut, and three DejaVu faces, 5.4 MB; Lambda's own limits are 50 MB zipped
+  and 250 MB unzipped, and only what a function imports costs its cold start).
 - The console's letters (functions/core/pdf.py) need fontTools and DejaVu Sans: fontTools is cut
   to the parts its TrueType reading and subsetting import (30 MB installed, ~4.5 MB once cut, ~1 MB
   zipped; pure Python: its optional C speed-ups go too), and the three DejaVu faces the letters use
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
 # What every Lambda Python runtime ships; installing it again would only grow the artifact.
 PROVIDED_BY_THE_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python-dateutil", "six"}
-GOAL_BYTES = 8 * 1024 * 1024
+GOAL_BYTES = 10 * 1024 * 1024
 # Lambda's Python 3.12+ runtimes run on Amazon Linux 2023 (glibc 2.34).
 PLATFORMS = {
     "arm64": ("manylinux2014_aarch64", "manylinux_2_28_aarch64"),
